@@ -1,0 +1,44 @@
+import type { Metadata } from 'next';
+import { listUsers } from '@/lib/admin/service';
+import { roleLabels } from '@/lib/auth/roles';
+import { requireArea } from '@/lib/auth/session';
+
+export const metadata: Metadata = { title: 'Users' };
+
+export default async function AdminPage() {
+  const actor = await requireArea('/admin');
+  const users = await listUsers(actor);
+  return (
+    <div>
+      <h1 className="text-2xl font-semibold">Users</h1>
+      <p className="mt-1 text-slate-600">Accounts, their roles, managers and groups.</p>
+      <div className="mt-6 overflow-x-auto rounded-xl border border-slate-200 bg-white">
+        <table className="w-full text-left text-sm">
+          <thead className="border-b border-slate-200 bg-slate-50 text-xs uppercase text-slate-500">
+            <tr>
+              <th scope="col" className="px-4 py-2 font-medium">Name</th>
+              <th scope="col" className="px-4 py-2 font-medium">Roles</th>
+              <th scope="col" className="px-4 py-2 font-medium">Manager</th>
+              <th scope="col" className="px-4 py-2 font-medium">Groups</th>
+              <th scope="col" className="px-4 py-2 font-medium">Status</th>
+            </tr>
+          </thead>
+          <tbody>
+            {users.map((u) => (
+              <tr key={u.id} className="border-t border-slate-100">
+                <td className="px-4 py-2">
+                  <div className="font-medium">{u.name}</div>
+                  <div className="text-xs text-slate-500">{u.email}</div>
+                </td>
+                <td className="px-4 py-2">{u.roles.map((r) => roleLabels[r]).join(', ')}</td>
+                <td className="px-4 py-2">{u.manager ?? '—'}</td>
+                <td className="px-4 py-2">{u.groups.join(', ') || '—'}</td>
+                <td className="px-4 py-2">{u.active ? 'active' : 'disabled'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,162 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { platformValues } from '@/db/schema';
+import { requireActor } from '@/lib/auth/session';
+import { catalogueQuery } from '@/lib/catalogue/schema';
+import { listCatalogue } from '@/lib/catalogue/service';
+import { platformLabels } from '@/app/ui/format';
+import { ProductIcon } from '@/app/ui/product-icon';
+import { Pagination } from './pagination';
+
+export const metadata: Metadata = { title: 'Catalogue' };
+
+type Search = Record<string, string | string[] | undefined>;
+
+export default async function CataloguePage({ searchParams }: { searchParams: Promise<Search> }) {
+  const actor = await requireActor();
+  const raw = await searchParams;
+  const query = catalogueQuery.parse({ q: raw.q, category: raw.category, platform: raw.platform, page: raw.page });
+  const result = await listCatalogue(actor, query);
+  const filtered = Boolean(query.q || query.category || query.platform);
+  const link = (change: Partial<Record<'q' | 'category' | 'platform' | 'page', string | undefined>>) => {
+    const params = new URLSearchParams();
+    const merged = { q: query.q, category: query.category, platform: query.platform, ...change };
+    for (const [k, v] of Object.entries(merged)) if (v) params.set(k, v);
+    const s = params.toString();
+    return s ? `/catalogue?${s}` : '/catalogue';
+  };
+
+  return (
+    <div>
+      <div className="flex flex-wrap items-end justify-between gap-4">
+        <div>
+          <h1 className="text-2xl font-semibold">Catalogue</h1>
+          <p className="mt-1 text-slate-600">Approved software from the definitive media library.</p>
+        </div>
+      </div>
+
+      <form role="search" method="get" action="/catalogue" className="mt-6 grid gap-3 rounded-xl border border-slate-200 bg-white p-4 sm:grid-cols-[1fr_auto_auto_auto]">
+        <div>
+          <label htmlFor="q" className="sr-only">
+            Search
+          </label>
+          <input
+            id="q"
+            name="q"
+            type="search"
+            defaultValue={query.q}
+            maxLength={100}
+            placeholder="Search by name, publisher or description"
+            className="block w-full rounded-md border border-slate-300 px-3 py-2 focus:border-indigo-500 focus:outline-none focus:ring-2 focus:ring-indigo-200"
+          />
+        </div>
+        <div>
+          <label htmlFor="category" className="sr-only">
+            Category
+          </label>
+          <select id="category" name="category" defaultValue={query.category} className="block w-full rounded-md border border-slate-300 bg-white px-3 py-2">
+            <option value="">All categories</option>
+            {result.categories.map((c) => (
+              <option key={c.name} value={c.name}>
+                {c.name} ({c.count})
+              </option>
+            ))}
+          </select>
+        </div>
+        <div>
+          <label htmlFor="platform" className="sr-only">
+            Platform
+          </label>
+          <select id="platform" name="platform" defaultValue={query.platform ?? ''} className="block w-full rounded-md border border-slate-300 bg-white px-3 py-2">
+            <option value="">All platforms</option>
+            {platformValues.map((p) => (
+              <option key={p} value={p}>
+                {platformLabels[p]}
+              </option>
+            ))}
+          </select>
+        </div>
+        <button type="submit" className="rounded-md bg-indigo-600 px-4 py-2 font-medium text-white hover:bg-indigo-500">
+          Search
+        </button>
+      </form>
+
+      <div className="mt-4 flex flex-wrap items-center gap-2 text-sm" aria-label="Categories">
+        <Link href={link({ category: undefined, page: undefined })} className={`rounded-full px-3 py-1 ${!query.category ? 'bg-slate-900 text-white' : 'bg-white ring-1 ring-slate-200 hover:bg-slate-100'}`}>
+          All
+        </Link>
+        {result.categories.map((c) => (
+          <Link
+            key={c.name}
+            href={link({ category: c.name, page: undefined })}
+            className={`rounded-full px-3 py-1 ${query.category === c.name ? 'bg-slate-900 text-white' : 'bg-white ring-1 ring-slate-200 hover:bg-slate-100'}`}
+          >
+            {c.name}
+          </Link>
+        ))}
+      </div>
+
+      <p className="mt-6 text-sm text-slate-600" aria-live="polite" data-testid="result-count">
+        {result.total === 1 ? '1 product' : `${result.total} products`}
+        {filtered && (
+          <>
+            {' '}
+            match your filters ·{' '}
+            <Link href="/catalogue" className="font-medium text-indigo-700 hover:underline">
+              Clear filters
+            </Link>
+          </>
+        )}
+      </p>
+
+      {result.items.length === 0 ? (
+        <div className="mt-4 rounded-xl border border-dashed border-slate-300 bg-white px-6 py-16 text-center">
+          {filtered ? (
+            <>
+              <h2 className="text-lg font-semibold">No products match</h2>
+              <p className="mt-1 text-slate-600">
+                {query.q ? <>Nothing matches “{query.q}”</> : 'Nothing matches these filters'}. Try fewer words or another category.
+              </p>
+              <Link href="/catalogue" className="mt-4 inline-block font-medium text-indigo-700 hover:underline">
+                Show the whole catalogue
+              </Link>
+            </>
+          ) : (
+            <>
+              <h2 className="text-lg font-semibold">The catalogue is empty for now</h2>
+              <p className="mt-1 text-slate-600">No software has been published to you yet. The library team adds titles as they are approved.</p>
+            </>
+          )}
+        </div>
+      ) : (
+        <ul className="mt-4 grid gap-4 sm:grid-cols-2 lg:grid-cols-3" data-testid="product-list">
+          {result.items.map((p) => (
+            <li key={p.slug}>
+              <Link
+                href={`/catalogue/${p.slug}`}
+                className="flex h-full gap-4 rounded-xl border border-slate-200 bg-white p-4 shadow-sm transition hover:border-indigo-300 hover:shadow"
+              >
+                <ProductIcon name={p.name} slug={p.slug} hasIcon={p.hasIcon} />
+                <div className="min-w-0">
+                  <h2 className="font-semibold" data-testid="product-name">
+                    {p.name}
+                  </h2>
+                  <p className="text-sm text-slate-500">
+                    {p.publisher} · {p.category}
+                  </p>
+                  <p className="mt-2 line-clamp-2 text-sm text-slate-700">{p.summary}</p>
+                  <p className="mt-2 text-xs text-slate-500">
+                    {p.currentVersion && <span className="font-medium text-slate-700">v{p.currentVersion}</span>}
+                    {p.platforms.length > 0 && <> · {p.platforms.map((x) => platformLabels[x]).join(', ')}</>}
+                  </p>
+                </div>
+              </Link>
+            </li>
+          ))}
+        </ul>
+      )}
+
+      <Pagination page={result.page} pageCount={result.pageCount} hrefFor={(page) => link({ page: page > 1 ? String(page) : undefined })} />
+    </div>
+  );
+}

@@ -1,0 +1,25 @@
+import type { Platform } from '@/db/schema';
+
+export const platformLabels: Record<Platform, string> = {
+  'windows-x64': 'Windows x64',
+  'windows-arm64': 'Windows Arm64',
+  'macos-arm64': 'macOS Apple silicon',
+  'macos-x64': 'macOS Intel',
+  'linux-x64': 'Linux x64',
+  'linux-arm64': 'Linux Arm64',
+};
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  let v = n / 1024;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
+}
+
+const dateFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+export const formatDate = (d: Date) => dateFormat.format(d);

@@ -1,0 +1,483 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  bigserial,
+  boolean,
+  check,
+  char,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+  type AnyPgColumn,
+} from 'drizzle-orm/pg-core';
+
+// ---------------------------------------------------------------------------------------------
+// Enums
+// ---------------------------------------------------------------------------------------------
+export const roleValues = ['requester', 'approver', 'librarian', 'service_desk', 'admin'] as const;
+export type Role = (typeof roleValues)[number];
+export const roleEnum = pgEnum('role', roleValues);
+
+export const platformValues = [
+  'windows-x64',
+  'windows-arm64',
+  'macos-arm64',
+  'macos-x64',
+  'linux-x64',
+  'linux-arm64',
+] as const;
+export type Platform = (typeof platformValues)[number];
+export const platformEnum = pgEnum('platform', platformValues);
+
+export const releaseStatusValues = ['draft', 'published', 'deprecated', 'withdrawn'] as const;
+export type ReleaseStatus = (typeof releaseStatusValues)[number];
+export const releaseStatusEnum = pgEnum('release_status', releaseStatusValues);
+
+export const productVisibilityEnum = pgEnum('product_visibility', ['everyone', 'groups']);
+export const seatExhaustedEnum = pgEnum('seat_exhausted_behaviour', ['wait', 'reject']);
+export const artifactStatusEnum = pgEnum('artifact_status', ['ok', 'corrupt']);
+
+export const approvalStageKindEnum = pgEnum('approval_stage_kind', ['auto', 'manager', 'group']);
+
+export const requestStatusValues = [
+  'submitted',
+  'pending_approval',
+  'waiting_for_seat',
+  'approved',
+  'fulfilled',
+  'rejected',
+  'cancelled',
+  'expired',
+] as const;
+export type RequestStatus = (typeof requestStatusValues)[number];
+export const requestStatusEnum = pgEnum('request_status', requestStatusValues);
+
+export const decisionEnum = pgEnum('decision', ['approved', 'rejected']);
+export const entitlementStatusEnum = pgEnum('entitlement_status', ['active', 'revoked', 'expired']);
+export const deviceStatusEnum = pgEnum('device_status', ['pending', 'active', 'retired', 'revoked']);
+
+export const installEventTypeValues = [
+  'download_started',
+  'download_completed',
+  'install_succeeded',
+  'install_failed',
+  'uninstalled',
+] as const;
+export type InstallEventType = (typeof installEventTypeValues)[number];
+export const installEventTypeEnum = pgEnum('install_event_type', installEventTypeValues);
+
+export const actorKindEnum = pgEnum('actor_kind', ['user', 'device', 'pipeline', 'system']);
+
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+
+// ---------------------------------------------------------------------------------------------
+// People
+// ---------------------------------------------------------------------------------------------
+export const users = pgTable(
+  'users',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    email: text('email').notNull(),
+    name: text('name').notNull(),
+    passwordHash: text('password_hash').notNull(),
+    roles: roleEnum('roles').array().notNull().default(sql`'{requester}'::role[]`),
+    managerId: uuid('manager_id').references((): AnyPgColumn => users.id, { onDelete: 'set null' }),
+    active: boolean('active').notNull().default(true),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    // Emails are compared case-insensitively; the service stores them lower-cased.
+    uniqueIndex('users_email_key').on(t.email),
+    check('users_email_lower', sql`${t.email} = lower(${t.email})`),
+    check('users_not_own_manager', sql`${t.managerId} IS NULL OR ${t.managerId} <> ${t.id}`),
+    index('users_manager_idx').on(t.managerId),
+  ],
+);
+export type User = typeof users.$inferSelect;
+
+export const groups = pgTable(
+  'groups',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    name: text('name').notNull(),
+    description: text('description').notNull().default(''),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('groups_name_key').on(t.name)],
+);
+export type Group = typeof groups.$inferSelect;
+
+export const groupMembers = pgTable(
+  'group_members',
+  {
+    groupId: uuid('group_id')
+      .notNull()
+      .references(() => groups.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.groupId, t.userId] }), index('group_members_user_idx').on(t.userId)],
+);
+
+/** Failed and successful sign-ins, kept to rate-limit guessing per account and per address. */
+export const signInAttempts = pgTable(
+  'sign_in_attempts',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    email: text('email').notNull(),
+    address: text('address').notNull(),
+    succeeded: boolean('succeeded').notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('sign_in_attempts_email_idx').on(t.email, t.at), index('sign_in_attempts_address_idx').on(t.address, t.at)],
+);
+
+// ---------------------------------------------------------------------------------------------
+// Catalogue and DML
+// ---------------------------------------------------------------------------------------------
+export const products = pgTable(
+  'products',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    slug: text('slug').notNull(),
+    name: text('name').notNull(),
+    publisher: text('publisher').notNull(),
+    category: text('category').notNull(),
+    summary: text('summary').notNull().default(''),
+    description: text('description').notNull().default(''),
+    /** Storage key of the icon in the DML (content-addressed), or null for the default icon. */
+    iconKey: text('icon_key'),
+    iconMediaType: text('icon_media_type'),
+    homepageUrl: text('homepage_url'),
+    licenceModel: text('licence_model').notNull().default('free'),
+    seatLimit: integer('seat_limit'),
+    seatExhausted: seatExhaustedEnum('seat_exhausted').notNull().default('wait'),
+    visibility: productVisibilityEnum('visibility').notNull().default('everyone'),
+    requireChangeRef: boolean('require_change_ref').notNull().default(false),
+    /** Hours a request may wait on one approval stage before it expires. */
+    approvalTimeoutHours: integer('approval_timeout_hours').notNull().default(120),
+    /** Days an entitlement lasts after approval; null means until revoked. */
+    entitlementDays: integer('entitlement_days'),
+    archived: boolean('archived').notNull().default(false),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('products_slug_key').on(t.slug),
+    check('products_seat_limit_positive', sql`${t.seatLimit} IS NULL OR ${t.seatLimit} > 0`),
+    check('products_timeout_positive', sql`${t.approvalTimeoutHours} > 0`),
+    index('products_category_idx').on(t.category),
+  ],
+);
+export type Product = typeof products.$inferSelect;
+
+/** Groups that may see and request a product whose visibility is 'groups'. */
+export const productGroups = pgTable(
+  'product_groups',
+  {
+    productId: uuid('product_id')
+      .notNull()
+      .references(() => products.id, { onDelete: 'cascade' }),
+    groupId: uuid('group_id')
+      .notNull()
+      .references(() => groups.id, { onDelete: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.productId, t.groupId] })],
+);
+
+/** A product's approval policy: its stages, run in `position` order. No stages = auto-approve. */
+export const approvalStages = pgTable(
+  'approval_stages',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    productId: uuid('product_id')
+      .notNull()
+      .references(() => products.id, { onDelete: 'cascade' }),
+    position: integer('position').notNull(),
+    kind: approvalStageKindEnum('kind').notNull(),
+    groupId: uuid('group_id').references(() => groups.id, { onDelete: 'restrict' }),
+    /** For group stages: how many distinct members must approve (1 = any one). */
+    requiredApprovals: integer('required_approvals').notNull().default(1),
+  },
+  (t) => [
+    uniqueIndex('approval_stages_product_position_key').on(t.productId, t.position),
+    check('approval_stages_group_needs_group', sql`(${t.kind} = 'group') = (${t.groupId} IS NOT NULL)`),
+    check('approval_stages_required_positive', sql`${t.requiredApprovals} >= 1`),
+  ],
+);
+export type ApprovalStage = typeof approvalStages.$inferSelect;
+
+export const releases = pgTable(
+  'releases',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    productId: uuid('product_id')
+      .notNull()
+      .references(() => products.id, { onDelete: 'restrict' }),
+    version: text('version').notNull(),
+    status: releaseStatusEnum('status').notNull().default('draft'),
+    notes: text('notes').notNull().default(''),
+    changeRef: text('change_ref'),
+    withdrawReason: text('withdraw_reason'),
+    createdById: uuid('created_by_id').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+    publishedAt: timestamp('published_at', { withTimezone: true }),
+    deprecatedAt: timestamp('deprecated_at', { withTimezone: true }),
+    withdrawnAt: timestamp('withdrawn_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('releases_product_version_key').on(t.productId, t.version),
+    index('releases_product_status_idx').on(t.productId, t.status, t.publishedAt),
+    check('releases_published_has_date', sql`${t.status} = 'draft' OR ${t.publishedAt} IS NOT NULL`),
+    check('releases_withdrawn_has_reason', sql`${t.status} <> 'withdrawn' OR ${t.withdrawReason} IS NOT NULL`),
+  ],
+);
+export type Release = typeof releases.$inferSelect;
+
+export const artifacts = pgTable(
+  'artifacts',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    releaseId: uuid('release_id')
+      .notNull()
+      .references(() => releases.id, { onDelete: 'restrict' }),
+    platform: platformEnum('platform').notNull(),
+    /** The name offered to the browser on download; never used as a storage path. */
+    fileName: text('file_name').notNull(),
+    mediaType: text('media_type').notNull().default('application/octet-stream'),
+    sizeBytes: bigint('size_bytes', { mode: 'number' }).notNull(),
+    sha256: char('sha256', { length: 64 }).notNull(),
+    /** Content address in the DML store (the SHA-256). */
+    storageKey: text('storage_key').notNull(),
+    /** Block size for `blockHashes`, so any byte range can be verified without reading it all. */
+    blockSize: integer('block_size').notNull(),
+    /** SHA-256 of each block, as concatenated lower-case hex digests (64 characters a block). */
+    blockHashes: text('block_hashes').notNull(),
+    status: artifactStatusEnum('status').notNull().default('ok'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('artifacts_release_platform_key').on(t.releaseId, t.platform),
+    index('artifacts_sha256_idx').on(t.sha256),
+    check('artifacts_sha256_hex', sql`${t.sha256} ~ '^[0-9a-f]{64}$'`),
+    check('artifacts_size_nonnegative', sql`${t.sizeBytes} >= 0`),
+  ],
+);
+export type Artifact = typeof artifacts.$inferSelect;
+
+// ---------------------------------------------------------------------------------------------
+// Devices
+// ---------------------------------------------------------------------------------------------
+export const devices = pgTable(
+  'devices',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    ownerId: uuid('owner_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'restrict' }),
+    hostname: text('hostname').notNull(),
+    platform: platformEnum('platform').notNull(),
+    serial: text('serial'),
+    status: deviceStatusEnum('status').notNull().default('pending'),
+    enrolCodeHash: text('enrol_code_hash'),
+    enrolCodeExpiresAt: timestamp('enrol_code_expires_at', { withTimezone: true }),
+    tokenHash: text('token_hash'),
+    agentVersion: text('agent_version'),
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('devices_owner_idx').on(t.ownerId),
+    uniqueIndex('devices_token_hash_key').on(t.tokenHash),
+    uniqueIndex('devices_enrol_code_hash_key').on(t.enrolCodeHash),
+  ],
+);
+export type Device = typeof devices.$inferSelect;
+
+// ---------------------------------------------------------------------------------------------
+// Service requests, approvals, entitlements
+// ---------------------------------------------------------------------------------------------
+export const serviceRequests = pgTable(
+  'service_requests',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    requesterId: uuid('requester_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'restrict' }),
+    productId: uuid('product_id')
+      .notNull()
+      .references(() => products.id, { onDelete: 'restrict' }),
+    /** The release asked for; null means "the current release" at fulfilment. */
+    releaseId: uuid('release_id').references(() => releases.id, { onDelete: 'restrict' }),
+    deviceId: uuid('device_id')
+      .notNull()
+      .references(() => devices.id, { onDelete: 'restrict' }),
+    justification: text('justification').notNull(),
+    status: requestStatusEnum('status').notNull().default('submitted'),
+    /** Position of the approval stage now deciding, while pending. */
+    currentStage: integer('current_stage'),
+    stageDueAt: timestamp('stage_due_at', { withTimezone: true }),
+    closedReason: text('closed_reason'),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('service_requests_requester_idx').on(t.requesterId, t.createdAt),
+    index('service_requests_status_idx').on(t.status, t.stageDueAt),
+    index('service_requests_product_idx').on(t.productId, t.status),
+    index('service_requests_device_idx').on(t.deviceId),
+  ],
+);
+export type ServiceRequest = typeof serviceRequests.$inferSelect;
+
+export const approvals = pgTable(
+  'approvals',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    requestId: uuid('request_id')
+      .notNull()
+      .references(() => serviceRequests.id, { onDelete: 'restrict' }),
+    stage: integer('stage').notNull(),
+    approverId: uuid('approver_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'restrict' }),
+    /** Set when a delegate decided for someone else. */
+    onBehalfOfId: uuid('on_behalf_of_id').references(() => users.id, { onDelete: 'restrict' }),
+    decision: decisionEnum('decision').notNull(),
+    comment: text('comment').notNull().default(''),
+    decidedAt: timestamp('decided_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    // One person decides a stage of a request at most once.
+    uniqueIndex('approvals_request_stage_approver_key').on(t.requestId, t.stage, t.approverId),
+    index('approvals_approver_idx').on(t.approverId),
+    check('approvals_rejection_has_reason', sql`${t.decision} = 'approved' OR length(trim(${t.comment})) > 0`),
+  ],
+);
+export type Approval = typeof approvals.$inferSelect;
+
+/** An approver's named stand-in for a period. */
+export const delegations = pgTable(
+  'delegations',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    approverId: uuid('approver_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    delegateId: uuid('delegate_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    startsAt: timestamp('starts_at', { withTimezone: true }).notNull(),
+    endsAt: timestamp('ends_at', { withTimezone: true }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('delegations_delegate_idx').on(t.delegateId, t.startsAt, t.endsAt),
+    check('delegations_not_self', sql`${t.approverId} <> ${t.delegateId}`),
+    check('delegations_range', sql`${t.endsAt} > ${t.startsAt}`),
+  ],
+);
+
+export const entitlements = pgTable(
+  'entitlements',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'restrict' }),
+    deviceId: uuid('device_id')
+      .notNull()
+      .references(() => devices.id, { onDelete: 'restrict' }),
+    productId: uuid('product_id')
+      .notNull()
+      .references(() => products.id, { onDelete: 'restrict' }),
+    /** The release granted; with `includesLaterReleases` also every later published one. */
+    releaseId: uuid('release_id').references(() => releases.id, { onDelete: 'restrict' }),
+    includesLaterReleases: boolean('includes_later_releases').notNull().default(false),
+    requestId: uuid('request_id').references(() => serviceRequests.id, { onDelete: 'restrict' }),
+    holdsSeat: boolean('holds_seat').notNull().default(false),
+    status: entitlementStatusEnum('status').notNull().default('active'),
+    expiresAt: timestamp('expires_at', { withTimezone: true }),
+    createdAt: createdAt(),
+    endedAt: timestamp('ended_at', { withTimezone: true }),
+  },
+  (t) => [
+    index('entitlements_lookup_idx').on(t.userId, t.deviceId, t.productId, t.status),
+    index('entitlements_seats_idx').on(t.productId, t.status, t.holdsSeat),
+    check('entitlements_release_or_later', sql`${t.releaseId} IS NOT NULL OR ${t.includesLaterReleases}`),
+  ],
+);
+export type Entitlement = typeof entitlements.$inferSelect;
+
+// ---------------------------------------------------------------------------------------------
+// Append-only records (UPDATE/DELETE rejected by triggers in a migration)
+// ---------------------------------------------------------------------------------------------
+export const installEvents = pgTable(
+  'install_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    type: installEventTypeEnum('type').notNull(),
+    deviceId: uuid('device_id')
+      .notNull()
+      .references(() => devices.id, { onDelete: 'restrict' }),
+    userId: uuid('user_id').references(() => users.id, { onDelete: 'restrict' }),
+    productId: uuid('product_id')
+      .notNull()
+      .references(() => products.id, { onDelete: 'restrict' }),
+    releaseId: uuid('release_id')
+      .notNull()
+      .references(() => releases.id, { onDelete: 'restrict' }),
+    artifactId: uuid('artifact_id')
+      .notNull()
+      .references(() => artifacts.id, { onDelete: 'restrict' }),
+    sha256: char('sha256', { length: 64 }).notNull(),
+    requestId: uuid('request_id').references(() => serviceRequests.id, { onDelete: 'restrict' }),
+    approverId: uuid('approver_id').references(() => users.id, { onDelete: 'restrict' }),
+    agentVersion: text('agent_version'),
+    exitCode: integer('exit_code'),
+    errorText: text('error_text'),
+    bytes: bigint('bytes', { mode: 'number' }),
+    /** Sent by the reporter so a retried report is recorded once. */
+    idempotencyKey: text('idempotency_key'),
+    occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull(),
+    recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('install_events_device_idempotency_key').on(t.deviceId, t.idempotencyKey),
+    index('install_events_recorded_idx').on(t.recordedAt, t.id),
+    index('install_events_device_idx').on(t.deviceId, t.occurredAt),
+    index('install_events_release_idx').on(t.releaseId, t.type),
+    index('install_events_product_idx').on(t.productId, t.occurredAt),
+    index('install_events_user_idx').on(t.userId, t.occurredAt),
+  ],
+);
+export type InstallEvent = typeof installEvents.$inferSelect;
+
+export const auditEvents = pgTable(
+  'audit_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    actorKind: actorKindEnum('actor_kind').notNull(),
+    actorId: text('actor_id'),
+    action: text('action').notNull(),
+    entityType: text('entity_type').notNull(),
+    entityId: text('entity_id').notNull(),
+    before: jsonb('before'),
+    after: jsonb('after'),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('audit_events_entity_idx').on(t.entityType, t.entityId, t.at),
+    index('audit_events_at_idx').on(t.at),
+    index('audit_events_actor_idx').on(t.actorId, t.at),
+  ],
+);
+export type AuditEvent = typeof auditEvents.$inferSelect;

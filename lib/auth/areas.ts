@@ -1,0 +1,26 @@
+import type { Role } from '@/db/schema';
+
+/**
+ * The portal's areas and the roles that may use them: one table read by the proxy (route
+ * gating), the navigation, the pages themselves and the access tests.
+ * `roles: 'any'` means every signed-in user.
+ */
+export interface Area {
+  href: string;
+  label: string;
+  roles: readonly Role[] | 'any';
+}
+
+export const areas: readonly Area[] = [
+  { href: '/catalogue', label: 'Catalogue', roles: 'any' },
+  { href: '/library', label: 'Library', roles: ['librarian', 'admin'] },
+  { href: '/admin', label: 'Admin', roles: ['admin'] },
+];
+
+export function areaFor(pathname: string): Area | undefined {
+  return areas.find((a) => pathname === a.href || pathname.startsWith(`${a.href}/`));
+}
+
+export function mayEnter(area: Area, roles: readonly Role[]): boolean {
+  return area.roles === 'any' || area.roles.some((r) => roles.includes(r));
+}

@@ -1,0 +1,44 @@
+import type { NextAuthConfig } from 'next-auth';
+import type { Role } from '@/db/schema';
+import { authSecret } from '@/lib/env';
+
+declare module 'next-auth' {
+  interface Session {
+    user: { id: string; roles: Role[]; name?: string | null; email?: string | null };
+  }
+  interface User {
+    roles?: Role[];
+  }
+}
+declare module '@auth/core/jwt' {
+  interface JWT {
+    uid?: string;
+    roles?: Role[];
+  }
+}
+
+/**
+ * The part of the Auth.js configuration that needs no database, shared by the proxy (which
+ * only reads the session cookie) and the full configuration in auth.ts.
+ */
+export const authConfig = {
+  secret: authSecret(),
+  trustHost: true,
+  session: { strategy: 'jwt', maxAge: 12 * 60 * 60 },
+  pages: { signIn: '/sign-in' },
+  providers: [],
+  callbacks: {
+    jwt({ token, user }) {
+      if (user) {
+        token.uid = user.id;
+        token.roles = user.roles ?? [];
+      }
+      return token;
+    },
+    session({ session, token }) {
+      session.user.id = token.uid ?? '';
+      session.user.roles = token.roles ?? [];
+      return session;
+    },
+  },
+} satisfies NextAuthConfig;

@@ -1,0 +1,56 @@
+import type { Readable } from 'node:stream';
+
+/** What the store knows of an object once it is written. */
+export interface StoredObject {
+  /** The content address: the SHA-256 of the bytes, lower-case hex. */
+  key: string;
+  sha256: string;
+  size: number;
+  blockSize: number;
+  /** SHA-256 of each `blockSize` block, concatenated lower-case hex. */
+  blockHashes: string;
+  /** False when identical bytes were already stored (and so were stored once). */
+  created: boolean;
+}
+
+export interface PutOptions {
+  /** When given, bytes that hash differently are rejected and nothing is kept. */
+  expectedSha256?: string;
+  /** Refuse (and keep nothing) once more than this many bytes arrive. */
+  maxBytes?: number;
+}
+
+/**
+ * The DML's byte store. Objects are content-addressed and immutable: callers never name a path,
+ * only a key the store computed itself. A local-folder store is the default; an S3-compatible one
+ * implements the same interface.
+ */
+export interface DmlStorage {
+  put(source: AsyncIterable<Uint8Array>, options?: PutOptions): Promise<StoredObject>;
+  /** Streams bytes `start..end` inclusive (the whole object by default). */
+  read(key: string, range?: { start: number; end: number }): Promise<Readable>;
+  has(key: string): Promise<boolean>;
+  /** Removes temporary files left by writes that never finished (call at start-up). */
+  cleanTemporaryFiles(): Promise<number>;
+}
+
+export const BLOCK_SIZE = 1024 * 1024;
+
+export class HashMismatchError extends Error {
+  constructor(
+    readonly expected: string,
+    readonly actual: string,
+  ) {
+    super(`The uploaded bytes have SHA-256 ${actual}, not the expected ${expected}.`);
+    this.name = 'HashMismatchError';
+  }
+}
+
+export class TooLargeError extends Error {
+  constructor(readonly maxBytes: number) {
+    super(`The upload is larger than the limit of ${maxBytes} bytes.`);
+    this.name = 'TooLargeError';
+  }
+}
+
+export const isSha256 = (s: string) => /^[0-9a-f]{64}$/.test(s);

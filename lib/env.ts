@@ -1,0 +1,68 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+// The only reader of process.env: everything else asks this module.
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  DATABASE_URL: z.string().url().optional(),
+  DATA_DIR: z.string().min(1).default('.data'),
+  DML_STORAGE_DIR: z.string().min(1).optional(),
+  AUTH_SECRET: z.string().min(32, 'AUTH_SECRET must be at least 32 characters').optional(),
+  // Behind a reverse proxy, the left-most X-Forwarded-For entry is the client's address.
+  TRUST_PROXY: z.enum(['true', 'false']).default('false'),
+  SIGNIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().positive().default(5),
+  SIGNIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().positive().default(20),
+  SIGNIN_WINDOW_MINUTES: z.coerce.number().int().positive().default(15),
+});
+
+export type Env = z.infer<typeof schema>;
+
+function load(): Env {
+  const parsed = schema.safeParse({
+    ...process.env,
+    // An empty variable means "unset", as it does in most shells' .env files.
+    DATABASE_URL: process.env.DATABASE_URL || undefined,
+    AUTH_SECRET: process.env.AUTH_SECRET || undefined,
+    DML_STORAGE_DIR: process.env.DML_STORAGE_DIR || undefined,
+  });
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid environment configuration:\n${lines.join('\n')}`);
+  }
+  return parsed.data;
+}
+
+export const env = load();
+
+export const dataDir = path.resolve(env.DATA_DIR);
+export const dmlStorageDir = path.resolve(env.DML_STORAGE_DIR ?? path.join(dataDir, 'dml'));
+
+/**
+ * In development a missing AUTH_SECRET is generated once and kept in the data folder, so a
+ * fresh clone signs in without any setup; in production it must be configured.
+ */
+export function authSecret(): string {
+  if (env.AUTH_SECRET) return env.AUTH_SECRET;
+  if (env.NODE_ENV === 'production') {
+    throw new Error(
+      'AUTH_SECRET is not set. Generate one with `openssl rand -base64 33` and set it in the ' +
+        'environment before starting the portal in production.',
+    );
+  }
+  const file = path.join(dataDir, 'auth-secret');
+  try {
+    return readFileSync(file, 'utf8').trim();
+  } catch {
+    mkdirSync(dataDir, { recursive: true });
+    const secret = randomBytes(33).toString('base64');
+    // 'wx' fails if another process won the race; then read what it wrote.
+    try {
+      writeFileSync(file, secret, { flag: 'wx', mode: 0o600 });
+      return secret;
+    } catch {
+      return readFileSync(file, 'utf8').trim();
+    }
+  }
+}

@@ -1,0 +1,51 @@
+import { PGlite } from '@electric-sql/pglite';
+import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import pg from 'pg';
+import { afterAll, beforeAll, inject } from 'vitest';
+import { createDb, useDbHandle, type Db, type DbHandle } from '@/db';
+import { useStorage } from '@/lib/dml';
+import { LocalStorage } from '@/lib/dml/local-storage';
+import { withDatabase } from './pg-url';
+
+export const engine = (process.env.TEST_ENGINE ?? 'pglite') as 'pglite' | 'postgres';
+
+/**
+ * Gives this test file a database of its own, copied from the run's migrated and seeded
+ * template, and points the services at it. Returns a getter for the drizzle handle.
+ */
+export function useTestDb(): () => Db {
+  let handle: DbHandle | undefined;
+  let dropDb: (() => Promise<void>) | undefined;
+
+  beforeAll(async () => {
+    useStorage(new LocalStorage(inject('seedStorageDir')));
+    if (engine === 'pglite') {
+      const tar = await readFile(inject('pgliteTemplate'));
+      const client = new PGlite({ loadDataDir: new Blob([tar]) });
+      handle = createDb({ kind: 'pglite-instance', client });
+    } else {
+      const serverUrl = process.env.DATABASE_URL!;
+      const name = `portal_test_${randomBytes(6).toString('hex')}`;
+      const admin = new pg.Client({ connectionString: serverUrl });
+      await admin.connect();
+      await admin.query(`CREATE DATABASE ${name} TEMPLATE ${inject('pgTemplateDb')}`);
+      handle = createDb({ kind: 'postgres', url: withDatabase(serverUrl, name) });
+      dropDb = async () => {
+        await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        await admin.end();
+      };
+    }
+    useDbHandle(handle);
+  });
+
+  afterAll(async () => {
+    await handle?.close();
+    await dropDb?.();
+  });
+
+  return () => {
+    if (!handle) throw new Error('useTestDb: the database is not ready (use it inside tests or hooks)');
+    return handle.db;
+  };
+}

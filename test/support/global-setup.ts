@@ -1,0 +1,63 @@
+import { PGlite } from '@electric-sql/pglite';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import type { TestProject } from 'vitest/node';
+import { createDb } from '@/db';
+import { runMigrations } from '@/db/migrate';
+import { seed } from '@/db/seed';
+import { LocalStorage } from '@/lib/dml/local-storage';
+import { withDatabase } from './pg-url';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    pgliteTemplate: string;
+    pgTemplateDb: string;
+    seedStorageDir: string;
+  }
+}
+
+/**
+ * Builds one migrated and seeded database per engine, once per run; each test file then starts
+ * from a copy of it (a PGlite dump loads in ~1 s, a PostgreSQL TEMPLATE copy in less).
+ */
+export default async function setup(project: TestProject) {
+  const engine = project.config.env?.TEST_ENGINE ?? 'pglite';
+  const work = await mkdtemp(path.join(os.tmpdir(), `portal-test-${engine}-`));
+  const storageDir = path.join(work, 'dml');
+  project.provide('seedStorageDir', storageDir);
+
+  if (engine === 'pglite') {
+    const client = new PGlite();
+    const handle = createDb({ kind: 'pglite-instance', client });
+    await runMigrations(handle);
+    await seed(handle.db, new LocalStorage(storageDir));
+    const dump = await client.dumpDataDir('none');
+    const file = path.join(work, 'template.tar');
+    await writeFile(file, Buffer.from(await dump.arrayBuffer()));
+    await handle.close();
+    project.provide('pgliteTemplate', file);
+    project.provide('pgTemplateDb', '');
+    return async () => rm(work, { recursive: true, force: true });
+  }
+
+  const serverUrl = process.env.DATABASE_URL!;
+  const templateDb = `portal_tmpl_${process.pid}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${templateDb}`);
+  await admin.query(`CREATE DATABASE ${templateDb}`);
+  const url = withDatabase(serverUrl, templateDb);
+  const handle = createDb({ kind: 'postgres', url });
+  await runMigrations(handle);
+  await seed(handle.db, new LocalStorage(storageDir));
+  await handle.close();
+  project.provide('pgTemplateDb', templateDb);
+  project.provide('pgliteTemplate', '');
+  return async () => {
+    await admin.query(`DROP DATABASE IF EXISTS ${templateDb} WITH (FORCE)`);
+    await admin.end();
+    await rm(work, { recursive: true, force: true });
+  };
+}

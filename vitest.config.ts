@@ -1,0 +1,34 @@
+import path from 'node:path';
+import { defineConfig } from 'vitest/config';
+
+const root = path.dirname(new URL(import.meta.url).pathname);
+const shared = {
+  resolve: {
+    alias: [
+      { find: /^@\//, replacement: `${root}/` },
+      // `server-only` throws outside React's server build; services are plain modules in tests.
+      { find: 'server-only', replacement: `${root}/test/support/empty.ts` },
+    ],
+  },
+};
+
+// Service tests run on a fresh embedded PGlite per file, and again on real PostgreSQL when
+// DATABASE_URL is set (each file in a database of its own, copied from a migrated template).
+const engines = process.env.DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
+
+export default defineConfig({
+  test: {
+    projects: engines.map((engine) => ({
+      ...shared,
+      test: {
+        name: engine,
+        include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts'],
+        globalSetup: ['test/support/global-setup.ts'],
+        env: { TEST_ENGINE: engine, NODE_ENV: 'test' },
+        testTimeout: 30_000,
+        hookTimeout: 60_000,
+        pool: 'forks',
+      },
+    })),
+  },
+});
