@@ -2,5 +2,10 @@
 export async function register() {
   if (process.env.NEXT_RUNTIME !== 'nodejs') return;
   const { authSecret } = await import('@/lib/env');
-  authSecret(); // Throws with a clear message in production when AUTH_SECRET is missing.
+  try {
+    authSecret();
+  } catch (e) {
+    console.error(`\nThe portal cannot start: ${(e as Error).message}\n`);
+    process.exit(1);
+  }
 }

@@ -1,10 +1,10 @@
 import NextAuth from 'next-auth';
 import { NextResponse } from 'next/server';
 import { areaFor, mayEnter } from '@/lib/auth/areas';
-import { authConfig } from '@/lib/auth/config';
+import { authConfig, withSecret } from '@/lib/auth/config';
 
 // Only the cookie-reading half of Auth.js: the proxy never touches the database.
-const { auth } = NextAuth(authConfig);
+const { auth } = NextAuth(withSecret(authConfig));
 
 /**
  * First gate: signed-out visitors go to sign-in, and a role that does not reach an area gets 403.

@@ -24,15 +24,10 @@ export interface DbHandle {
   close(): Promise<void>;
 }
 
-export type DbTarget =
-  | { kind: 'postgres'; url: string }
-  | { kind: 'pglite'; dir: string }
-  | { kind: 'pglite-instance'; client: PGlite };
+export type DbTarget = { kind: 'postgres'; url: string } | { kind: 'pglite'; dir: string } | { kind: 'pglite-instance'; client: PGlite };
 
 export function defaultTarget(): DbTarget {
-  return env.DATABASE_URL
-    ? { kind: 'postgres', url: env.DATABASE_URL }
-    : { kind: 'pglite', dir: path.join(dataDir, 'pglite') };
+  return env.DATABASE_URL ? { kind: 'postgres', url: env.DATABASE_URL } : { kind: 'pglite', dir: path.join(dataDir, 'pglite') };
 }
 
 export function createDb(target: DbTarget = defaultTarget()): DbHandle {

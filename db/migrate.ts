@@ -3,6 +3,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createDb, type DbHandle } from './index';
+import { runIfMain } from './run-script';
 
 const migrationsFolder = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
 
@@ -12,7 +13,7 @@ export async function runMigrations(handle: DbHandle): Promise<void> {
   else await migratePglite(handle.db as unknown as Parameters<typeof migratePglite>[0], { migrationsFolder });
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
+runIfMain(import.meta.url, async () => {
   const handle = createDb();
   try {
     await runMigrations(handle);
@@ -20,4 +21,4 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.a
   } finally {
     await handle.close();
   }
-}
+});

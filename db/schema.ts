@@ -25,14 +25,7 @@ export const roleValues = ['requester', 'approver', 'librarian', 'service_desk',
 export type Role = (typeof roleValues)[number];
 export const roleEnum = pgEnum('role', roleValues);
 
-export const platformValues = [
-  'windows-x64',
-  'windows-arm64',
-  'macos-arm64',
-  'macos-x64',
-  'linux-x64',
-  'linux-arm64',
-] as const;
+export const platformValues = ['windows-x64', 'windows-arm64', 'macos-arm64', 'macos-x64', 'linux-x64', 'linux-arm64'] as const;
 export type Platform = (typeof platformValues)[number];
 export const platformEnum = pgEnum('platform', platformValues);
 
@@ -87,7 +80,10 @@ export const users = pgTable(
     email: text('email').notNull(),
     name: text('name').notNull(),
     passwordHash: text('password_hash').notNull(),
-    roles: roleEnum('roles').array().notNull().default(sql`'{requester}'::role[]`),
+    roles: roleEnum('roles')
+      .array()
+      .notNull()
+      .default(sql`'{requester}'::role[]`),
     managerId: uuid('manager_id').references((): AnyPgColumn => users.id, { onDelete: 'set null' }),
     active: boolean('active').notNull().default(true),
     createdAt: createdAt(),

@@ -1032,8 +1032,7 @@ export const seedProducts: SeedProduct[] = [
         publishedDaysAgo: 95,
         status: 'withdrawn',
         notes: 'Bug fixes and updated language definitions.',
-        withdrawReason:
-          'CVE-2025-49144: the installer can load binaries from its working directory, allowing local privilege escalation.',
+        withdrawReason: 'CVE-2025-49144: the installer can load binaries from its working directory, allowing local privilege escalation.',
         platforms: WINDOWS,
       },
       {
@@ -1058,8 +1057,7 @@ export const seedProducts: SeedProduct[] = [
     publisher: 'VideoLAN',
     category: 'Utilities',
     summary: 'Open-source media player that plays most audio and video formats without extra codecs.',
-    description:
-      'VLC plays local files, discs and network streams in almost any format. It can also convert files and record streams.',
+    description: 'VLC plays local files, discs and network streams in almost any format. It can also convert files and record streams.',
     homepageUrl: 'https://www.videolan.org/vlc/',
     licenceModel: 'open-source',
     releases: [

@@ -1,11 +1,10 @@
 import { createHash } from 'node:crypto';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { and, eq, inArray } from 'drizzle-orm';
 import { getStorage } from '../lib/dml';
 import type { DmlStorage } from '../lib/dml/storage';
 import { hashPassword } from '../lib/auth/password';
 import { createDb, type Db } from './index';
+import { runIfMain } from './run-script';
 import * as s from './schema';
 import { seedProducts, type SeedPlatform, type SeedProduct } from './seed-data';
 
@@ -34,13 +33,43 @@ export const seedUsers: SeedUser[] = [
   { email: 'librarian@example.com', name: 'Lena Librarian', roles: ['requester', 'librarian'], groups: ['IT Operations'] },
   { email: 'desk@example.com', name: 'Sam Servicedesk', roles: ['requester', 'service_desk'], groups: ['IT Operations'] },
   { email: 'manager@example.com', name: 'Maria Manager', roles: ['requester', 'approver'], groups: ['Engineering', 'Pilot Ring'] },
-  { email: 'alice@example.com', name: 'Alice Anders', roles: ['requester'], manager: 'manager@example.com', groups: ['Engineering', 'Pilot Ring'] },
+  {
+    email: 'alice@example.com',
+    name: 'Alice Anders',
+    roles: ['requester'],
+    manager: 'manager@example.com',
+    groups: ['Engineering', 'Pilot Ring'],
+  },
   { email: 'bob@example.com', name: 'Bob Berg', roles: ['requester'], manager: 'manager@example.com', groups: ['Design'] },
   { email: 'fiona@example.com', name: 'Fiona Finch', roles: ['requester'], manager: 'manager@example.com', groups: ['Finance'] },
-  { email: 'sec1@example.com', name: 'Sid Security', roles: ['requester', 'approver'], manager: 'manager@example.com', groups: ['Security Team'] },
-  { email: 'sec2@example.com', name: 'Selma Secure', roles: ['requester', 'approver'], manager: 'manager@example.com', groups: ['Security Team'] },
-  { email: 'ops1@example.com', name: 'Otto Ops', roles: ['requester', 'approver'], manager: 'manager@example.com', groups: ['IT Operations'] },
-  { email: 'ops2@example.com', name: 'Olga Ops', roles: ['requester', 'approver'], manager: 'manager@example.com', groups: ['IT Operations'] },
+  {
+    email: 'sec1@example.com',
+    name: 'Sid Security',
+    roles: ['requester', 'approver'],
+    manager: 'manager@example.com',
+    groups: ['Security Team'],
+  },
+  {
+    email: 'sec2@example.com',
+    name: 'Selma Secure',
+    roles: ['requester', 'approver'],
+    manager: 'manager@example.com',
+    groups: ['Security Team'],
+  },
+  {
+    email: 'ops1@example.com',
+    name: 'Otto Ops',
+    roles: ['requester', 'approver'],
+    manager: 'manager@example.com',
+    groups: ['IT Operations'],
+  },
+  {
+    email: 'ops2@example.com',
+    name: 'Olga Ops',
+    roles: ['requester', 'approver'],
+    manager: 'manager@example.com',
+    groups: ['IT Operations'],
+  },
 ];
 
 const seedDevices: { owner: string; hostname: string; platform: s.Platform; serial: string }[] = [
@@ -66,7 +95,12 @@ const extension: Record<SeedPlatform, string> = {
 /** A small installer stand-in: deterministic bytes, so the seed is repeatable and hashes are real. */
 function demoInstaller(product: SeedProduct, version: string, platform: SeedPlatform): Buffer {
   const header = Buffer.from(`Demo package: ${product.name} ${version} for ${platform}\n`);
-  const size = 8192 + (createHash('sha256').update(product.slug + version + platform).digest()[0]! << 8);
+  const size =
+    8192 +
+    (createHash('sha256')
+      .update(product.slug + version + platform)
+      .digest()[0]! <<
+      8);
   const chunks = [header];
   for (let i = 0, length = header.length; length < size; i++) {
     const block = createHash('sha256').update(`${product.slug}/${version}/${platform}/${i}`).digest();
@@ -89,12 +123,24 @@ async function seedPeople(db: Db) {
     .insert(s.users)
     .values(seedUsers.map((u) => ({ email: u.email, name: u.name, roles: u.roles, passwordHash })))
     .onConflictDoNothing();
-  const userRows = await db.select().from(s.users).where(inArray(s.users.email, seedUsers.map((u) => u.email)));
+  const userRows = await db
+    .select()
+    .from(s.users)
+    .where(
+      inArray(
+        s.users.email,
+        seedUsers.map((u) => u.email),
+      ),
+    );
   const groupRows = await db.select().from(s.groups);
   const userId = new Map(userRows.map((u) => [u.email, u.id]));
   const groupId = new Map(groupRows.map((g) => [g.name, g.id]));
   for (const u of seedUsers) {
-    if (u.manager) await db.update(s.users).set({ managerId: userId.get(u.manager)! }).where(eq(s.users.email, u.email));
+    if (u.manager)
+      await db
+        .update(s.users)
+        .set({ managerId: userId.get(u.manager)! })
+        .where(eq(s.users.email, u.email));
     const memberships = (u.groups ?? []).map((g) => ({ groupId: groupId.get(g)!, userId: userId.get(u.email)! }));
     if (memberships.length) await db.insert(s.groupMembers).values(memberships).onConflictDoNothing();
   }
@@ -192,7 +238,11 @@ async function seedProduct(db: Db, storage: DmlStorage, p: SeedProduct, groupId:
       if (r.status === 'withdrawn') {
         await tx
           .update(s.releases)
-          .set({ status: 'withdrawn', withdrawnAt: daysAgo(Math.max(0, r.publishedDaysAgo - 25)), withdrawReason: r.withdrawReason ?? 'Withdrawn' })
+          .set({
+            status: 'withdrawn',
+            withdrawnAt: daysAgo(Math.max(0, r.publishedDaysAgo - 25)),
+            withdrawReason: r.withdrawReason ?? 'Withdrawn',
+          })
           .where(eq(s.releases.id, release.id));
       }
     }
@@ -206,13 +256,13 @@ export async function seed(db: Db, storage: DmlStorage = getStorage()): Promise<
   for (const p of seedProducts) await seedProduct(db, storage, p, groupId, librarianId);
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
+runIfMain(import.meta.url, async () => {
   const handle = createDb();
   try {
     await seed(handle.db);
-    const [products] = await Promise.all([handle.db.$count(s.products)]);
+    const products = await handle.db.$count(s.products);
     console.log(`Demo data ready (${handle.kind}): ${products} products, ${seedUsers.length} demo accounts (password "${DEMO_PASSWORD}").`);
   } finally {
     await handle.close();
   }
-}
+});

@@ -36,8 +36,9 @@ function load(): Env {
 
 export const env = load();
 
-export const dataDir = path.resolve(env.DATA_DIR);
-export const dmlStorageDir = path.resolve(env.DML_STORAGE_DIR ?? path.join(dataDir, 'dml'));
+// turbopackIgnore: these folders hold run-time data, not files to trace into the build output.
+export const dataDir = path.resolve(/*turbopackIgnore: true*/ env.DATA_DIR);
+export const dmlStorageDir = path.resolve(/*turbopackIgnore: true*/ env.DML_STORAGE_DIR ?? path.join(dataDir, 'dml'));
 
 /**
  * In development a missing AUTH_SECRET is generated once and kept in the data folder, so a

@@ -1,7 +1,9 @@
 import type { Metadata } from 'next';
-import Forbidden from '../forbidden';
+import { forbidden } from 'next/navigation';
 
 export const metadata: Metadata = { title: 'No access' };
 
-/** Target of the proxy's 403 rewrite. */
-export default Forbidden;
+/** Target of the proxy's rewrite for a role that does not reach an area: renders the 403 page with its status. */
+export default function ForbiddenRoute() {
+  forbidden();
+}

@@ -1,7 +1,19 @@
-const palette = ['bg-indigo-600', 'bg-emerald-600', 'bg-sky-600', 'bg-rose-600', 'bg-amber-600', 'bg-violet-600', 'bg-teal-600', 'bg-fuchsia-600'];
+const palette = [
+  'bg-indigo-600',
+  'bg-emerald-600',
+  'bg-sky-600',
+  'bg-rose-600',
+  'bg-amber-600',
+  'bg-violet-600',
+  'bg-teal-600',
+  'bg-fuchsia-600',
+];
 
 function initials(name: string): string {
-  const words = name.replace(/[^\p{L}\p{N} ]/gu, ' ').split(/\s+/).filter(Boolean);
+  const words = name
+    .replace(/[^\p{L}\p{N} ]/gu, ' ')
+    .split(/\s+/)
+    .filter(Boolean);
   return ((words[0]?.[0] ?? '?') + (words[1]?.[0] ?? words[0]?.[1] ?? '')).toUpperCase();
 }
 
@@ -14,7 +26,10 @@ export function ProductIcon({ name, slug, hasIcon, size = 'md' }: { name: string
   let h = 0;
   for (const c of slug) h = (h * 31 + c.charCodeAt(0)) >>> 0;
   return (
-    <div aria-hidden="true" className={`${box} ${palette[h % palette.length]} flex shrink-0 items-center justify-center font-semibold text-white`}>
+    <div
+      aria-hidden="true"
+      className={`${box} ${palette[h % palette.length]} flex shrink-0 items-center justify-center font-semibold text-white`}
+    >
       {initials(name)}
     </div>
   );

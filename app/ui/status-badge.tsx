@@ -8,5 +8,9 @@ const styles: Record<ReleaseStatus, string> = {
 };
 
 export function ReleaseStatusBadge({ status }: { status: ReleaseStatus }) {
-  return <span className={`inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${styles[status]}`}>{status}</span>;
+  return (
+    <span className={`inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${styles[status]}`}>
+      {status}
+    </span>
+  );
 }

@@ -2,10 +2,7 @@ import { getDb, type DbOrTx } from '@/db';
 import { auditEvents } from '@/db/schema';
 
 export type AuditActor =
-  | { kind: 'user'; id: string }
-  | { kind: 'device'; id: string }
-  | { kind: 'pipeline'; id: string }
-  | { kind: 'system'; id?: undefined };
+  { kind: 'user'; id: string } | { kind: 'device'; id: string } | { kind: 'pipeline'; id: string } | { kind: 'system'; id?: undefined };
 
 export interface AuditEntry {
   actor: AuditActor;

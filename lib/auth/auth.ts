@@ -2,7 +2,7 @@ import NextAuth, { CredentialsSignin } from 'next-auth';
 import Credentials from 'next-auth/providers/credentials';
 import { TooManyRequestsError, UnauthorizedError } from '@/lib/errors';
 import { clientAddress } from './client-address';
-import { authConfig } from './config';
+import { authConfig, withSecret } from './config';
 import { signInInput } from './schema';
 import { verifyCredentials } from './sign-in';
 
@@ -16,23 +16,25 @@ export class SignInFailed extends CredentialsSignin {
   }
 }
 
-export const { handlers, auth, signIn, signOut } = NextAuth({
-  ...authConfig,
-  providers: [
-    Credentials({
-      credentials: { email: {}, password: {} },
-      async authorize(raw, request) {
-        const input = signInInput.safeParse(raw);
-        if (!input.success) throw new SignInFailed('invalid_input', input.error.issues[0]?.message ?? 'Check your input.');
-        try {
-          const actor = await verifyCredentials(input.data, clientAddress(request.headers));
-          return { id: actor.id, email: actor.email, name: actor.name, roles: [...actor.roles] };
-        } catch (e) {
-          if (e instanceof TooManyRequestsError) throw new SignInFailed('rate_limited', e.message);
-          if (e instanceof UnauthorizedError) throw new SignInFailed('invalid', e.message);
-          throw e;
-        }
-      },
-    }),
-  ],
-});
+export const { handlers, auth, signIn, signOut } = NextAuth(
+  withSecret({
+    ...authConfig,
+    providers: [
+      Credentials({
+        credentials: { email: {}, password: {} },
+        async authorize(raw, request) {
+          const input = signInInput.safeParse(raw);
+          if (!input.success) throw new SignInFailed('invalid_input', input.error.issues[0]?.message ?? 'Check your input.');
+          try {
+            const actor = await verifyCredentials(input.data, clientAddress(request.headers));
+            return { id: actor.id, email: actor.email, name: actor.name, roles: [...actor.roles] };
+          } catch (e) {
+            if (e instanceof TooManyRequestsError) throw new SignInFailed('rate_limited', e.message);
+            if (e instanceof UnauthorizedError) throw new SignInFailed('invalid', e.message);
+            throw e;
+          }
+        },
+      }),
+    ],
+  }),
+);

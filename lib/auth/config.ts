@@ -19,14 +19,21 @@ declare module '@auth/core/jwt' {
 
 /**
  * The part of the Auth.js configuration that needs no database, shared by the proxy (which
- * only reads the session cookie) and the full configuration in auth.ts.
+ * only reads the session cookie) and the full configuration in auth.ts. The secret is added
+ * when a request first needs it (see `withSecret`), so a build needs no secret.
  */
 export const authConfig = {
-  secret: authSecret(),
   trustHost: true,
   session: { strategy: 'jwt', maxAge: 12 * 60 * 60 },
   pages: { signIn: '/sign-in' },
   providers: [],
+  logger: {
+    // A refused sign-in is an expected outcome (and is recorded), not a server error.
+    error(error) {
+      if ((error as { type?: string }).type === 'CredentialsSignin') return;
+      console.error(error);
+    },
+  },
   callbacks: {
     jwt({ token, user }) {
       if (user) {
@@ -42,3 +49,8 @@ export const authConfig = {
     },
   },
 } satisfies NextAuthConfig;
+
+/** Auth.js's lazy configuration form: the secret is read at request time, never at build time. */
+export function withSecret<T extends NextAuthConfig>(config: T): () => T & { secret: string } {
+  return () => ({ ...config, secret: authSecret() });
+}

@@ -20,12 +20,7 @@ async function recentFailures(column: typeof signInAttempts.email | typeof signI
     .select({ n: count(), oldest: min(signInAttempts.at) })
     .from(signInAttempts)
     .where(
-      and(
-        eq(column, key),
-        eq(signInAttempts.succeeded, false),
-        gt(signInAttempts.at, since),
-        gt(signInAttempts.at, sql`(${lastSuccess})`),
-      ),
+      and(eq(column, key), eq(signInAttempts.succeeded, false), gt(signInAttempts.at, since), gt(signInAttempts.at, sql`(${lastSuccess})`)),
     );
   return { n: row?.n ?? 0, oldest: row?.oldest ?? null };
 }

@@ -35,7 +35,12 @@ export async function listCatalogue(actor: Actor, query: CatalogueQuery): Promis
   const filters = and(
     visible,
     query.q
-      ? or(ilike(products.name, pattern), ilike(products.publisher, pattern), ilike(products.summary, pattern), ilike(products.description, pattern))
+      ? or(
+          ilike(products.name, pattern),
+          ilike(products.publisher, pattern),
+          ilike(products.summary, pattern),
+          ilike(products.description, pattern),
+        )
       : undefined,
     query.category ? eq(products.category, query.category) : undefined,
     query.platform
@@ -52,7 +57,12 @@ export async function listCatalogue(actor: Actor, query: CatalogueQuery): Promis
   const [[totalRow], categoryRows] = await Promise.all([
     db.select({ n: count() }).from(products).where(filters),
     // Categories are counted over what the actor may see, ignoring the category filter itself.
-    db.select({ name: products.category, count: count() }).from(products).where(visible).groupBy(products.category).orderBy(asc(products.category)),
+    db
+      .select({ name: products.category, count: count() })
+      .from(products)
+      .where(visible)
+      .groupBy(products.category)
+      .orderBy(asc(products.category)),
   ]);
   const total = totalRow?.n ?? 0;
   const pageCount = Math.max(1, Math.ceil(total / CATALOGUE_PAGE_SIZE));
@@ -70,7 +80,8 @@ export async function listCatalogue(actor: Actor, query: CatalogueQuery): Promis
     })
     .from(products)
     .where(filters)
-    .orderBy(asc(products.name))
+    // Case-insensitive, as people read a list (the database's collation may sort by code point).
+    .orderBy(asc(sql`lower(${products.name})`), asc(products.id))
     .limit(CATALOGUE_PAGE_SIZE)
     .offset((page - 1) * CATALOGUE_PAGE_SIZE);
 
@@ -105,11 +116,19 @@ async function currentReleases(productIds: string[]): Promise<Map<string, { vers
     ? await getDb()
         .select({ releaseId: artifacts.releaseId, platform: artifacts.platform })
         .from(artifacts)
-        .where(inArray(artifacts.releaseId, rows.map((r) => r.id)))
+        .where(
+          inArray(
+            artifacts.releaseId,
+            rows.map((r) => r.id),
+          ),
+        )
         .orderBy(asc(artifacts.platform))
     : [];
   return new Map(
-    rows.map((r) => [r.productId, { version: r.version, platforms: platformRows.filter((p) => p.releaseId === r.id).map((p) => p.platform) }]),
+    rows.map((r) => [
+      r.productId,
+      { version: r.version, platforms: platformRows.filter((p) => p.releaseId === r.id).map((p) => p.platform) },
+    ]),
   );
 }
 
@@ -172,17 +191,35 @@ export async function getProduct(actor: Actor, slug: string): Promise<ProductDet
       .where(and(eq(releases.productId, product.id), everything ? undefined : eq(releases.status, 'published')))
       .orderBy(desc(sql`coalesce(${releases.publishedAt}, ${releases.createdAt})`)),
     db
-      .select({ position: approvalStages.position, kind: approvalStages.kind, group: groups.name, requiredApprovals: approvalStages.requiredApprovals })
+      .select({
+        position: approvalStages.position,
+        kind: approvalStages.kind,
+        group: groups.name,
+        requiredApprovals: approvalStages.requiredApprovals,
+      })
       .from(approvalStages)
       .leftJoin(groups, eq(groups.id, approvalStages.groupId))
       .where(eq(approvalStages.productId, product.id))
       .orderBy(asc(approvalStages.position)),
     product.visibility === 'groups'
-      ? db.select({ name: groups.name }).from(productGroups).innerJoin(groups, eq(groups.id, productGroups.groupId)).where(eq(productGroups.productId, product.id))
+      ? db
+          .select({ name: groups.name })
+          .from(productGroups)
+          .innerJoin(groups, eq(groups.id, productGroups.groupId))
+          .where(eq(productGroups.productId, product.id))
       : Promise.resolve(null),
   ]);
   const artifactRows = releaseRows.length
-    ? await db.select().from(artifacts).where(inArray(artifacts.releaseId, releaseRows.map((r) => r.id))).orderBy(asc(artifacts.platform))
+    ? await db
+        .select()
+        .from(artifacts)
+        .where(
+          inArray(
+            artifacts.releaseId,
+            releaseRows.map((r) => r.id),
+          ),
+        )
+        .orderBy(asc(artifacts.platform))
     : [];
 
   const views: ReleaseView[] = releaseRows.map((r) => ({
@@ -195,7 +232,15 @@ export async function getProduct(actor: Actor, slug: string): Promise<ProductDet
     publishedAt: r.publishedAt,
     artifacts: artifactRows
       .filter((a) => a.releaseId === r.id)
-      .map((a) => ({ id: a.id, platform: a.platform, fileName: a.fileName, mediaType: a.mediaType, sizeBytes: a.sizeBytes, sha256: a.sha256, corrupt: a.status === 'corrupt' })),
+      .map((a) => ({
+        id: a.id,
+        platform: a.platform,
+        fileName: a.fileName,
+        mediaType: a.mediaType,
+        sizeBytes: a.sizeBytes,
+        sha256: a.sha256,
+        corrupt: a.status === 'corrupt',
+      })),
   }));
 
   return {

@@ -23,7 +23,9 @@ describe(`append-only history (${engine})`, () => {
     const [row] = await db().select().from(auditEvents).where(eq(auditEvents.action, 'test.happened'));
     expect(row).toBeDefined();
 
-    expect(await dbError(db().update(auditEvents).set({ action: 'test.rewritten' }).where(eq(auditEvents.id, row!.id)))).toMatch(/append-only/);
+    expect(await dbError(db().update(auditEvents).set({ action: 'test.rewritten' }).where(eq(auditEvents.id, row!.id)))).toMatch(
+      /append-only/,
+    );
     expect(await dbError(db().delete(auditEvents).where(eq(auditEvents.id, row!.id)))).toMatch(/append-only/);
     expect(await dbError(db().execute(sql`TRUNCATE audit_events`))).toMatch(/append-only/);
 
@@ -53,7 +55,9 @@ describe(`append-only history (${engine})`, () => {
       })
       .returning();
 
-    expect(await dbError(db().update(installEvents).set({ type: 'install_failed' }).where(eq(installEvents.id, event!.id)))).toMatch(/append-only/);
+    expect(await dbError(db().update(installEvents).set({ type: 'install_failed' }).where(eq(installEvents.id, event!.id)))).toMatch(
+      /append-only/,
+    );
     expect(await dbError(db().delete(installEvents))).toMatch(/append-only/);
     expect(await dbError(db().execute(sql`TRUNCATE install_events CASCADE`))).toMatch(/append-only/);
 
@@ -68,7 +72,14 @@ describe(`append-only history (${engine})`, () => {
       .innerJoin(releases, eq(releases.id, artifacts.releaseId))
       .where(eq(releases.status, 'published'))
       .limit(1);
-    expect(await dbError(db().update(artifacts).set({ sha256: 'f'.repeat(64) }).where(eq(artifacts.id, published!.id)))).toMatch(/immutable/);
+    expect(
+      await dbError(
+        db()
+          .update(artifacts)
+          .set({ sha256: 'f'.repeat(64) })
+          .where(eq(artifacts.id, published!.id)),
+      ),
+    ).toMatch(/immutable/);
     expect(await dbError(db().update(artifacts).set({ sizeBytes: 1 }).where(eq(artifacts.id, published!.id)))).toMatch(/immutable/);
     expect(await dbError(db().delete(artifacts).where(eq(artifacts.id, published!.id)))).toMatch(/cannot be deleted/);
     // Its integrity status may still move, so a tampered file can be flagged.

@@ -14,7 +14,7 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
     <form action={action} noValidate className="space-y-5">
       <input type="hidden" name="callbackUrl" value={callbackUrl} />
       {state.error && (
-        <p role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
+        <p role="alert" data-testid="form-error" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
           {state.error}
         </p>
       )}

@@ -16,11 +16,21 @@ export default async function AdminPage() {
         <table className="w-full text-left text-sm">
           <thead className="border-b border-slate-200 bg-slate-50 text-xs uppercase text-slate-500">
             <tr>
-              <th scope="col" className="px-4 py-2 font-medium">Name</th>
-              <th scope="col" className="px-4 py-2 font-medium">Roles</th>
-              <th scope="col" className="px-4 py-2 font-medium">Manager</th>
-              <th scope="col" className="px-4 py-2 font-medium">Groups</th>
-              <th scope="col" className="px-4 py-2 font-medium">Status</th>
+              <th scope="col" className="px-4 py-2 font-medium">
+                Name
+              </th>
+              <th scope="col" className="px-4 py-2 font-medium">
+                Roles
+              </th>
+              <th scope="col" className="px-4 py-2 font-medium">
+                Manager
+              </th>
+              <th scope="col" className="px-4 py-2 font-medium">
+                Groups
+              </th>
+              <th scope="col" className="px-4 py-2 font-medium">
+                Status
+              </th>
             </tr>
           </thead>
           <tbody>

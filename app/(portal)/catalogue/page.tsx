@@ -35,7 +35,12 @@ export default async function CataloguePage({ searchParams }: { searchParams: Pr
         </div>
       </div>
 
-      <form role="search" method="get" action="/catalogue" className="mt-6 grid gap-3 rounded-xl border border-slate-200 bg-white p-4 sm:grid-cols-[1fr_auto_auto_auto]">
+      <form
+        role="search"
+        method="get"
+        action="/catalogue"
+        className="mt-6 grid gap-3 rounded-xl border border-slate-200 bg-white p-4 sm:grid-cols-[1fr_auto_auto_auto]"
+      >
         <div>
           <label htmlFor="q" className="sr-only">
             Search
@@ -54,7 +59,12 @@ export default async function CataloguePage({ searchParams }: { searchParams: Pr
           <label htmlFor="category" className="sr-only">
             Category
           </label>
-          <select id="category" name="category" defaultValue={query.category} className="block w-full rounded-md border border-slate-300 bg-white px-3 py-2">
+          <select
+            id="category"
+            name="category"
+            defaultValue={query.category}
+            className="block w-full rounded-md border border-slate-300 bg-white px-3 py-2"
+          >
             <option value="">All categories</option>
             {result.categories.map((c) => (
               <option key={c.name} value={c.name}>
@@ -67,7 +77,12 @@ export default async function CataloguePage({ searchParams }: { searchParams: Pr
           <label htmlFor="platform" className="sr-only">
             Platform
           </label>
-          <select id="platform" name="platform" defaultValue={query.platform ?? ''} className="block w-full rounded-md border border-slate-300 bg-white px-3 py-2">
+          <select
+            id="platform"
+            name="platform"
+            defaultValue={query.platform ?? ''}
+            className="block w-full rounded-md border border-slate-300 bg-white px-3 py-2"
+          >
             <option value="">All platforms</option>
             {platformValues.map((p) => (
               <option key={p} value={p}>
@@ -82,7 +97,10 @@ export default async function CataloguePage({ searchParams }: { searchParams: Pr
       </form>
 
       <div className="mt-4 flex flex-wrap items-center gap-2 text-sm" aria-label="Categories">
-        <Link href={link({ category: undefined, page: undefined })} className={`rounded-full px-3 py-1 ${!query.category ? 'bg-slate-900 text-white' : 'bg-white ring-1 ring-slate-200 hover:bg-slate-100'}`}>
+        <Link
+          href={link({ category: undefined, page: undefined })}
+          className={`rounded-full px-3 py-1 ${!query.category ? 'bg-slate-900 text-white' : 'bg-white ring-1 ring-slate-200 hover:bg-slate-100'}`}
+        >
           All
         </Link>
         {result.categories.map((c) => (
@@ -124,7 +142,9 @@ export default async function CataloguePage({ searchParams }: { searchParams: Pr
           ) : (
             <>
               <h2 className="text-lg font-semibold">The catalogue is empty for now</h2>
-              <p className="mt-1 text-slate-600">No software has been published to you yet. The library team adds titles as they are approved.</p>
+              <p className="mt-1 text-slate-600">
+                No software has been published to you yet. The library team adds titles as they are approved.
+              </p>
             </>
           )}
         </div>

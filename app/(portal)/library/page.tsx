@@ -16,13 +16,27 @@ export default async function LibraryPage() {
         <table className="w-full text-left text-sm">
           <thead className="border-b border-slate-200 bg-slate-50 text-xs uppercase text-slate-500">
             <tr>
-              <th scope="col" className="px-4 py-2 font-medium">Product</th>
-              <th scope="col" className="px-4 py-2 font-medium">Category</th>
-              <th scope="col" className="px-4 py-2 font-medium">Visibility</th>
-              <th scope="col" className="px-4 py-2 text-right font-medium">Draft</th>
-              <th scope="col" className="px-4 py-2 text-right font-medium">Published</th>
-              <th scope="col" className="px-4 py-2 text-right font-medium">Deprecated</th>
-              <th scope="col" className="px-4 py-2 text-right font-medium">Withdrawn</th>
+              <th scope="col" className="px-4 py-2 font-medium">
+                Product
+              </th>
+              <th scope="col" className="px-4 py-2 font-medium">
+                Category
+              </th>
+              <th scope="col" className="px-4 py-2 font-medium">
+                Visibility
+              </th>
+              <th scope="col" className="px-4 py-2 text-right font-medium">
+                Draft
+              </th>
+              <th scope="col" className="px-4 py-2 text-right font-medium">
+                Published
+              </th>
+              <th scope="col" className="px-4 py-2 text-right font-medium">
+                Deprecated
+              </th>
+              <th scope="col" className="px-4 py-2 text-right font-medium">
+                Withdrawn
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -44,7 +58,9 @@ export default async function LibraryPage() {
             ))}
           </tbody>
         </table>
-        {rows.length === 0 && <p className="px-4 py-10 text-center text-slate-600">The library is empty. Products appear here once created.</p>}
+        {rows.length === 0 && (
+          <p className="px-4 py-10 text-center text-slate-600">The library is empty. Products appear here once created.</p>
+        )}
       </div>
     </div>
   );

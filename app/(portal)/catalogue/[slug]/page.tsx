@@ -29,7 +29,15 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 function policyText(p: ProductDetail['policy']): string {
   if (p.length === 0) return 'Approved automatically';
   return p
-    .map((s) => (s.kind === 'manager' ? 'your manager' : s.kind === 'group' ? (s.requiredApprovals > 1 ? `${s.requiredApprovals} of ${s.group}` : `${s.group}`) : 'automatic'))
+    .map((s) =>
+      s.kind === 'manager'
+        ? 'your manager'
+        : s.kind === 'group'
+          ? s.requiredApprovals > 1
+            ? `${s.requiredApprovals} of ${s.group}`
+            : `${s.group}`
+          : 'automatic',
+    )
     .join(', then ');
 }
 
@@ -42,7 +50,10 @@ export default async function ProductPage({ params }: Props) {
         <Link href="/catalogue" className="hover:underline">
           Catalogue
         </Link>{' '}
-        / <Link href={`/catalogue?category=${encodeURIComponent(product.category)}`} className="hover:underline">{product.category}</Link>
+        /{' '}
+        <Link href={`/catalogue?category=${encodeURIComponent(product.category)}`} className="hover:underline">
+          {product.category}
+        </Link>
       </nav>
 
       <header className="mt-4 flex flex-wrap items-start gap-5">
@@ -89,7 +100,9 @@ export default async function ProductPage({ params }: Props) {
                   <li key={r.id} className="rounded-xl border border-slate-200 bg-white p-4" data-testid="release">
                     <div className="flex flex-wrap items-center gap-2">
                       <h3 className="font-semibold">Version {r.version}</h3>
-                      {r.id === current?.id && <span className="rounded-full bg-indigo-600 px-2 py-0.5 text-xs font-medium text-white">current</span>}
+                      {r.id === current?.id && (
+                        <span className="rounded-full bg-indigo-600 px-2 py-0.5 text-xs font-medium text-white">current</span>
+                      )}
                       {librarianView && <ReleaseStatusBadge status={r.status} />}
                       {r.publishedAt && <span className="text-sm text-slate-500">published {formatDate(r.publishedAt)}</span>}
                       {librarianView && r.changeRef && <span className="text-sm text-slate-500">· change {r.changeRef}</span>}
@@ -101,10 +114,18 @@ export default async function ProductPage({ params }: Props) {
                         <table className="w-full text-left text-sm">
                           <thead className="text-xs uppercase text-slate-500">
                             <tr>
-                              <th scope="col" className="py-1 pr-4 font-medium">Platform</th>
-                              <th scope="col" className="py-1 pr-4 font-medium">File</th>
-                              <th scope="col" className="py-1 pr-4 font-medium">Size</th>
-                              <th scope="col" className="py-1 font-medium">SHA-256</th>
+                              <th scope="col" className="py-1 pr-4 font-medium">
+                                Platform
+                              </th>
+                              <th scope="col" className="py-1 pr-4 font-medium">
+                                File
+                              </th>
+                              <th scope="col" className="py-1 pr-4 font-medium">
+                                Size
+                              </th>
+                              <th scope="col" className="py-1 font-medium">
+                                SHA-256
+                              </th>
                             </tr>
                           </thead>
                           <tbody>
@@ -119,7 +140,9 @@ export default async function ProductPage({ params }: Props) {
                                   <code className="break-all font-mono text-xs text-slate-700" data-testid="sha256">
                                     {a.sha256}
                                   </code>
-                                  {a.corrupt && <span className="ml-2 text-xs font-medium text-red-700">integrity failure: not served</span>}
+                                  {a.corrupt && (
+                                    <span className="ml-2 text-xs font-medium text-red-700">integrity failure: not served</span>
+                                  )}
                                 </td>
                               </tr>
                             ))}

@@ -1,0 +1,48 @@
+import { existsSync } from 'node:fs';
+import { defineConfig, devices } from '@playwright/test';
+
+const port = Number(process.env.E2E_PORT ?? 3200);
+export const baseURL = `http://127.0.0.1:${port}`;
+
+// Debian's Chromium where it exists (CI and the dev machines have no browser downloads);
+// elsewhere Playwright's own browser.
+const executablePath = process.env.CHROMIUM_PATH ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
+
+// The app under test: built and started as in production, on a fresh data folder (PGlite), or on
+// the PostgreSQL database in DATABASE_URL when it is set.
+const serverEnv = {
+  DATA_DIR: '.data/e2e',
+  AUTH_SECRET: 'e2e-only-secret-0123456789abcdefghijklmnopqrstuvwxyz',
+  NEXT_TELEMETRY_DISABLED: '1',
+  SIGNIN_MAX_FAILURES_PER_ADDRESS: '50',
+};
+
+export default defineConfig({
+  testDir: 'test/e2e',
+  outputDir: 'test-results/e2e',
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  reporter: [['list']],
+  use: {
+    baseURL,
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+    launchOptions: {
+      executablePath,
+      args: ['--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    },
+  },
+  projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'] } }],
+  webServer: {
+    command: `rm -rf .data/e2e && npm run db:setup && npx next build && npx next start -p ${port} -H 127.0.0.1`,
+    url: `${baseURL}/sign-in`,
+    timeout: 300_000,
+    reuseExistingServer: false,
+    env: serverEnv,
+    stdout: 'ignore',
+    stderr: 'pipe',
+  },
+});

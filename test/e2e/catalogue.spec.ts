@@ -1,0 +1,76 @@
+import { expect, test } from '@playwright/test';
+import { seedProducts } from '../../db/seed-data';
+import { demo, signIn } from './support';
+
+test.describe('catalogue', () => {
+  test('searches, filters by category and platform, and pages', async ({ page }) => {
+    await signIn(page, demo.requester);
+    await expect(page.getByTestId('result-count')).toHaveText(/^\d+ products$/);
+    await expect(page.getByTestId('product-name')).toHaveCount(12);
+    await page.getByRole('link', { name: 'Next →' }).click();
+    await expect(page).toHaveURL(/page=2/);
+
+    await page.getByRole('searchbox', { name: 'Search' }).fill('jetbrains');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await expect(page.getByTestId('product-name')).toHaveText(['IntelliJ IDEA Ultimate']);
+
+    await page.goto('/catalogue');
+    await page.getByRole('link', { name: 'Browsers', exact: true }).click();
+    await expect(page.getByTestId('product-name')).toHaveText(['Brave Browser', 'Google Chrome', 'Microsoft Edge', 'Mozilla Firefox']);
+
+    await page.goto('/catalogue');
+    await page.getByLabel('Platform').selectOption('windows-arm64');
+    await page.getByLabel('Category').selectOption('Utilities');
+    await page.getByRole('button', { name: 'Search' }).click();
+    const expected = seedProducts
+      .filter((p) => p.category === 'Utilities' && !p.visibleToGroups)
+      .filter((p) => p.releases.some((r) => r.status === 'published' && r.platforms.includes('windows-arm64')))
+      .map((p) => p.name)
+      .sort((a, b) => a.localeCompare(b, 'en'));
+    expect(expected.length).toBeGreaterThan(0);
+    await expect(page.getByTestId('product-name')).toHaveText(expected);
+
+    await page.getByRole('searchbox', { name: 'Search' }).fill('qwertyuiop');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await expect(page.getByRole('heading', { name: 'No products match' })).toBeVisible();
+    await page.getByRole('link', { name: 'Show the whole catalogue' }).click();
+    await expect(page.getByTestId('product-name')).toHaveCount(12);
+  });
+
+  test('hides group-restricted and unpublished products from a requester, even by URL', async ({ page }) => {
+    await signIn(page, demo.requester);
+    await page.getByRole('searchbox', { name: 'Search' }).fill('photoshop');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await expect(page.getByRole('heading', { name: 'No products match' })).toBeVisible();
+    for (const slug of ['adobe-photoshop', 'contoso-expense-capture', 'contoso-ledger-desktop']) {
+      const response = await page.goto(`/catalogue/${slug}`);
+      expect(response?.status(), slug).toBe(404);
+      await expect(page.getByRole('heading', { name: 'Nothing here' })).toBeVisible();
+    }
+  });
+
+  test('shows a product page with current release, release notes and full hashes (screenshots)', async ({ page }) => {
+    await signIn(page, demo.requester);
+    await page.screenshot({ path: 'test-results/screenshots/catalogue.png', fullPage: true });
+    await page.getByRole('searchbox', { name: 'Search' }).fill('firefox');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByRole('link', { name: /Mozilla Firefox/ }).click();
+    await expect(page.getByRole('heading', { name: 'Mozilla Firefox', level: 1 })).toBeVisible();
+    await expect(page.getByTestId('current-version')).toHaveText('141.0');
+    await expect(page.getByTestId('release')).toHaveCount(2); // the draft and the deprecated one are not shown
+    await expect(page.getByText('142.0')).toHaveCount(0);
+    const hashes = await page.getByTestId('sha256').allTextContents();
+    expect(hashes.length).toBeGreaterThan(0);
+    for (const h of hashes) expect(h).toMatch(/^[0-9a-f]{64}$/);
+    await page.screenshot({ path: 'test-results/screenshots/product.png', fullPage: true });
+  });
+
+  test('the layout holds on a phone-sized screen', async ({ page }) => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await signIn(page, demo.admin);
+    await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Library' })).toBeVisible();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: 'test-results/screenshots/catalogue-phone.png', fullPage: true });
+  });
+});

@@ -1,0 +1,44 @@
+import { expect, test } from '@playwright/test';
+import { demo, signIn } from './support';
+
+// Every page route of the portal, and who may open it. A new route must be added here.
+const routes: { path: string; allowed: (keyof typeof demo)[] }[] = [
+  { path: '/catalogue', allowed: ['requester', 'approver', 'librarian', 'desk', 'admin'] },
+  { path: '/catalogue/firefox', allowed: ['requester', 'approver', 'librarian', 'desk', 'admin'] },
+  { path: '/library', allowed: ['librarian', 'admin'] },
+  { path: '/admin', allowed: ['admin'] },
+];
+
+const navigation: Record<keyof typeof demo, string[]> = {
+  requester: ['Catalogue'],
+  approver: ['Catalogue'],
+  librarian: ['Catalogue', 'Library'],
+  desk: ['Catalogue'],
+  admin: ['Catalogue', 'Library', 'Admin'],
+};
+
+for (const role of Object.keys(demo) as (keyof typeof demo)[]) {
+  test(`${role}: sees only their navigation, and gets 403 from every other page`, async ({ page }) => {
+    await signIn(page, demo[role]);
+    const links = page.getByRole('navigation', { name: 'Main' }).getByRole('link');
+    await expect(links).toHaveText(navigation[role]);
+
+    for (const route of routes) {
+      const response = await page.goto(route.path);
+      if (route.allowed.includes(role)) {
+        expect(response?.status(), `${role} → ${route.path}`).toBe(200);
+        await expect(page.getByText('You don’t have access to this page')).toHaveCount(0);
+      } else {
+        expect(response?.status(), `${role} → ${route.path}`).toBe(403);
+        await expect(page.getByRole('heading', { name: 'You don’t have access to this page' })).toBeVisible();
+      }
+    }
+  });
+}
+
+test('a signed-out visitor is sent to sign in from every page', async ({ page }) => {
+  for (const route of routes) {
+    await page.goto(route.path);
+    await expect(page, route.path).toHaveURL(/\/sign-in\?callbackUrl=/);
+  }
+});

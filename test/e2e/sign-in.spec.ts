@@ -1,0 +1,79 @@
+import { expect, test } from '@playwright/test';
+import { DEMO_PASSWORD, demo, expectNoStackTrace, signIn } from './support';
+
+test.describe('sign-in', () => {
+  test('sends a signed-out visitor to sign in and back to the page they wanted', async ({ page }) => {
+    await page.goto('/catalogue/firefox');
+    await expect(page).toHaveURL(/\/sign-in\?callbackUrl=%2Fcatalogue%2Ffirefox/);
+    await page.getByLabel('Email').fill(demo.requester);
+    await page.getByLabel('Password').fill(DEMO_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page).toHaveURL(/\/catalogue\/firefox$/);
+    await expect(page.getByRole('heading', { name: 'Mozilla Firefox' })).toBeVisible();
+  });
+
+  test('never redirects off-site after sign-in', async ({ page }) => {
+    await page.goto('/sign-in?callbackUrl=https://evil.example/phish');
+    await page.getByLabel('Email').fill(demo.requester);
+    await page.getByLabel('Password').fill(DEMO_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page).toHaveURL(/127\.0\.0\.1:\d+\/catalogue$/);
+  });
+
+  test('explains empty, malformed and overlong input beside the field, without a stack trace', async ({ page }) => {
+    await page.goto('/sign-in');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.getByText('Enter your email address.')).toBeVisible();
+    await expect(page.getByText('Enter your password.')).toBeVisible();
+    await expect(page.getByLabel('Email')).toHaveAttribute('aria-invalid', 'true');
+
+    await page.getByLabel('Email').fill('not-an-email');
+    await page.getByLabel('Password').fill('x');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.getByText('Enter a valid email address, like name@example.com.')).toBeVisible();
+
+    await page.getByLabel('Email').fill(demo.requester);
+    await page.getByLabel('Password').fill('p'.repeat(300));
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.getByText('A password is at most 256 characters.')).toBeVisible();
+    await expectNoStackTrace(page);
+  });
+
+  test('gives one clear message for a wrong password and for an unknown account', async ({ page }) => {
+    for (const [email, password] of [
+      [demo.requester, 'wrong-password'],
+      ['nobody@example.com', DEMO_PASSWORD],
+    ] as const) {
+      await page.goto('/sign-in');
+      await page.getByLabel('Email').fill(email);
+      await page.getByLabel('Password').fill(password);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await expect(page.getByTestId('form-error')).toHaveText('That email and password do not match an active account.');
+      await expect(page.getByLabel('Email')).toHaveValue(email); // kept, so only the password is retyped
+      await expectNoStackTrace(page);
+    }
+  });
+
+  test('locks an account after five failures, even for the right password', async ({ page }) => {
+    await page.goto('/sign-in');
+    for (let i = 0; i < 5; i++) {
+      await page.getByLabel('Email').fill('fiona@example.com');
+      await page.getByLabel('Password').fill(`guess-${i}`);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await expect(page.getByTestId('form-error')).toHaveText('That email and password do not match an active account.');
+    }
+    await page.getByLabel('Password').fill(DEMO_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.getByTestId('form-error')).toHaveText(/Too many failed sign-ins\. Try again in \d+ minutes?\./);
+    await page.goto('/catalogue');
+    await expect(page).toHaveURL(/\/sign-in/);
+  });
+
+  test('signs out', async ({ page }) => {
+    await signIn(page, demo.requester);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await expect(page).toHaveURL(/\/sign-in/);
+    await page.goto('/catalogue');
+    await expect(page).toHaveURL(/\/sign-in/);
+  });
+});

@@ -1,0 +1,25 @@
+import { expect, type Page } from '@playwright/test';
+
+export const DEMO_PASSWORD = 'portal-demo';
+
+export const demo = {
+  requester: 'alice@example.com',
+  approver: 'manager@example.com',
+  librarian: 'librarian@example.com',
+  desk: 'desk@example.com',
+  admin: 'admin@example.com',
+} as const;
+
+export async function signIn(page: Page, email: string, password = DEMO_PASSWORD) {
+  await page.goto('/sign-in');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByTestId('signed-in-user')).toBeVisible();
+}
+
+/** Nothing a user could take for a crash report: no stack frames, no error class names. */
+export async function expectNoStackTrace(page: Page) {
+  const text = await page.locator('body').innerText();
+  expect(text).not.toMatch(/\bat .+\(.+:\d+:\d+\)|node_modules|Error:|CredentialsSignin|TypeError/);
+}
