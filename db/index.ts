@@ -66,7 +66,7 @@ export function getDb(): Db {
 }
 
 /** Replaces the process-wide handle (tests point services at their own database). */
-export function useDbHandle(handle: DbHandle): void {
+export function setDbHandle(handle: DbHandle): void {
   holder.__portalDb = handle;
 }
 

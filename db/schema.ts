@@ -477,3 +477,41 @@ export const auditEvents = pgTable(
   ],
 );
 export type AuditEvent = typeof auditEvents.$inferSelect;
+
+// ---------------------------------------------------------------------------------------------
+// Pipeline API tokens (continuous delivery into the DML)
+// ---------------------------------------------------------------------------------------------
+export const apiTokens = pgTable(
+  'api_tokens',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    name: text('name').notNull(),
+    /** SHA-256 of the secret; the secret itself is shown once and never stored. */
+    tokenHash: text('token_hash').notNull(),
+    /** First characters of the secret, so people can tell tokens apart in lists. */
+    prefix: text('prefix').notNull(),
+    createdById: uuid('created_by_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'restrict' }),
+    expiresAt: timestamp('expires_at', { withTimezone: true }),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('api_tokens_token_hash_key').on(t.tokenHash)],
+);
+export type ApiToken = typeof apiTokens.$inferSelect;
+
+/** The products a pipeline token may publish into. */
+export const apiTokenProducts = pgTable(
+  'api_token_products',
+  {
+    tokenId: uuid('token_id')
+      .notNull()
+      .references(() => apiTokens.id, { onDelete: 'cascade' }),
+    productId: uuid('product_id')
+      .notNull()
+      .references(() => products.id, { onDelete: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.tokenId, t.productId] })],
+);

@@ -11,6 +11,6 @@ export function getStorage(): DmlStorage {
 }
 
 /** Points the process at another store (tests use a temporary folder). */
-export function useStorage(storage: DmlStorage): void {
+export function setStorage(storage: DmlStorage): void {
   holder.__portalStorage = storage;
 }

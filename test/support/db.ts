@@ -3,8 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import pg from 'pg';
 import { afterAll, beforeAll, inject } from 'vitest';
-import { createDb, useDbHandle, type Db, type DbHandle } from '@/db';
-import { useStorage } from '@/lib/dml';
+import { createDb, setDbHandle, type Db, type DbHandle } from '@/db';
+import { setStorage } from '@/lib/dml';
 import { LocalStorage } from '@/lib/dml/local-storage';
 import { withDatabase } from './pg-url';
 
@@ -14,12 +14,12 @@ export const engine = (process.env.TEST_ENGINE ?? 'pglite') as 'pglite' | 'postg
  * Gives this test file a database of its own, copied from the run's migrated and seeded
  * template, and points the services at it. Returns a getter for the drizzle handle.
  */
-export function useTestDb(): () => Db {
+export function setupTestDb(): () => Db {
   let handle: DbHandle | undefined;
   let dropDb: (() => Promise<void>) | undefined;
 
   beforeAll(async () => {
-    useStorage(new LocalStorage(inject('seedStorageDir')));
+    setStorage(new LocalStorage(inject('seedStorageDir')));
     if (engine === 'pglite') {
       const tar = await readFile(inject('pgliteTemplate'));
       const client = new PGlite({ loadDataDir: new Blob([tar]) });
@@ -36,7 +36,7 @@ export function useTestDb(): () => Db {
         await admin.end();
       };
     }
-    useDbHandle(handle);
+    setDbHandle(handle);
   });
 
   afterAll(async () => {
@@ -45,7 +45,7 @@ export function useTestDb(): () => Db {
   });
 
   return () => {
-    if (!handle) throw new Error('useTestDb: the database is not ready (use it inside tests or hooks)');
+    if (!handle) throw new Error('setupTestDb: the database is not ready (use it inside tests or hooks)');
     return handle.db;
   };
 }

@@ -2,9 +2,9 @@ import { eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { artifacts, auditEvents, devices, installEvents, releases } from '@/db/schema';
 import { recordAudit } from '@/lib/audit/service';
-import { engine, useTestDb } from '../support/db';
+import { engine, setupTestDb } from '../support/db';
 
-const db = useTestDb();
+const db = setupTestDb();
 
 /** The message of the database error behind a failed drizzle query. */
 async function dbError(p: Promise<unknown>): Promise<string> {

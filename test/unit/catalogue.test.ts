@@ -4,9 +4,9 @@ import { getProduct, listCatalogue } from '@/lib/catalogue/service';
 import { NotFoundError } from '@/lib/errors';
 import { seedProducts } from '@/db/seed-data';
 import { actor } from '../support/actors';
-import { engine, useTestDb } from '../support/db';
+import { engine, setupTestDb } from '../support/db';
 
-useTestDb();
+setupTestDb();
 
 const q = (input: Record<string, string | undefined>) => catalogueQuery.parse(input);
 async function allNames(email: string, input: Record<string, string | undefined> = {}): Promise<string[]> {

@@ -8,9 +8,9 @@ import { areas, mayEnter } from '@/lib/auth/areas';
 import { listLibrary } from '@/lib/catalogue/library';
 import { ForbiddenError } from '@/lib/errors';
 import { actor } from '../support/actors';
-import { engine, useTestDb } from '../support/db';
+import { engine, setupTestDb } from '../support/db';
 
-useTestDb();
+setupTestDb();
 
 async function counts() {
   const db = getDb();

@@ -6,9 +6,9 @@ import { signInInput } from '@/lib/auth/schema';
 import { verifyCredentials } from '@/lib/auth/sign-in';
 import { env } from '@/lib/env';
 import { TooManyRequestsError, UnauthorizedError } from '@/lib/errors';
-import { engine, useTestDb } from '../support/db';
+import { engine, setupTestDb } from '../support/db';
 
-const db = useTestDb();
+const db = setupTestDb();
 const creds = (email: string, password: string) => signInInput.parse({ email, password });
 
 describe(`sign-in (${engine})`, () => {

@@ -1,0 +1,124 @@
+import { and, eq } from 'drizzle-orm';
+import { getDb } from '@/db';
+import { artifacts, releases, type Artifact, type Platform } from '@/db/schema';
+import { recordAudit } from '@/lib/audit/service';
+import { env } from '@/lib/env';
+import { ConflictError, NotFoundError, ValidationError } from '@/lib/errors';
+import { getStorage } from './index';
+import { assertMayManageProduct, auditActorOf, type DmlPrincipal } from './principal';
+import type { ArtifactInput } from './schema';
+import { HashMismatchError, TooLargeError } from './storage';
+
+export interface ArtifactSummary {
+  id: string;
+  releaseId: string;
+  platform: Platform;
+  fileName: string;
+  mediaType: string;
+  sizeBytes: number;
+  sha256: string;
+  /** False when the same bytes were already this release's artifact (a retried upload). */
+  created: boolean;
+}
+
+const summary = (a: Artifact, created: boolean): ArtifactSummary => ({
+  id: a.id,
+  releaseId: a.releaseId,
+  platform: a.platform,
+  fileName: a.fileName,
+  mediaType: a.mediaType,
+  sizeBytes: a.sizeBytes,
+  sha256: a.sha256,
+  created,
+});
+
+/**
+ * Streams an upload into the DML and records it as an artifact of a draft release. The bytes are
+ * hashed while they are written (never held in memory); a wrong expected hash, an oversized body
+ * or a body cut off half-way leaves neither a file nor a row. Uploading the very same bytes again
+ * for the same platform is idempotent.
+ */
+export async function ingestArtifact(
+  p: DmlPrincipal,
+  releaseId: string,
+  input: ArtifactInput,
+  body: AsyncIterable<Uint8Array>,
+): Promise<ArtifactSummary> {
+  const db = getDb();
+  const release = await db.query.releases.findFirst({ where: eq(releases.id, releaseId) });
+  if (!release) throw new NotFoundError('No such release.', 'release');
+  await assertMayManageProduct(p, release.productId, db);
+  if (release.status !== 'draft')
+    throw new ConflictError(`Artifacts can only be added to a draft; this release is ${release.status}.`, 'status');
+
+  let stored;
+  try {
+    stored = await getStorage().put(body, { expectedSha256: input.expectedSha256, maxBytes: env.DML_MAX_UPLOAD_BYTES });
+  } catch (e) {
+    if (e instanceof HashMismatchError) throw new ValidationError(e.message, 'sha256');
+    if (e instanceof TooLargeError) throw new ValidationError(e.message, 'file');
+    throw e;
+  }
+
+  return db.transaction(async (tx) => {
+    // Lock the release row: a publish running now waits for this insert, or this sees it published.
+    const [locked] = await tx.select({ status: releases.status }).from(releases).where(eq(releases.id, releaseId)).for('update');
+    const existing = await tx.query.artifacts.findFirst({
+      where: and(eq(artifacts.releaseId, releaseId), eq(artifacts.platform, input.platform)),
+    });
+    if (existing) {
+      if (existing.sha256 === stored.sha256 && existing.fileName === input.fileName) return summary(existing, false);
+      throw new ConflictError(`This release already has a ${input.platform} artifact with other content; remove it first.`, 'platform');
+    }
+    if (locked?.status !== 'draft')
+      throw new ConflictError(`Artifacts can only be added to a draft; this release is ${locked?.status}.`, 'status');
+    const [row] = await tx
+      .insert(artifacts)
+      .values({
+        releaseId,
+        platform: input.platform,
+        fileName: input.fileName,
+        mediaType: input.mediaType,
+        sizeBytes: stored.size,
+        sha256: stored.sha256,
+        storageKey: stored.key,
+        blockSize: stored.blockSize,
+        blockHashes: stored.blockHashes,
+      })
+      .returning();
+    await recordAudit(
+      {
+        actor: auditActorOf(p),
+        action: 'artifact.added',
+        entityType: 'artifact',
+        entityId: row!.id,
+        after: { releaseId, platform: input.platform, fileName: input.fileName, sizeBytes: stored.size, sha256: stored.sha256 },
+      },
+      tx,
+    );
+    return summary(row!, true);
+  });
+}
+
+/** Removes an artifact from a draft release (the database refuses it for any other state). */
+export async function removeArtifact(p: DmlPrincipal, artifactId: string): Promise<void> {
+  await getDb().transaction(async (tx) => {
+    const artifact = await tx.query.artifacts.findFirst({ where: eq(artifacts.id, artifactId) });
+    if (!artifact) throw new NotFoundError('No such artifact.', 'artifact');
+    const [release] = await tx.select().from(releases).where(eq(releases.id, artifact.releaseId)).for('update');
+    await assertMayManageProduct(p, release!.productId, tx);
+    if (release!.status !== 'draft')
+      throw new ConflictError(`Artifacts can only be removed from a draft; this release is ${release!.status}.`, 'status');
+    await tx.delete(artifacts).where(eq(artifacts.id, artifactId));
+    await recordAudit(
+      {
+        actor: auditActorOf(p),
+        action: 'artifact.removed',
+        entityType: 'artifact',
+        entityId: artifactId,
+        before: { releaseId: artifact.releaseId, platform: artifact.platform, sha256: artifact.sha256 },
+      },
+      tx,
+    );
+  });
+}
