@@ -1,11 +1,7 @@
-/** Runs once when the server starts: refuse to start without the configuration production needs. */
+/** Runs once when the server starts (Node.js runtime only: the checks need the file system). */
 export async function register() {
-  if (process.env.NEXT_RUNTIME !== 'nodejs') return;
-  const { authSecret } = await import('@/lib/env');
-  try {
-    authSecret();
-  } catch (e) {
-    console.error(`\nThe portal cannot start: ${(e as Error).message}\n`);
-    process.exit(1);
+  if (process.env.NEXT_RUNTIME === 'nodejs') {
+    const { checkStartup } = await import('./lib/startup');
+    await checkStartup();
   }
 }

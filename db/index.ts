@@ -33,6 +33,9 @@ export function defaultTarget(): DbTarget {
 export function createDb(target: DbTarget = defaultTarget()): DbHandle {
   if (target.kind === 'postgres') {
     const pool = new Pool({ connectionString: target.url, max: 10 });
+    // An idle connection dropped by the server (restart, failover) must not crash the process;
+    // the pool replaces it on the next query.
+    pool.on('error', (e) => console.error(`PostgreSQL connection lost: ${e.message}`));
     return { db: drizzlePg(pool, { schema }), kind: 'postgres', close: () => pool.end() };
   }
   let client: PGlite;

@@ -18,10 +18,11 @@ function initials(name: string): string {
 }
 
 /** The product's uploaded icon, or a tile with its initials in a colour derived from its name. */
-export function ProductIcon({ name, slug, hasIcon, size = 'md' }: { name: string; slug: string; hasIcon: boolean; size?: 'md' | 'lg' }) {
+/** `icon` is the icon's version (its content hash), so a new icon is never served from a stale cache. */
+export function ProductIcon({ name, slug, icon, size = 'md' }: { name: string; slug: string; icon: string | null; size?: 'md' | 'lg' }) {
   const box = size === 'lg' ? 'h-16 w-16 text-xl rounded-2xl' : 'h-12 w-12 text-base rounded-xl';
-  if (hasIcon) {
-    return <img src={`/api/products/${slug}/icon`} alt="" className={`${box} shrink-0 object-contain`} />;
+  if (icon) {
+    return <img src={`/api/products/${slug}/icon?v=${icon.slice(0, 16)}`} alt="" className={`${box} shrink-0 object-contain`} />;
   }
   let h = 0;
   for (const c of slug) h = (h * 31 + c.charCodeAt(0)) >>> 0;

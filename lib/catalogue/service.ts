@@ -12,7 +12,8 @@ export interface ProductCard {
   publisher: string;
   category: string;
   summary: string;
-  hasIcon: boolean;
+  /** Version of the uploaded icon (its content hash), or null for the generated tile. */
+  icon: string | null;
   currentVersion: string | null;
   platforms: Platform[];
 }
@@ -93,7 +94,7 @@ export async function listCatalogue(actor: Actor, query: CatalogueQuery): Promis
       publisher: r.publisher,
       category: r.category,
       summary: r.summary,
-      hasIcon: r.iconKey !== null,
+      icon: r.iconKey,
       currentVersion: current.get(r.id)?.version ?? null,
       platforms: current.get(r.id)?.platforms ?? [],
     })),
@@ -162,9 +163,11 @@ export interface ProductDetail {
   summary: string;
   description: string;
   homepageUrl: string | null;
-  hasIcon: boolean;
+  /** Version of the uploaded icon (its content hash), or null for the generated tile. */
+  icon: string | null;
   licenceModel: string;
   seatLimit: number | null;
+  requireChangeRef: boolean;
   archived: boolean;
   restrictedTo: string[] | null;
   policy: { position: number; kind: 'auto' | 'manager' | 'group'; group: string | null; requiredApprovals: number }[];
@@ -252,9 +255,10 @@ export async function getProduct(actor: Actor, slug: string): Promise<ProductDet
     summary: product.summary,
     description: product.description,
     homepageUrl: product.homepageUrl,
-    hasIcon: product.iconKey !== null,
+    icon: product.iconKey,
     licenceModel: product.licenceModel,
     seatLimit: product.seatLimit,
+    requireChangeRef: product.requireChangeRef,
     archived: product.archived,
     restrictedTo: groupRows ? groupRows.map((g) => g.name) : null,
     policy: stageRows,

@@ -1,14 +1,21 @@
 import { PGlite } from '@electric-sql/pglite';
 import { randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { createDb, setDbHandle, type Db, type DbHandle } from '@/db';
-import { setStorage } from '@/lib/dml';
+import { getStorage, setStorage } from '@/lib/dml';
 import { LocalStorage } from '@/lib/dml/local-storage';
 import { withDatabase } from './pg-url';
 
 export const engine = (process.env.TEST_ENGINE ?? 'pglite') as 'pglite' | 'postgres';
+
+/** The root of this test file's private DML store. */
+export function testStorageRoot(): string {
+  return (getStorage() as LocalStorage).root;
+}
 
 /**
  * Gives this test file a database of its own, copied from the run's migrated and seeded
@@ -17,9 +24,15 @@ export const engine = (process.env.TEST_ENGINE ?? 'pglite') as 'pglite' | 'postg
 export function setupTestDb(): () => Db {
   let handle: DbHandle | undefined;
   let dropDb: (() => Promise<void>) | undefined;
+  let storageRoot: string | undefined;
 
   beforeAll(async () => {
-    setStorage(new LocalStorage(inject('seedStorageDir')));
+    // A private copy of the seeded DML store: tests that tamper with files or count temporary
+    // files must not see other files' work.
+    const storageDir = await mkdtemp(path.join(os.tmpdir(), 'portal-dml-'));
+    await cp(inject('seedStorageDir'), storageDir, { recursive: true });
+    setStorage(new LocalStorage(storageDir));
+    storageRoot = storageDir;
     if (engine === 'pglite') {
       const tar = await readFile(inject('pgliteTemplate'));
       const client = new PGlite({ loadDataDir: new Blob([tar]) });
@@ -42,6 +55,7 @@ export function setupTestDb(): () => Db {
   afterAll(async () => {
     await handle?.close();
     await dropDb?.();
+    if (storageRoot) await rm(storageRoot, { recursive: true, force: true });
   });
 
   return () => {

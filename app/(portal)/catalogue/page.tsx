@@ -156,7 +156,7 @@ export default async function CataloguePage({ searchParams }: { searchParams: Pr
                 href={`/catalogue/${p.slug}`}
                 className="flex h-full gap-4 rounded-xl border border-slate-200 bg-white p-4 shadow-sm transition hover:border-indigo-300 hover:shadow"
               >
-                <ProductIcon name={p.name} slug={p.slug} hasIcon={p.hasIcon} />
+                <ProductIcon name={p.name} slug={p.slug} icon={p.icon} />
                 <div className="min-w-0">
                   <h2 className="font-semibold" data-testid="product-name">
                     {p.name}

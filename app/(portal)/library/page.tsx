@@ -10,8 +10,18 @@ export default async function LibraryPage() {
   const rows = await listLibrary(actor);
   return (
     <div>
-      <h1 className="text-2xl font-semibold">Definitive media library</h1>
-      <p className="mt-1 text-slate-600">Every product and the state of its releases, including drafts that requesters cannot see.</p>
+      <div className="flex flex-wrap items-end justify-between gap-4">
+        <div>
+          <h1 className="text-2xl font-semibold">Definitive media library</h1>
+          <p className="mt-1 text-slate-600">Every product and the state of its releases, including drafts that requesters cannot see.</p>
+        </div>
+        <Link
+          href="/library/products/new"
+          className="rounded-md bg-indigo-600 px-4 py-2 text-sm font-medium text-white hover:bg-indigo-500"
+        >
+          New product
+        </Link>
+      </div>
       <div className="mt-6 overflow-x-auto rounded-xl border border-slate-200 bg-white">
         <table className="w-full text-left text-sm">
           <thead className="border-b border-slate-200 bg-slate-50 text-xs uppercase text-slate-500">
@@ -43,7 +53,7 @@ export default async function LibraryPage() {
             {rows.map((r) => (
               <tr key={r.slug} className="border-t border-slate-100">
                 <td className="px-4 py-2">
-                  <Link href={`/catalogue/${r.slug}`} className="font-medium text-indigo-700 hover:underline">
+                  <Link href={`/library/products/${r.slug}`} className="font-medium text-indigo-700 hover:underline">
                     {r.name}
                   </Link>
                   <div className="text-xs text-slate-500">{r.publisher}</div>

@@ -57,7 +57,7 @@ export default async function ProductPage({ params }: Props) {
       </nav>
 
       <header className="mt-4 flex flex-wrap items-start gap-5">
-        <ProductIcon name={product.name} slug={product.slug} hasIcon={product.hasIcon} size="lg" />
+        <ProductIcon name={product.name} slug={product.slug} icon={product.icon} size="lg" />
         <div className="min-w-0 flex-1">
           <h1 className="text-2xl font-semibold">{product.name}</h1>
           <p className="text-slate-600">
@@ -126,6 +126,11 @@ export default async function ProductPage({ params }: Props) {
                               <th scope="col" className="py-1 font-medium">
                                 SHA-256
                               </th>
+                              {librarianView && (
+                                <th scope="col" className="py-1 pl-4 font-medium">
+                                  <span className="sr-only">Download</span>
+                                </th>
+                              )}
                             </tr>
                           </thead>
                           <tbody>
@@ -144,6 +149,21 @@ export default async function ProductPage({ params }: Props) {
                                     <span className="ml-2 text-xs font-medium text-red-700">integrity failure: not served</span>
                                   )}
                                 </td>
+                                {/* Librarians test any build they may serve (drafts included); withdrawn and corrupt ones are never served. */}
+                                {librarianView && (
+                                  <td className="py-1.5 pl-4 whitespace-nowrap">
+                                    {r.status !== 'withdrawn' && !a.corrupt && (
+                                      <a
+                                        href={`/api/artifacts/${a.id}/download`}
+                                        className="text-indigo-700 hover:underline"
+                                        data-testid="download-link"
+                                        download
+                                      >
+                                        Download
+                                      </a>
+                                    )}
+                                  </td>
+                                )}
                               </tr>
                             ))}
                           </tbody>

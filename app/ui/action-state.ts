@@ -1,0 +1,22 @@
+import { z } from 'zod';
+import { AppError } from '@/lib/errors';
+
+/** What a server action hands back to its form: a message, or messages per field. */
+export interface ActionState {
+  error?: string;
+  success?: string;
+  fieldErrors?: Record<string, string[] | undefined>;
+}
+
+export function fromZodError(error: z.ZodError): ActionState {
+  return { error: 'Please correct the fields marked below.', fieldErrors: z.flattenError(error).fieldErrors as Record<string, string[]> };
+}
+
+/**
+ * Maps a service error to form state. Only typed, user-facing errors are shown; anything else is
+ * rethrown so the error boundary handles it (and nothing internal reaches the page).
+ */
+export function fromServiceError(e: unknown): ActionState {
+  if (e instanceof AppError) return { error: e.message, fieldErrors: e.field ? { [e.field]: [e.message] } : undefined };
+  throw e;
+}

@@ -1,0 +1,61 @@
+import type { ActionState } from './action-state';
+
+export const inputClass =
+  'mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm focus:border-indigo-500 focus:outline-none focus:ring-2 focus:ring-indigo-200 aria-[invalid=true]:border-red-500';
+
+/** A labelled field with its hint and error, wired for screen readers. */
+export function Field({
+  label,
+  name,
+  error,
+  hint,
+  children,
+}: {
+  label: string;
+  name: string;
+  error?: string;
+  hint?: string;
+  children: React.ReactNode;
+}) {
+  return (
+    <div>
+      <label htmlFor={name} className="block text-sm font-medium text-slate-700">
+        {label}
+      </label>
+      {children}
+      {hint && !error && <p className="mt-1 text-xs text-slate-500">{hint}</p>}
+      {error && (
+        <p id={`${name}-error`} className="mt-1 text-sm text-red-700" data-testid={`error-${name}`}>
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+export function FormError({ state }: { state: ActionState }) {
+  if (state.success)
+    return (
+      <p role="status" className="rounded-md border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm text-emerald-800">
+        {state.success}
+      </p>
+    );
+  if (!state.error) return null;
+  return (
+    <p role="alert" data-testid="form-error" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
+      {state.error}
+    </p>
+  );
+}
+
+/**
+ * Submits through a transition instead of the form's own action, so React does not reset the
+ * fields after the action returns: a form with errors keeps what the person typed.
+ */
+export function submitKeepingInput(dispatch: (form: FormData) => void, startTransition: (fn: () => void) => void) {
+  return (e: React.FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const form = new FormData(e.currentTarget);
+    startTransition(() => dispatch(form));
+  };
+}
