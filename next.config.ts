@@ -1,10 +1,16 @@
 import type { NextConfig } from 'next';
 
+const e2eDist = process.env.NEXT_DIST_DIR;
+
 const nextConfig: NextConfig = {
   // PGlite ships WASM + data files that must be loaded from node_modules at run time, and
   // argon2 is a native addon: neither can be bundled.
   serverExternalPackages: ['@electric-sql/pglite', '@node-rs/argon2'],
   poweredByHeader: false,
+  // The end-to-end tests build into a folder of their own (see playwright.config.ts), with a
+  // tsconfig of their own for Next.js to add that folder's types to; `npm test` has already
+  // type-checked the code by then.
+  ...(e2eDist ? { distDir: e2eDist, typescript: { tsconfigPath: `${e2eDist}.tsconfig.json`, ignoreBuildErrors: true } } : {}),
   // forbidden() renders app/forbidden.tsx with a 403 when a page's own role check fails.
   experimental: { authInterrupts: true },
 };

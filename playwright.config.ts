@@ -1,7 +1,12 @@
 import { existsSync } from 'node:fs';
 import { defineConfig, devices } from '@playwright/test';
 
-const port = Number(process.env.E2E_PORT ?? 3200);
+// Each run gets its own port, build folder and data folder, so two runs on one machine (two
+// developers, or CI beside a developer) never share a server or a build. Set here, inherited by workers.
+process.env.E2E_PORT ??= String(3200 + Math.floor(Math.random() * 700));
+const port = Number(process.env.E2E_PORT);
+const distDir = `.next-e2e-${port}`;
+const dataDir = `.data/e2e-${port}`;
 export const baseURL = `http://127.0.0.1:${port}`;
 
 // Debian's Chromium where it exists (CI and the dev machines have no browser downloads);
@@ -11,7 +16,8 @@ const executablePath = process.env.CHROMIUM_PATH ?? (existsSync('/usr/bin/chromi
 // The app under test: built and started as in production, on a fresh data folder (PGlite), or on
 // the PostgreSQL database in DATABASE_URL when it is set.
 const serverEnv = {
-  DATA_DIR: '.data/e2e',
+  DATA_DIR: dataDir,
+  NEXT_DIST_DIR: distDir,
   AUTH_SECRET: 'e2e-only-secret-0123456789abcdefghijklmnopqrstuvwxyz',
   NEXT_TELEMETRY_DISABLED: '1',
   SIGNIN_MAX_FAILURES_PER_ADDRESS: '50',
@@ -19,6 +25,7 @@ const serverEnv = {
 
 export default defineConfig({
   testDir: 'test/e2e',
+  globalTeardown: './test/e2e/teardown.ts',
   outputDir: 'test-results/e2e',
   fullyParallel: false,
   workers: 1,
@@ -37,7 +44,13 @@ export default defineConfig({
   },
   projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'] } }],
   webServer: {
-    command: `rm -rf .data/e2e && npm run db:setup && npx next build && npx next start -p ${port} -H 127.0.0.1`,
+    command: [
+      `rm -rf ${dataDir} ${distDir}`,
+      `echo '{ "extends": "./tsconfig.json" }' > ${distDir}.tsconfig.json`,
+      'npm run db:setup',
+      'npx next build',
+      `npx next start -p ${port} -H 127.0.0.1`,
+    ].join(' && '),
     url: `${baseURL}/sign-in`,
     timeout: 300_000,
     reuseExistingServer: false,

@@ -1,5 +1,5 @@
-import { getStorage } from './dml';
-import { authSecret } from './env';
+import { LocalStorage } from './dml/local-storage';
+import { authSecret, dmlStorageDir } from './env';
 
 /**
  * Refuses to start without the configuration production needs (the env module has already
@@ -13,6 +13,7 @@ export async function checkStartup(): Promise<void> {
     console.error(`\nThe portal cannot start: ${(e as Error).message}\n`);
     process.exit(1);
   }
-  const removed = await getStorage().cleanTemporaryFiles();
+  // A store of its own: this module runs in the instrumentation layer, apart from the routes.
+  const removed = await new LocalStorage(dmlStorageDir).cleanTemporaryFiles();
   if (removed > 0) console.log(`Removed ${removed} unfinished upload(s) from the media library's temporary folder.`);
 }

@@ -8,8 +8,10 @@ export interface ActionState {
   fieldErrors?: Record<string, string[] | undefined>;
 }
 
+/** One problem is named in the summary itself; several are listed beside their fields. */
 export function fromZodError(error: z.ZodError): ActionState {
-  return { error: 'Please correct the fields marked below.', fieldErrors: z.flattenError(error).fieldErrors as Record<string, string[]> };
+  const summary = error.issues.length === 1 ? error.issues[0]!.message : 'Please correct the fields marked below.';
+  return { error: summary, fieldErrors: z.flattenError(error).fieldErrors as Record<string, string[]> };
 }
 
 /**

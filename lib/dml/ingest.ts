@@ -7,7 +7,7 @@ import { ConflictError, NotFoundError, ValidationError } from '@/lib/errors';
 import { getStorage } from './index';
 import { assertMayManageProduct, auditActorOf, type DmlPrincipal } from './principal';
 import type { ArtifactInput } from './schema';
-import { HashMismatchError, TooLargeError } from './storage';
+import { isHashMismatch, isTooLarge } from './storage';
 
 export interface ArtifactSummary {
   id: string;
@@ -55,8 +55,8 @@ export async function ingestArtifact(
   try {
     stored = await getStorage().put(body, { expectedSha256: input.expectedSha256, maxBytes: env.DML_MAX_UPLOAD_BYTES });
   } catch (e) {
-    if (e instanceof HashMismatchError) throw new ValidationError(e.message, 'sha256');
-    if (e instanceof TooLargeError) throw new ValidationError(e.message, 'file');
+    if (isHashMismatch(e)) throw new ValidationError(e.message, 'sha256');
+    if (isTooLarge(e)) throw new ValidationError(e.message, 'file');
     throw e;
   }
 

@@ -54,3 +54,8 @@ export class TooLargeError extends Error {
 }
 
 export const isSha256 = (s: string) => /^[0-9a-f]{64}$/.test(s);
+
+// Checked by name, not instanceof: Next.js may load this module once per server layer
+// (instrumentation, routes), and an error made by one copy is not an instance of the other's class.
+export const isHashMismatch = (e: unknown): e is HashMismatchError => e instanceof Error && e.name === 'HashMismatchError';
+export const isTooLarge = (e: unknown): e is TooLargeError => e instanceof Error && e.name === 'TooLargeError';

@@ -50,7 +50,13 @@ test('npm run dev on an empty data folder gives a running portal with demo data'
 
 test('the built portal refuses to start in production without AUTH_SECRET, saying why', async () => {
   const { AUTH_SECRET: _secret, ...inherited } = process.env;
-  const env = { ...inherited, NODE_ENV: 'production' as const, NEXT_TELEMETRY_DISABLED: '1' };
+  // The build this run's web server made (see playwright.config.ts).
+  const env = {
+    ...inherited,
+    NODE_ENV: 'production' as const,
+    NEXT_TELEMETRY_DISABLED: '1',
+    NEXT_DIST_DIR: `.next-e2e-${process.env.E2E_PORT}`,
+  };
   const port = 3900 + Math.floor(Math.random() * 50);
   const start = spawn('npx', ['next', 'start', '-p', String(port)], { env });
   let output = '';

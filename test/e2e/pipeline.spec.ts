@@ -62,6 +62,7 @@ test.describe('publishing from a pipeline', () => {
       await expect(row).toContainText('Git');
       await expect(row).toContainText(secret.slice(0, 12));
       await expect(row).toContainText('active');
+      await page.screenshot({ path: 'test-results/screenshots/pipeline-tokens.png', fullPage: true });
       // Shown once: after a reload only the prefix is left.
       await page.reload();
       await expect(row).toContainText(secret.slice(0, 12));
@@ -96,6 +97,8 @@ test.describe('publishing from a pipeline', () => {
         '-T',
         file,
         `${api}/artifacts/macos-arm64`,
+        '-H',
+        'X-File-Name: git.pkg',
         '-H',
         `Authorization: Bearer ${secret}`,
         '-H',

@@ -189,6 +189,11 @@ describe(`download authorisation (${engine})`, () => {
     await expect(fx('139.0.4')).rejects.toThrow(/deprecated: only an entitlement to exactly this version/);
     await expect(fx('142.0')).rejects.toBeInstanceOf(NotFoundError);
     await db().update(entitlements).set({ status: 'revoked' }).where(eq(entitlements.id, e.id));
+    // From 141.0 on: the earlier, still published 140.0.4 is not included; a release published since is.
+    const from141 = await entitle({ releaseId: rel['141.0']!.id, includesLaterReleases: true });
+    await expect(fx('140.0.4')).rejects.toThrow(/does not cover version 140.0.4/);
+    expect(await authorizeDownload(asAlice(), await target('dl-test'))).toEqual({ entitlement: { id: from141.id, requestId: null } });
+    await db().update(entitlements).set({ status: 'revoked' }).where(eq(entitlements.id, from141.id));
 
     // A deprecated release: only by naming it; "and later" from it still reaches published ones.
     const exact = await entitle({ releaseId: rel['139.0.4']!.id });

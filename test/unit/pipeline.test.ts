@@ -3,7 +3,7 @@ import { and, eq } from 'drizzle-orm';
 import { describe, expect, it, vi } from 'vitest';
 import { artifacts, auditEvents, apiTokens, products, releases } from '@/db/schema';
 import { errorResponse } from '@/app/api/v1/respond';
-import { getStorage } from '@/lib/dml';
+import { getStorage, setStorage } from '@/lib/dml';
 import { AppError, ConflictError, ForbiddenError, NotFoundError, UnauthorizedError, ValidationError } from '@/lib/errors';
 import { artifactHeaders } from '@/lib/pipeline/schema';
 import { ensureRelease, publish, putArtifact } from '@/lib/pipeline/service';
@@ -234,6 +234,30 @@ describe(`pipeline publishing (${engine})`, () => {
     await expectError(putArtifact(principal, 'git', '9.3.0', { ...input, platform: 'linux-x64' }, unread()), ConflictError, 'status');
     const audit = await db().select().from(auditEvents).where(eq(auditEvents.entityId, first.release.id));
     expect(audit.filter((a) => a.action === 'release.published')).toHaveLength(1);
+  });
+
+  it('keeps a checksum mismatch a 422 even when the store’s error class comes from another bundle', async () => {
+    // In the built app the store is created by instrumentation's bundle, so its error classes are
+    // not the ones ingest imports; only the error's name identifies it.
+    const { principal } = await tokenFor('git');
+    await ensureRelease(principal, 'git', { version: '9.4.0' });
+    const real = getStorage();
+    class HashMismatchError extends Error {
+      override name = 'HashMismatchError';
+    }
+    setStorage({
+      put: async () => Promise.reject(new HashMismatchError('The uploaded bytes have another SHA-256.')),
+      read: real.read.bind(real),
+      has: real.has.bind(real),
+      cleanTemporaryFiles: real.cleanTemporaryFiles.bind(real),
+    });
+    try {
+      const bytes = randomBytes(10);
+      const input = { platform: 'linux-x64', fileName: 'a.bin', sha256: sha(bytes) };
+      await expectError(putArtifact(principal, 'git', '9.4.0', input, chunks(bytes)), ValidationError, 'sha256');
+    } finally {
+      setStorage(real);
+    }
   });
 
   it('rejects malformed versions, file names and platforms naming the field, storing nothing', async () => {
