@@ -321,6 +321,8 @@ export const serviceRequests = pgTable(
     /** Position of the approval stage now deciding, while pending. */
     currentStage: integer('current_stage'),
     stageDueAt: timestamp('stage_due_at', { withTimezone: true }),
+    /** The stage whose approvers were last told it is nearly due (so they are told once). */
+    dueSoonNotifiedStage: integer('due_soon_notified_stage'),
     closedReason: text('closed_reason'),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
@@ -330,6 +332,10 @@ export const serviceRequests = pgTable(
     index('service_requests_status_idx').on(t.status, t.stageDueAt),
     index('service_requests_product_idx').on(t.productId, t.status),
     index('service_requests_device_idx').on(t.deviceId),
+    // One open request per person, product and device, even when two submissions race.
+    uniqueIndex('service_requests_one_open_key')
+      .on(t.requesterId, t.productId, t.deviceId)
+      .where(sql`${t.status} in ('submitted', 'pending_approval', 'waiting_for_seat', 'approved')`),
   ],
 );
 export type ServiceRequest = typeof serviceRequests.$inferSelect;
@@ -409,6 +415,9 @@ export const entitlements = pgTable(
     index('entitlements_lookup_idx').on(t.userId, t.deviceId, t.productId, t.status),
     index('entitlements_seats_idx').on(t.productId, t.status, t.holdsSeat),
     check('entitlements_release_or_later', sql`${t.releaseId} IS NOT NULL OR ${t.includesLaterReleases}`),
+    uniqueIndex('entitlements_one_active_key')
+      .on(t.userId, t.deviceId, t.productId)
+      .where(sql`${t.status} = 'active'`),
   ],
 );
 export type Entitlement = typeof entitlements.$inferSelect;
@@ -515,3 +524,24 @@ export const apiTokenProducts = pgTable(
   },
   (t) => [primaryKey({ columns: [t.tokenId, t.productId] })],
 );
+
+// ---------------------------------------------------------------------------------------------
+// Notifications (in-app; e-mail is sent from the same rows when SMTP is configured)
+// ---------------------------------------------------------------------------------------------
+export const notifications = pgTable(
+  'notifications',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    kind: text('kind').notNull(),
+    title: text('title').notNull(),
+    body: text('body').notNull().default(''),
+    link: text('link'),
+    readAt: timestamp('read_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [index('notifications_user_idx').on(t.userId, t.readAt, t.createdAt)],
+);
+export type Notification = typeof notifications.$inferSelect;

@@ -15,6 +15,11 @@ const schema = z.object({
   SIGNIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().positive().default(5),
   SIGNIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().positive().default(20),
   SIGNIN_WINDOW_MINUTES: z.coerce.number().int().positive().default(15),
+  /** e.g. smtp://user:pass@mail.example.com:587; unset = no e-mail (in-app notifications only). */
+  SMTP_URL: z.string().url().optional(),
+  MAIL_FROM: z.string().min(3).default('Software Portal <portal@localhost>'),
+  /** Public address of the portal, for links in e-mails. */
+  APP_URL: z.string().url().default('http://localhost:3000'),
   /** Largest artifact the DML accepts (default 16 GiB). */
   DML_MAX_UPLOAD_BYTES: z.coerce
     .number()
@@ -32,6 +37,7 @@ function load(): Env {
     DATABASE_URL: process.env.DATABASE_URL || undefined,
     AUTH_SECRET: process.env.AUTH_SECRET || undefined,
     DML_STORAGE_DIR: process.env.DML_STORAGE_DIR || undefined,
+    SMTP_URL: process.env.SMTP_URL || undefined,
   });
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
@@ -73,3 +79,5 @@ export function authSecret(): string {
     }
   }
 }
+
+export const appUrl = () => env.APP_URL.replace(/\/$/, '');

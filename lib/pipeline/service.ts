@@ -147,7 +147,8 @@ export async function publish(
 
   if (alreadyDone(release)) return { release: releaseView(release, slug), published: false };
   if (release.status === 'published') {
-    throw new ConflictError(`Release ${v} is already published with change reference ${release.changeRef ?? '(none)'}.`, 'changeRef');
+    const ref = release.changeRef ? `change reference ${release.changeRef}` : 'no change reference';
+    throw new ConflictError(`Release ${v} is already published with ${ref}.`, 'changeRef');
   }
   if (release.status !== 'draft') throw new ConflictError(`Release ${v} is ${release.status}; only a draft can be published.`, 'status');
   try {

@@ -29,13 +29,23 @@ async function target(version: string, platform: Platform = 'windows-x64', produ
     .where(and(eq(releases.productId, productId), eq(releases.version, version), eq(artifacts.platform, platform)));
   return row!;
 }
-const entitle = async (values: Partial<typeof entitlements.$inferInsert>) =>
-  (
+/** Grants an entitlement (Alice's laptop and Firefox unless told otherwise), replacing any active one. */
+async function entitle(values: Partial<typeof entitlements.$inferInsert>) {
+  const row = { userId: aliceId, deviceId: laptop, productId: firefoxId, ...values };
+  if ((row.status ?? 'active') === 'active') {
+    // At most one active entitlement per user, device and product (a unique index may enforce it).
+    const same = and(
+      eq(entitlements.userId, row.userId),
+      eq(entitlements.deviceId, row.deviceId),
+      eq(entitlements.productId, row.productId),
+    );
     await db()
-      .insert(entitlements)
-      .values({ userId: aliceId, deviceId: laptop, productId: firefoxId, ...values })
-      .returning()
-  )[0]!;
+      .update(entitlements)
+      .set({ status: 'revoked' })
+      .where(and(same, eq(entitlements.status, 'active')));
+  }
+  return (await db().insert(entitlements).values(row).returning())[0]!;
+}
 const asAlice = (deviceId = laptop): DownloadPrincipal => ({ ...alice, deviceId }) as DownloadPrincipal;
 
 async function readAll(stream: ReadableStream<Uint8Array> | null): Promise<{ bytes: Buffer; error?: unknown }> {
@@ -162,22 +172,12 @@ describe(`download authorisation (${engine})`, () => {
     const t = await target('140.0.4');
     const chrome = (await db().query.products.findFirst({ where: eq(products.slug, 'google-chrome') }))!;
     const base = { userId: bob!.ownerId, deviceId: bobDevice, releaseId: rel['140.0.4']!.id };
-    await db()
-      .insert(entitlements)
-      .values({ ...base, productId: chrome.id, includesLaterReleases: true, releaseId: null });
-    await db()
-      .insert(entitlements)
-      .values({ ...base, productId: firefoxId, expiresAt: new Date(Date.now() - 60_000) });
-    await db()
-      .insert(entitlements)
-      .values({ ...base, productId: firefoxId, status: 'revoked' });
-    await db()
-      .insert(entitlements)
-      .values({ ...base, productId: firefoxId, status: 'expired' });
+    await entitle({ ...base, productId: chrome.id, includesLaterReleases: true, releaseId: null });
+    await entitle({ ...base, status: 'revoked' });
+    await entitle({ ...base, status: 'expired' });
+    await entitle({ ...base, expiresAt: new Date(Date.now() - 60_000) }); // Still 'active', but past its expiry.
     await expect(authorizeDownload(bobP, t)).rejects.toBeInstanceOf(NotFoundError);
-    await db()
-      .insert(entitlements)
-      .values({ ...base, productId: firefoxId, expiresAt: new Date(Date.now() + 3_600_000) });
+    await entitle({ ...base, expiresAt: new Date(Date.now() + 3_600_000) });
     expect((await authorizeDownload(bobP, t)).entitlement).not.toBeNull();
   });
 

@@ -20,10 +20,13 @@ type Status =
 export function ArtifactUpload({ releaseId, taken }: { releaseId: string; taken: Platform[] }) {
   const router = useRouter();
   const free = platformValues.filter((p) => !taken.includes(p));
-  const [platform, setPlatform] = useState<Platform | ''>(free[0] ?? '');
+  const [picked, setPlatform] = useState<Platform | ''>(free[0] ?? '');
+  // After an upload the picked platform is taken; fall back to the first free one.
+  const platform = picked && free.includes(picked) ? picked : (free[0] ?? '');
   const [file, setFile] = useState<File | null>(null);
   const [expected, setExpected] = useState('');
   const [status, setStatus] = useState<Status>({ kind: 'idle' });
+  const [fileInputKey, setFileInputKey] = useState(0);
 
   if (free.length === 0) return <p className="text-sm text-slate-600">Every platform has an artifact.</p>;
 
@@ -47,6 +50,9 @@ export function ArtifactUpload({ releaseId, taken }: { releaseId: string; taken:
       }
       if (xhr.status >= 200 && xhr.status < 300) {
         setStatus({ kind: 'done', result: body as Result });
+        setFile(null);
+        setExpected('');
+        setFileInputKey((k) => k + 1); // a file input can only be cleared by replacing it
         router.refresh();
       } else {
         setStatus({ kind: 'error', message: body.error ?? `Upload failed (HTTP ${xhr.status}).` });
@@ -73,7 +79,13 @@ export function ArtifactUpload({ releaseId, taken }: { releaseId: string; taken:
         </label>
         <label className="text-sm font-medium text-slate-700">
           File
-          <input type="file" onChange={(e) => setFile(e.target.files?.[0] ?? null)} className="mt-1 block w-full text-sm" disabled={busy} />
+          <input
+            key={fileInputKey}
+            type="file"
+            onChange={(e) => setFile(e.target.files?.[0] ?? null)}
+            className="mt-1 block w-full text-sm"
+            disabled={busy}
+          />
         </label>
       </div>
       <label className="block text-sm font-medium text-slate-700">

@@ -1,0 +1,63 @@
+import { and, count, desc, eq, inArray, isNull } from 'drizzle-orm';
+import { getDb, type DbOrTx } from '@/db';
+import { notifications, users } from '@/db/schema';
+import type { Actor } from '@/lib/auth/roles';
+import { appUrl } from '@/lib/env';
+import { sendMail } from './mail';
+
+export interface NewNotification {
+  kind: 'request_decided' | 'request_expired' | 'ready_to_download' | 'approval_waiting' | 'approval_due_soon' | 'waiting_for_seat';
+  title: string;
+  body?: string;
+  link?: string;
+}
+
+/**
+ * Records in-app notifications inside the caller's transaction, and returns a function that
+ * e-mails them once that transaction has committed (a mail that fails never undoes or blocks
+ * the workflow step it reports).
+ */
+export async function notify(tx: DbOrTx, userIds: string[], n: NewNotification): Promise<() => Promise<void>> {
+  const unique = [...new Set(userIds)];
+  if (unique.length === 0) return async () => {};
+  await tx
+    .insert(notifications)
+    .values(unique.map((userId) => ({ userId, kind: n.kind, title: n.title, body: n.body ?? '', link: n.link ?? null })));
+  return async () => {
+    const recipients = await getDb().select({ email: users.email }).from(users).where(inArray(users.id, unique));
+    const text = [n.body, n.link && `${appUrl()}${n.link}`].filter(Boolean).join('\n\n');
+    await Promise.all(recipients.map((r) => sendMail({ to: r.email, subject: n.title, text })));
+  };
+}
+
+export interface NotificationView {
+  id: string;
+  title: string;
+  body: string;
+  link: string | null;
+  read: boolean;
+  createdAt: Date;
+}
+
+export async function listNotifications(actor: Actor, limit = 20): Promise<{ unread: number; items: NotificationView[] }> {
+  const db = getDb();
+  const [[unread], rows] = await Promise.all([
+    db
+      .select({ n: count() })
+      .from(notifications)
+      .where(and(eq(notifications.userId, actor.id), isNull(notifications.readAt))),
+    db.select().from(notifications).where(eq(notifications.userId, actor.id)).orderBy(desc(notifications.createdAt)).limit(limit),
+  ]);
+  return {
+    unread: unread?.n ?? 0,
+    items: rows.map((r) => ({ id: r.id, title: r.title, body: r.body, link: r.link, read: r.readAt !== null, createdAt: r.createdAt })),
+  };
+}
+
+/** Marks the actor's notifications read (all of them, or one). */
+export async function markNotificationsRead(actor: Actor, id?: string): Promise<void> {
+  await getDb()
+    .update(notifications)
+    .set({ readAt: new Date() })
+    .where(and(eq(notifications.userId, actor.id), isNull(notifications.readAt), id ? eq(notifications.id, id) : undefined));
+}

@@ -1,0 +1,251 @@
+import { alias } from 'drizzle-orm/pg-core';
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import { getDb } from '@/db';
+import {
+  approvals,
+  approvalStages,
+  artifacts,
+  auditEvents,
+  devices,
+  entitlements,
+  products,
+  releases,
+  serviceRequests,
+  users,
+  type RequestStatus,
+} from '@/db/schema';
+import { hasRole, type Actor } from '@/lib/auth/roles';
+import { NotFoundError } from '@/lib/errors';
+import { currentStage, decidingAs, namesOf } from './approvers';
+
+export interface RequestRow {
+  id: string;
+  status: RequestStatus;
+  product: { name: string; slug: string };
+  version: string | null;
+  device: { hostname: string; platform: string };
+  requester: string;
+  justification: string;
+  createdAt: Date;
+  stage: number | null;
+  stageDueAt: Date | null;
+}
+
+const requester = alias(users, 'requester');
+
+function baseQuery() {
+  return getDb()
+    .select({
+      id: serviceRequests.id,
+      status: serviceRequests.status,
+      productName: products.name,
+      productSlug: products.slug,
+      version: releases.version,
+      hostname: devices.hostname,
+      platform: devices.platform,
+      requester: requester.name,
+      requesterId: serviceRequests.requesterId,
+      justification: serviceRequests.justification,
+      createdAt: serviceRequests.createdAt,
+      stage: serviceRequests.currentStage,
+      stageDueAt: serviceRequests.stageDueAt,
+      productId: serviceRequests.productId,
+    })
+    .from(serviceRequests)
+    .innerJoin(products, eq(products.id, serviceRequests.productId))
+    .innerJoin(devices, eq(devices.id, serviceRequests.deviceId))
+    .innerJoin(requester, eq(requester.id, serviceRequests.requesterId))
+    .leftJoin(releases, eq(releases.id, serviceRequests.releaseId));
+}
+type BaseRow = Awaited<ReturnType<ReturnType<typeof baseQuery>['where']>>[number];
+
+const toRow = (r: BaseRow): RequestRow => ({
+  id: r.id,
+  status: r.status,
+  product: { name: r.productName, slug: r.productSlug },
+  version: r.version,
+  device: { hostname: r.hostname, platform: r.platform },
+  requester: r.requester,
+  justification: r.justification,
+  createdAt: r.createdAt,
+  stage: r.stage,
+  stageDueAt: r.stageDueAt,
+});
+
+export async function listMyRequests(actor: Actor): Promise<RequestRow[]> {
+  const rows = await baseQuery().where(eq(serviceRequests.requesterId, actor.id)).orderBy(desc(serviceRequests.createdAt));
+  return rows.map(toRow);
+}
+
+export interface InboxFilter {
+  q?: string;
+  sort?: 'due' | 'oldest' | 'newest';
+}
+
+/**
+ * Requests waiting on the actor: where they (or someone who named them delegate) may decide the
+ * current stage and have not decided it yet.
+ */
+export async function listInbox(actor: Actor, filter: InboxFilter = {}): Promise<(RequestRow & { onBehalfOf: string | null })[]> {
+  const db = getDb();
+  const pending = await baseQuery().where(eq(serviceRequests.status, 'pending_approval'));
+  const decided = new Set(
+    (
+      await db.select({ requestId: approvals.requestId, stage: approvals.stage }).from(approvals).where(eq(approvals.approverId, actor.id))
+    ).map((a) => `${a.requestId}/${a.stage}`),
+  );
+  const out: (RequestRow & { onBehalfOf: string | null })[] = [];
+  for (const r of pending) {
+    if (decided.has(`${r.id}/${r.stage}`)) continue;
+    const stage = await currentStage(db, { productId: r.productId, currentStage: r.stage });
+    if (!stage) continue;
+    const as = await decidingAs(db, stage, r.requesterId, actor.id);
+    if (!as) continue;
+    out.push({ ...toRow(r), onBehalfOf: as.onBehalfOfId ? ((await namesOf(db, [as.onBehalfOfId])).get(as.onBehalfOfId) ?? null) : null });
+  }
+  const q = filter.q?.trim().toLowerCase();
+  const shown = q ? out.filter((r) => `${r.product.name} ${r.requester} ${r.device.hostname}`.toLowerCase().includes(q)) : out;
+  const key = (r: RequestRow) =>
+    filter.sort === 'newest'
+      ? -r.createdAt.getTime()
+      : filter.sort === 'oldest'
+        ? r.createdAt.getTime()
+        : (r.stageDueAt?.getTime() ?? Infinity);
+  return shown.sort((a, b) => key(a) - key(b));
+}
+
+export interface HistoryEntry {
+  at: Date;
+  actor: string;
+  action: string;
+  detail: string | null;
+}
+
+export interface RequestDetail extends RequestRow {
+  productId: string;
+  requesterId: string;
+  closedReason: string | null;
+  stages: { position: number; label: string; requiredApprovals: number }[];
+  history: HistoryEntry[];
+  /** Artifacts the requester may download now (approved or fulfilled, entitlement active). */
+  downloads: { artifactId: string; fileName: string; sizeBytes: number; sha256: string; version: string }[];
+  canDecide: boolean;
+  canCancel: boolean;
+}
+
+/**
+ * One request with its full history. Visible to its requester, to those who may decide or have
+ * decided it, and to the service desk and admins; to anyone else it does not exist.
+ */
+export async function getRequestDetail(actor: Actor, requestId: string): Promise<RequestDetail> {
+  const db = getDb();
+  const [r] = await baseQuery().where(eq(serviceRequests.id, requestId));
+  if (!r) throw new NotFoundError('No such request.');
+  const request = (await db.query.serviceRequests.findFirst({ where: eq(serviceRequests.id, requestId) }))!;
+  const stage = await currentStage(db, request);
+  const deciding = r.status === 'pending_approval' && stage ? await decidingAs(db, stage, r.requesterId, actor.id) : null;
+  const decidedBefore = await db.query.approvals.findFirst({
+    where: and(eq(approvals.requestId, requestId), eq(approvals.approverId, actor.id)),
+  });
+  const mine = r.requesterId === actor.id;
+  if (!mine && !deciding && !decidedBefore && !hasRole(actor, 'service_desk', 'admin')) throw new NotFoundError('No such request.');
+
+  const [stages, events] = await Promise.all([
+    db
+      .select({
+        position: approvalStages.position,
+        kind: approvalStages.kind,
+        group: approvalStages.groupId,
+        requiredApprovals: approvalStages.requiredApprovals,
+      })
+      .from(approvalStages)
+      .where(eq(approvalStages.productId, r.productId))
+      .orderBy(asc(approvalStages.position)),
+    db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.entityType, 'service_request'), eq(auditEvents.entityId, requestId)))
+      .orderBy(asc(auditEvents.at), asc(auditEvents.id)),
+  ]);
+  const names = await namesOf(db, [
+    ...new Set(
+      events.flatMap((e) => (e.actorKind === 'user' && e.actorId ? [e.actorId] : [])).concat(events.flatMap((e) => onBehalfOf(e.after))),
+    ),
+  ]);
+  const groupNames = await db.query.groups.findMany({
+    where: (g) =>
+      inArray(
+        g.id,
+        stages.flatMap((s) => (s.group ? [s.group] : [])),
+      ),
+  });
+  const history = events.map((e) => ({
+    at: e.at,
+    actor: e.actorKind === 'user' ? (names.get(e.actorId ?? '') ?? 'Unknown user') : e.actorKind === 'system' ? 'Portal' : e.actorKind,
+    action: e.action,
+    detail: describe(e.action, e.after, names),
+  }));
+
+  const downloads = mine && (r.status === 'approved' || r.status === 'fulfilled') ? await downloadsFor(requestId, r.platform) : [];
+  return {
+    ...toRow(r),
+    productId: r.productId,
+    requesterId: r.requesterId,
+    closedReason: request.closedReason,
+    stages: stages.map((s) => ({
+      position: s.position,
+      label: s.kind === 'manager' ? 'Manager' : (groupNames.find((g) => g.id === s.group)?.name ?? 'Group'),
+      requiredApprovals: s.requiredApprovals,
+    })),
+    history,
+    downloads,
+    canDecide: Boolean(deciding),
+    canCancel: mine && (r.status === 'pending_approval' || r.status === 'waiting_for_seat'),
+  };
+}
+
+function onBehalfOf(after: unknown): string[] {
+  const id = (after as { onBehalfOfId?: string | null } | null)?.onBehalfOfId;
+  return id ? [id] : [];
+}
+
+function describe(action: string, after: unknown, names: Map<string, string>): string | null {
+  const a = (after ?? {}) as Record<string, unknown>;
+  const parts: string[] = [];
+  if (typeof a.stage === 'number') parts.push(`stage ${a.stage}`);
+  if (typeof a.onBehalfOfId === 'string') parts.push(`on behalf of ${names.get(a.onBehalfOfId) ?? 'another approver'}`);
+  if (typeof a.comment === 'string' && a.comment) parts.push(`“${a.comment}”`);
+  if (typeof a.reason === 'string' && a.reason) parts.push(a.reason);
+  if (action === 'request.submitted' && typeof a.justification === 'string') parts.push(`“${a.justification}”`);
+  return parts.length ? parts.join(' · ') : null;
+}
+
+/** What an approved request lets its requester download: the entitled release's build for the device. */
+async function downloadsFor(requestId: string, platform: string) {
+  const db = getDb();
+  const e = await db.query.entitlements.findFirst({ where: and(eq(entitlements.requestId, requestId), eq(entitlements.status, 'active')) });
+  if (!e) return [];
+  const releaseId = e.includesLaterReleases
+    ? ((
+        await db
+          .select({ id: releases.id })
+          .from(releases)
+          .where(and(eq(releases.productId, e.productId), eq(releases.status, 'published')))
+          .orderBy(desc(releases.publishedAt))
+          .limit(1)
+      )[0]?.id ?? e.releaseId)
+    : e.releaseId;
+  if (!releaseId) return [];
+  const rows = await db
+    .select({
+      artifactId: artifacts.id,
+      fileName: artifacts.fileName,
+      sizeBytes: artifacts.sizeBytes,
+      sha256: artifacts.sha256,
+      version: releases.version,
+    })
+    .from(artifacts)
+    .innerJoin(releases, eq(releases.id, artifacts.releaseId))
+    .where(and(eq(artifacts.releaseId, releaseId), sql`${artifacts.platform}::text = ${platform}`, eq(artifacts.status, 'ok')));
+  return rows;
+}
