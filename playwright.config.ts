@@ -26,7 +26,7 @@ const serverEnv = {
 export default defineConfig({
   testDir: 'test/e2e',
   globalTeardown: './test/e2e/teardown.ts',
-  outputDir: 'test-results/e2e',
+  outputDir: `test-results/e2e-${port}`,
   fullyParallel: false,
   workers: 1,
   retries: 0,

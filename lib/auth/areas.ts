@@ -13,6 +13,7 @@ export interface Area {
 
 export const areas: readonly Area[] = [
   { href: '/catalogue', label: 'Catalogue', roles: 'any' },
+  { href: '/approvals', label: 'Approvals', roles: ['approver'] },
   { href: '/library', label: 'Library', roles: ['librarian', 'admin'] },
   { href: '/admin', label: 'Admin', roles: ['admin'] },
 ];

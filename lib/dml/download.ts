@@ -107,7 +107,7 @@ function activeEntitlements(db: DbOrTx, userId: string, deviceId: string, produc
         eq(entitlements.deviceId, deviceId),
         eq(entitlements.productId, productId),
         eq(entitlements.status, 'active'),
-        
+        or(isNull(entitlements.expiresAt), gt(entitlements.expiresAt, sql`now()`)),
       ),
     )
     .orderBy(desc(entitlements.createdAt));

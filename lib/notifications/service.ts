@@ -3,7 +3,7 @@ import { getDb, type DbOrTx } from '@/db';
 import { notifications, users } from '@/db/schema';
 import type { Actor } from '@/lib/auth/roles';
 import { appUrl } from '@/lib/env';
-import { sendMail } from './mail';
+import { mailConfigured, sendMail } from './mail';
 
 export interface NewNotification {
   kind: 'request_decided' | 'request_expired' | 'ready_to_download' | 'approval_waiting' | 'approval_due_soon' | 'waiting_for_seat';
@@ -14,8 +14,8 @@ export interface NewNotification {
 
 /**
  * Records in-app notifications inside the caller's transaction, and returns a function that
- * e-mails them once that transaction has committed (a mail that fails never undoes or blocks
- * the workflow step it reports).
+ * starts e-mailing them once that transaction has committed (a mail that fails or hangs never
+ * undoes or delays the workflow step it reports).
  */
 export async function notify(tx: DbOrTx, userIds: string[], n: NewNotification): Promise<() => Promise<void>> {
   const unique = [...new Set(userIds)];
@@ -24,9 +24,11 @@ export async function notify(tx: DbOrTx, userIds: string[], n: NewNotification):
     .insert(notifications)
     .values(unique.map((userId) => ({ userId, kind: n.kind, title: n.title, body: n.body ?? '', link: n.link ?? null })));
   return async () => {
+    if (!mailConfigured()) return;
     const recipients = await getDb().select({ email: users.email }).from(users).where(inArray(users.id, unique));
     const text = [n.body, n.link && `${appUrl()}${n.link}`].filter(Boolean).join('\n\n');
-    await Promise.all(recipients.map((r) => sendMail({ to: r.email, subject: n.title, text })));
+    // Not awaited: a slow or absent mail server must not hold up the person who acted.
+    void Promise.all(recipients.map((r) => sendMail({ to: r.email, subject: n.title, text })));
   };
 }
 

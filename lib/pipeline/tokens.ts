@@ -161,6 +161,9 @@ export async function authenticatePipelineToken(authorization: string | null | u
         eq(apiTokens.tokenHash, hashSecret(secret)),
         isNull(apiTokens.revokedAt),
         or(isNull(apiTokens.expiresAt), gt(apiTokens.expiresAt, now)),
+        // A token acts for the librarian who made it: it stops working when they leave or lose the role.
+        sql`exists (select 1 from ${users} where ${users.id} = ${apiTokens.createdById} and ${users.active}
+              and ${users.roles} && array['librarian', 'admin']::role[])`,
       ),
     )
     .returning({ id: apiTokens.id, name: apiTokens.name });

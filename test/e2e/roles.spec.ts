@@ -5,13 +5,16 @@ import { demo, signIn } from './support';
 const routes: { path: string; allowed: (keyof typeof demo)[] }[] = [
   { path: '/catalogue', allowed: ['requester', 'approver', 'librarian', 'desk', 'admin'] },
   { path: '/catalogue/firefox', allowed: ['requester', 'approver', 'librarian', 'desk', 'admin'] },
+  { path: '/approvals', allowed: ['approver'] },
+  { path: '/approvals/delegation', allowed: ['approver'] },
   { path: '/library', allowed: ['librarian', 'admin'] },
   { path: '/admin', allowed: ['admin'] },
+  { path: '/admin/audit', allowed: ['admin'] },
 ];
 
 const navigation: Record<keyof typeof demo, string[]> = {
   requester: ['Catalogue'],
-  approver: ['Catalogue'],
+  approver: ['Catalogue', 'Approvals'],
   librarian: ['Catalogue', 'Library'],
   desk: ['Catalogue'],
   admin: ['Catalogue', 'Library', 'Admin'],

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it, vi } from 'vitest';
-import { artifacts, auditEvents, apiTokens, products, releases } from '@/db/schema';
+import { artifacts, auditEvents, apiTokens, products, releases, users } from '@/db/schema';
 import { errorResponse } from '@/app/api/v1/respond';
 import { getStorage, setStorage } from '@/lib/dml';
 import { AppError, ConflictError, ForbiddenError, NotFoundError, UnauthorizedError, ValidationError } from '@/lib/errors';
@@ -121,6 +121,23 @@ describe(`pipeline tokens (${engine})`, () => {
     for (const h of headers) messages.add((await expectError(authenticatePipelineToken(h), UnauthorizedError)).message);
     expect(messages.size).toBe(1);
     expect(await authenticatePipelineToken(`bearer   ${secret}`)).toMatchObject({ tokenId: token.id });
+  });
+
+  it('stops a token when the librarian who made it loses the role or is disabled', async () => {
+    const { secret } = await tokenFor('git');
+    const lena = await actor('librarian@example.com');
+    await db()
+      .update(users)
+      .set({ roles: ['requester'] })
+      .where(eq(users.id, lena.id));
+    await expectError(authenticatePipelineToken(`Bearer ${secret}`), UnauthorizedError);
+    await db()
+      .update(users)
+      .set({ roles: ['requester', 'librarian'], active: false })
+      .where(eq(users.id, lena.id));
+    await expectError(authenticatePipelineToken(`Bearer ${secret}`), UnauthorizedError);
+    await db().update(users).set({ active: true }).where(eq(users.id, lena.id));
+    expect(await authenticatePipelineToken(`Bearer ${secret}`)).toMatchObject({ kind: 'pipeline' });
   });
 
   it('revokes once, with an audit event, and a second revoke changes nothing', async () => {

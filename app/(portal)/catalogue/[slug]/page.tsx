@@ -1,20 +1,25 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
+import type { Actor } from '@/lib/auth/roles';
 import { requireActor } from '@/lib/auth/session';
 import { getProduct, type ProductDetail } from '@/lib/catalogue/service';
 import { seesEverything } from '@/lib/catalogue/visibility';
 import { NotFoundError } from '@/lib/errors';
+import { activeEntitlementsFor, listRequestableDevices, type RequestableDevice } from '@/lib/requests/devices-for-request';
+import { openRequestsFor } from '@/lib/requests/submit';
 import { formatBytes, formatDate, platformLabels } from '@/app/ui/format';
 import { ProductIcon } from '@/app/ui/product-icon';
+import { RequestStatusBadge } from '@/app/ui/request-status-badge';
 import { ReleaseStatusBadge } from '@/app/ui/status-badge';
+import { RequestForm, type FormRelease } from './request-form';
 
 type Props = { params: Promise<{ slug: string }> };
 
-async function load(slug: string): Promise<{ product: ProductDetail; librarianView: boolean }> {
+async function load(slug: string): Promise<{ actor: Actor; product: ProductDetail; librarianView: boolean }> {
   const actor = await requireActor();
   try {
-    return { product: await getProduct(actor, slug), librarianView: seesEverything(actor) };
+    return { actor, product: await getProduct(actor, slug), librarianView: seesEverything(actor) };
   } catch (e) {
     if (e instanceof NotFoundError) notFound();
     throw e;
@@ -42,7 +47,7 @@ function policyText(p: ProductDetail['policy']): string {
 }
 
 export default async function ProductPage({ params }: Props) {
-  const { product, librarianView } = await load((await params).slug);
+  const { actor, product, librarianView } = await load((await params).slug);
   const current = product.current;
   return (
     <article>
@@ -178,6 +183,7 @@ export default async function ProductPage({ params }: Props) {
         </div>
 
         <aside className="space-y-4">
+          <RequestPanel actor={actor} product={product} />
           <dl className="rounded-xl border border-slate-200 bg-white p-4 text-sm">
             <dt className="text-slate-500">Current version</dt>
             <dd className="font-medium" data-testid="current-version">
@@ -204,5 +210,100 @@ export default async function ProductPage({ params }: Props) {
         </aside>
       </div>
     </article>
+  );
+}
+
+const releaseOption = (r: ProductDetail['releases'][number]): FormRelease => ({
+  id: r.id,
+  version: r.version,
+  platforms: r.artifacts.filter((a) => !a.corrupt).map((a) => a.platform),
+});
+
+/**
+ * What the signed-in user can do about this product: see the request or entitlement they already
+ * have, or request it for one of their devices.
+ */
+async function RequestPanel({ actor, product }: { actor: Actor; product: ProductDetail }) {
+  let devices: RequestableDevice[] | null;
+  try {
+    devices = product.current ? await listRequestableDevices(actor, product.id) : null;
+  } catch (e) {
+    if (!(e instanceof NotFoundError)) throw e;
+    devices = null; // e.g. a librarian looking at a product that is not open to them as a requester
+  }
+  const [open, held] = devices ? await Promise.all([openRequestsFor(actor, product.id), activeEntitlementsFor(actor, product.id)]) : [[], []];
+  const heldDevices = new Set(held.map((h) => h.deviceId));
+  // An approved request is shown as the entitlement it granted.
+  const waiting = open.filter((r) => r.status !== 'approved' && !heldDevices.has(r.deviceId));
+  const covered = new Set([...heldDevices, ...open.map((r) => r.deviceId)]);
+  const hostname = (id: string) => devices?.find((d) => d.id === id)?.hostname ?? 'another device';
+  const others = (devices ?? []).filter((d) => !covered.has(d.id));
+
+  const form =
+    product.current && others.length > 0 ? (
+      <RequestForm
+        productId={product.id}
+        slug={product.slug}
+        current={releaseOption(product.current)}
+        releases={product.releases.filter((r) => r.status === 'published').map(releaseOption)}
+        devices={others.map((d) => ({ id: d.id, hostname: d.hostname, platform: d.platform, pending: d.status === 'pending' }))}
+      />
+    ) : null;
+
+  return (
+    <section aria-labelledby="request-heading" className="rounded-xl border border-slate-200 bg-white p-4 text-sm" data-testid="request-panel">
+      <h2 id="request-heading" className="text-base font-semibold">
+        Request
+      </h2>
+      {!devices ? (
+        <p className="mt-2 text-slate-600">This product cannot be requested: it has no published release open to you.</p>
+      ) : devices.length === 0 ? (
+        <p className="mt-2 text-slate-600">
+          You have no enrolled devices to install it on. Devices are enrolled on the{' '}
+          <Link href="/devices" className="font-medium text-indigo-700 hover:underline">
+            Devices
+          </Link>{' '}
+          page.
+        </p>
+      ) : (
+        <div className="mt-3 space-y-3">
+          {held.map((h) => (
+            <p key={h.id} className="rounded-md border border-emerald-200 bg-emerald-50 px-3 py-2 text-emerald-900" data-testid="held">
+              You already have it on <span className="font-medium">{h.hostname}</span>
+              {h.version && !h.includesLaterReleases ? ` (version ${h.version})` : ''}
+              {h.requestId && (
+                <>
+                  {' — '}
+                  <Link href={`/requests/${h.requestId}#download`} className="font-medium text-indigo-700 underline">
+                    Download
+                  </Link>
+                </>
+              )}
+            </p>
+          ))}
+          {waiting.map((r) => (
+            <div key={r.id} className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-amber-950" data-testid="open-request">
+              <div className="flex flex-wrap items-center gap-2">
+                <span>
+                  You have an open request for <span className="font-medium">{hostname(r.deviceId)}</span>
+                </span>
+                <RequestStatusBadge status={r.status} />
+              </div>
+              <Link href={`/requests/${r.id}`} className="mt-1 inline-block font-medium text-indigo-700 underline">
+                View it
+              </Link>
+            </div>
+          ))}
+          {held.length + waiting.length === 0 ? (
+            form
+          ) : form ? (
+            <details className="group">
+              <summary className="cursor-pointer font-medium text-indigo-700 hover:underline">Request it for another device</summary>
+              <div className="mt-3">{form}</div>
+            </details>
+          ) : null}
+        </div>
+      )}
+    </section>
   );
 }

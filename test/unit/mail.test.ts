@@ -1,0 +1,76 @@
+import { eq } from 'drizzle-orm';
+import { SMTPServer } from 'smtp-server';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { devices, products } from '@/db/schema';
+import { decide } from '@/lib/requests/decide';
+import { submitRequest } from '@/lib/requests/submit';
+import { actor } from '../support/actors';
+import { engine, setupTestDb } from '../support/db';
+
+// The portal reads SMTP_URL when lib/env is first imported, so it is set before any import runs.
+const port = vi.hoisted(() => {
+  const p = 20000 + Math.floor(Math.random() * 20000);
+  process.env.SMTP_URL = `smtp://127.0.0.1:${p}`;
+  process.env.MAIL_FROM = 'Portal <portal@example.com>';
+  return p;
+});
+
+const db = setupTestDb();
+const received: { to: string[]; body: string }[] = [];
+let accepting = true;
+const server = new SMTPServer({
+  authOptional: true,
+  disabledCommands: ['STARTTLS'],
+  onData(stream, session, callback) {
+    let body = '';
+    stream.on('data', (c: Buffer) => (body += c.toString()));
+    stream.on('end', () => {
+      if (!accepting) return callback(new Error('Mailbox unavailable'));
+      received.push({ to: session.envelope.rcptTo.map((r) => r.address), body });
+      callback();
+    });
+  },
+});
+
+beforeAll(() => new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve)));
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+const id = async <T extends { id: string }>(p: Promise<T | undefined>) => (await p)!.id;
+
+describe(`e-mail notifications (${engine})`, () => {
+  it('mails the requester the decision through a real SMTP server', async () => {
+    const alice = await actor('alice@example.com');
+    const r = await submitRequest(alice, {
+      productId: await id(db().query.products.findFirst({ where: eq(products.slug, 'intellij-idea') })),
+      deviceId: await id(db().query.devices.findFirst({ where: eq(devices.hostname, 'alice-mbp') })),
+      justification: 'Kotlin services need the Ultimate edition.',
+    });
+    // The approver hears of the new request by mail too (mail is sent after the response, so wait for it).
+    await expect
+      .poll(() =>
+        received.some((m) => m.to.includes('manager@example.com') && m.body.includes('Alice Anders requests IntelliJ IDEA Ultimate')),
+      )
+      .toBe(true);
+    await decide(await actor('manager@example.com'), { requestId: r.id, decision: 'approved', comment: '' });
+    await expect.poll(() => received.some((m) => m.to.includes('alice@example.com'))).toBe(true);
+    const mail = received.find((m) => m.to.includes('alice@example.com'));
+    expect(mail?.body).toContain('Subject: IntelliJ IDEA Ultimate is approved and ready to download');
+    expect(mail?.body).toContain(`/requests/${r.id}`);
+  });
+
+  it('a mail server that refuses the message does not fail the decision', async () => {
+    accepting = false;
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const bob = await actor('bob@example.com');
+    const r = await submitRequest(bob, {
+      productId: await id(db().query.products.findFirst({ where: eq(products.slug, 'figma') })),
+      deviceId: await id(db().query.devices.findFirst({ where: eq(devices.hostname, 'bob-studio') })),
+      justification: 'Design reviews with the product team.',
+    });
+    const result = await decide(await actor('manager@example.com'), { requestId: r.id, decision: 'rejected', comment: 'Use the web app' });
+    expect(result.status).toBe('rejected');
+    await expect.poll(() => errors.mock.calls.some(([m]) => String(m).includes('not sent'))).toBe(true);
+    errors.mockRestore();
+    accepting = true;
+  });
+});
