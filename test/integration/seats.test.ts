@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { approvalStages, devices, entitlements, products, serviceRequests, users } from '@/db/schema';
 import { decide } from '@/lib/requests/decide';
 import { revokeEntitlement } from '@/lib/requests/lifecycle';
+import { getSeatUsage } from '@/lib/requests/seats';
 import { submitRequest } from '@/lib/requests/submit';
 import { actor } from '../support/actors';
 import { engine, setupTestDb } from '../support/db';
@@ -64,6 +65,10 @@ describe(`licence seats under concurrent approvals (${engine})`, () => {
       .where(inArray(serviceRequests.id, requestIds));
     expect(statuses.filter((s) => s.status === 'approved')).toHaveLength(10);
     expect(statuses.filter((s) => s.status === 'waiting_for_seat')).toHaveLength(40);
+
+    const usage = await getSeatUsage(await actor('librarian@example.com'), product.id);
+    expect(usage).toMatchObject({ limit: 10, inUse: 10, waiting: 40 });
+    await expect(getSeatUsage(await actor('alice@example.com'), product.id)).rejects.toThrow(/Librarian/);
 
     // A seat freed goes to the request that has waited longest.
     const waiting = await db()

@@ -10,6 +10,8 @@ import { ReleaseStatusBadge } from '@/app/ui/status-badge';
 import { ArtifactUpload } from './artifact-upload';
 import { NewReleaseForm } from './new-release-form';
 import { ReleaseControls, RemoveArtifactButton } from './release-controls';
+import { Seats } from './seats';
+import { getSeatUsage } from '@/lib/requests/seats';
 
 export const metadata: Metadata = { title: 'Manage product' };
 
@@ -20,6 +22,7 @@ export default async function ManageProductPage({ params }: { params: Promise<{ 
     throw e;
   });
   const requireChangeRef = product.requireChangeRef;
+  const seats = await getSeatUsage(actor, product.id);
   return (
     <div>
       <nav className="text-sm text-slate-500">
@@ -48,6 +51,8 @@ export default async function ManageProductPage({ params }: { params: Promise<{ 
           View in catalogue
         </Link>
       </header>
+
+      <Seats usage={seats} slug={product.slug} />
 
       <section className="mt-8 rounded-xl border border-slate-200 bg-white p-5" aria-labelledby="new-release">
         <h2 id="new-release" className="font-semibold">

@@ -6,6 +6,7 @@ import { removeArtifact } from '@/lib/dml/ingest';
 import type { DmlPrincipal } from '@/lib/dml/principal';
 import { createRelease, deleteDraftRelease, deprecateRelease, publishRelease, withdrawRelease } from '@/lib/dml/releases';
 import { publishInput, releaseInput, withdrawInput } from '@/lib/dml/schema';
+import { revokeEntitlement } from '@/lib/requests/lifecycle';
 import { fromServiceError, fromZodError, type ActionState } from '@/app/ui/action-state';
 
 const librarian = async (): Promise<DmlPrincipal> => ({ kind: 'user', actor: await requireActor() });
@@ -53,4 +54,8 @@ export async function deleteDraftAction(releaseId: string, slug: string): Promis
 
 export async function removeArtifactAction(artifactId: string, slug: string): Promise<ActionState> {
   return run(slug, 'Artifact removed.', async () => removeArtifact(await librarian(), artifactId));
+}
+
+export async function revokeSeatAction(entitlementId: string, slug: string): Promise<ActionState> {
+  return run(slug, 'Seat revoked.', async () => revokeEntitlement(await requireActor(), entitlementId, 'Revoked by a librarian'));
 }
