@@ -462,6 +462,15 @@ export const installEvents = pgTable(
     index('install_events_release_idx').on(t.releaseId, t.type),
     index('install_events_product_idx').on(t.productId, t.occurredAt),
     index('install_events_user_idx').on(t.userId, t.occurredAt),
+    // Service desk reads (lib/installs): the records table newest first, keyset on (occurred_at, id)…
+    index('install_events_occurred_idx').on(t.occurredAt, t.id),
+    // …filtered by version (a withdrawn release's few events must not mean a scan of the whole ledger)…
+    index('install_events_release_occurred_idx').on(t.releaseId, t.occurredAt, t.id),
+    // …and adoption: every column it reads is in the key, so "which device runs which version" and
+    // failure counts are index-only scans of a product's outcomes rather than ~1 heap page per event.
+    index('install_events_product_outcomes_idx')
+      .on(t.productId, t.occurredAt, t.id, t.type, t.deviceId, t.releaseId, t.artifactId)
+      .where(sql`${t.type} in ('install_succeeded', 'install_failed', 'uninstalled')`),
   ],
 );
 export type InstallEvent = typeof installEvents.$inferSelect;

@@ -3,6 +3,7 @@ import { areas, mayEnter } from '@/lib/auth/areas';
 import { roleLabels } from '@/lib/auth/roles';
 import { requireActor } from '@/lib/auth/session';
 import { NavLinks } from './nav-links';
+import { NotificationBell } from './notification-bell';
 import { signOutAction } from './sign-out';
 
 export default async function PortalLayout({ children }: { children: React.ReactNode }) {
@@ -27,6 +28,7 @@ export default async function PortalLayout({ children }: { children: React.React
             <NavLinks links={links} />
           </nav>
           <div className="ml-auto flex items-center gap-3 text-sm">
+            <NotificationBell actor={actor} />
             <div className="text-right leading-tight">
               <div className="font-medium" data-testid="signed-in-user">
                 {actor.name}

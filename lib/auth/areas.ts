@@ -13,6 +13,8 @@ export interface Area {
 
 export const areas: readonly Area[] = [
   { href: '/catalogue', label: 'Catalogue', roles: 'any' },
+  { href: '/requests', label: 'My requests', roles: 'any' },
+  { href: '/devices', label: 'My devices', roles: 'any' },
   { href: '/approvals', label: 'Approvals', roles: ['approver'] },
   { href: '/library', label: 'Library', roles: ['librarian', 'admin'] },
   { href: '/admin', label: 'Admin', roles: ['admin'] },

@@ -27,15 +27,19 @@ export async function createDelegation(actor: Actor, input: DelegationInput): Pr
   });
 }
 
+/** Ends a delegation now; one that has not started yet is simply cancelled. */
 export async function endDelegation(actor: Actor, id: string): Promise<void> {
   await getDb().transaction(async (tx) => {
-    const ended = await tx
-      .update(delegations)
-      .set({ endsAt: new Date() })
-      .where(and(eq(delegations.id, id), eq(delegations.approverId, actor.id), gt(delegations.endsAt, new Date())))
-      .returning({ id: delegations.id });
-    if (!ended.length) throw new NotFoundError('No such current delegation.');
-    await recordAudit({ actor: { kind: 'user', id: actor.id }, action: 'delegation.ended', entityType: 'delegation', entityId: id }, tx);
+    const now = new Date();
+    const current = await tx.query.delegations.findFirst({ where: and(eq(delegations.id, id), eq(delegations.approverId, actor.id), gt(delegations.endsAt, now)) });
+    if (!current) throw new NotFoundError('No such current delegation.');
+    if (current.startsAt > now) {
+      await tx.delete(delegations).where(eq(delegations.id, id));
+      await recordAudit({ actor: { kind: 'user', id: actor.id }, action: 'delegation.cancelled', entityType: 'delegation', entityId: id }, tx);
+    } else {
+      await tx.update(delegations).set({ endsAt: now }).where(eq(delegations.id, id));
+      await recordAudit({ actor: { kind: 'user', id: actor.id }, action: 'delegation.ended', entityType: 'delegation', entityId: id }, tx);
+    }
   });
 }
 

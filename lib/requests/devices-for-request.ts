@@ -4,7 +4,7 @@ import { approvalStages, artifacts, devices, entitlements, groups, products, rel
 import type { Actor } from '@/lib/auth/roles';
 import { requesterCanSee } from '@/lib/catalogue/visibility';
 import { NotFoundError } from '@/lib/errors';
-import { listMyRequests, type RequestRow } from './queries';
+import { getRequestDetail, listMyRequests, type RequestDetail, type RequestRow } from './queries';
 
 export interface RequestableDevice {
   id: string;
@@ -133,4 +133,14 @@ export async function listMyRequestsWithSteps(actor: Actor): Promise<MyRequestRo
     const e = byId.get(r.id);
     return { ...r, closedReason: e?.closedReason ?? null, stages: e ? (labels.get(e.productId) ?? []) : [] };
   });
+}
+
+/**
+ * One request as its page shows it: getRequestDetail (which decides who may see it) plus the
+ * device's id, which the download links name.
+ */
+export async function getRequestView(actor: Actor, requestId: string): Promise<RequestDetail & { deviceId: string }> {
+  const detail = await getRequestDetail(actor, requestId);
+  const [row] = await getDb().select({ deviceId: serviceRequests.deviceId }).from(serviceRequests).where(eq(serviceRequests.id, requestId));
+  return { ...detail, deviceId: row!.deviceId };
 }

@@ -5,6 +5,8 @@ import { demo, signIn } from './support';
 const routes: { path: string; allowed: (keyof typeof demo)[] }[] = [
   { path: '/catalogue', allowed: ['requester', 'approver', 'librarian', 'desk', 'admin'] },
   { path: '/catalogue/firefox', allowed: ['requester', 'approver', 'librarian', 'desk', 'admin'] },
+  { path: '/requests', allowed: ['requester', 'approver', 'librarian', 'desk', 'admin'] },
+  { path: '/devices', allowed: ['requester', 'approver', 'librarian', 'desk', 'admin'] },
   { path: '/approvals', allowed: ['approver'] },
   { path: '/approvals/delegation', allowed: ['approver'] },
   { path: '/library', allowed: ['librarian', 'admin'] },
@@ -13,11 +15,11 @@ const routes: { path: string; allowed: (keyof typeof demo)[] }[] = [
 ];
 
 const navigation: Record<keyof typeof demo, string[]> = {
-  requester: ['Catalogue'],
-  approver: ['Catalogue', 'Approvals'],
-  librarian: ['Catalogue', 'Library'],
-  desk: ['Catalogue'],
-  admin: ['Catalogue', 'Library', 'Admin'],
+  requester: ['Catalogue', 'My requests', 'My devices'],
+  approver: ['Catalogue', 'My requests', 'My devices', 'Approvals'],
+  librarian: ['Catalogue', 'My requests', 'My devices', 'Library'],
+  desk: ['Catalogue', 'My requests', 'My devices'],
+  admin: ['Catalogue', 'My requests', 'My devices', 'Library', 'Admin'],
 };
 
 for (const role of Object.keys(demo) as (keyof typeof demo)[]) {

@@ -4,7 +4,7 @@ import { approvals, approvalStages, devices, entitlements, groups, notifications
 import type { Actor } from '@/lib/auth/roles';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '@/lib/errors';
 import { decide } from '@/lib/requests/decide';
-import { createDelegation } from '@/lib/requests/delegation';
+import { createDelegation, endDelegation, listDelegations } from '@/lib/requests/delegation';
 import { cancelRequest, sweepRequests } from '@/lib/requests/lifecycle';
 import { getRequestDetail, listInbox } from '@/lib/requests/queries';
 import { decisionInput, requestInput } from '@/lib/requests/schema';
@@ -189,5 +189,20 @@ describe(`service requests and approvals (${engine})`, () => {
       ),
     ).rejects.toBeInstanceOf(NotFoundError);
     expect(await db().$count(serviceRequests)).toBe(before);
+  });
+});
+
+describe(`delegations (${engine})`, () => {
+  it('ends a running delegation now and cancels one that has not started', async () => {
+    const [maria, otto] = await Promise.all([actor('manager@example.com'), actor('ops1@example.com')]);
+    const running = await createDelegation(maria, { delegateId: otto.id, startsAt: new Date(Date.now() - 60_000), endsAt: new Date(Date.now() + 86_400_000) });
+    const future = await createDelegation(maria, { delegateId: otto.id, startsAt: new Date(Date.now() + 86_400_000), endsAt: new Date(Date.now() + 2 * 86_400_000) });
+    await endDelegation(maria, running.id);
+    await endDelegation(maria, future.id);
+    const { given } = await listDelegations(maria);
+    expect(given.map((d) => d.id)).not.toContain(running.id);
+    expect(given.map((d) => d.id)).not.toContain(future.id);
+    await expect(endDelegation(otto, running.id)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(createDelegation(maria, { delegateId: maria.id, startsAt: new Date(), endsAt: new Date(Date.now() + 1000) })).rejects.toMatchObject({ field: 'delegateId' });
   });
 });

@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import Link from 'next/link';
 import { listUsers } from '@/lib/admin/service';
 import { roleLabels } from '@/lib/auth/roles';
 import { requireArea } from '@/lib/auth/session';
@@ -10,8 +11,15 @@ export default async function AdminPage() {
   const users = await listUsers(actor);
   return (
     <div>
-      <h1 className="text-2xl font-semibold">Users</h1>
-      <p className="mt-1 text-slate-600">Accounts, their roles, managers and groups.</p>
+      <div className="flex flex-wrap items-start justify-between gap-4">
+        <div>
+          <h1 className="text-2xl font-semibold">Users</h1>
+          <p className="mt-1 text-slate-600">Accounts, their roles, managers and groups.</p>
+        </div>
+        <Link href="/admin/audit" className="text-sm font-medium text-indigo-700 hover:underline">
+          Audit log →
+        </Link>
+      </div>
       <div className="mt-6 overflow-x-auto rounded-xl border border-slate-200 bg-white">
         <table className="w-full text-left text-sm">
           <thead className="border-b border-slate-200 bg-slate-50 text-xs uppercase text-slate-500">

@@ -4,7 +4,7 @@ import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
 import { requireActor } from '@/lib/auth/session';
-import { AppError, ConflictError, ForbiddenError } from '@/lib/errors';
+import { ConflictError, ForbiddenError } from '@/lib/errors';
 import { approveMany, decide } from '@/lib/requests/decide';
 import { createDelegation, endDelegation } from '@/lib/requests/delegation';
 import { decisionInput, delegationInput } from '@/lib/requests/schema';
@@ -64,12 +64,13 @@ export async function createDelegationAction(_: ActionState, form: FormData): Pr
   return { success: 'Delegation saved. Your stand-in sees the requests waiting on you during that time.' };
 }
 
-export async function endDelegationAction(id: string): Promise<ActionState> {
+export async function endDelegationAction(_: ActionState, form: FormData): Promise<ActionState> {
+  const id = z.uuid('No such delegation.').safeParse(form.get('id'));
+  if (!id.success) return fromZodError(id.error);
   try {
-    await endDelegation(await requireActor(), id);
+    await endDelegation(await requireActor(), id.data);
   } catch (e) {
-    if (e instanceof AppError) return { error: e.message };
-    throw e;
+    return fromServiceError(e);
   }
   revalidatePath('/approvals', 'layout');
   return { success: 'Delegation ended.' };

@@ -1,11 +1,6 @@
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
-const dateTime = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
-
-/** A moment as the portal shows it everywhere: in UTC, to the minute. */
-export const formatDateTime = (d: Date) => `${dateTime.format(d)} UTC`;
-
 function span(ms: number): string {
   if (ms < 60_000) return 'less than a minute';
   if (ms < HOUR) return `${Math.floor(ms / 60_000)} min`;

@@ -80,8 +80,8 @@ export default async function ProductPage({ params }: Props) {
         </div>
       </header>
 
-      <div className="mt-8 grid gap-8 lg:grid-cols-[1fr_18rem]">
-        <div className="space-y-8">
+      <div className="mt-8 grid gap-8 lg:grid-cols-[1fr_20rem]">
+        <div className="min-w-0 space-y-8">
           <section aria-labelledby="about">
             <h2 id="about" className="text-lg font-semibold">
               About
@@ -231,10 +231,12 @@ async function RequestPanel({ actor, product }: { actor: Actor; product: Product
     if (!(e instanceof NotFoundError)) throw e;
     devices = null; // e.g. a librarian looking at a product that is not open to them as a requester
   }
-  const [open, held] = devices ? await Promise.all([openRequestsFor(actor, product.id), activeEntitlementsFor(actor, product.id)]) : [[], []];
+  const [open, held] = devices
+    ? await Promise.all([openRequestsFor(actor, product.id), activeEntitlementsFor(actor, product.id)])
+    : [[], []];
   const heldDevices = new Set(held.map((h) => h.deviceId));
   // An approved request is shown as the entitlement it granted.
-  const waiting = open.filter((r) => r.status !== 'approved' && !heldDevices.has(r.deviceId));
+  const waiting = open.filter((r) => !heldDevices.has(r.deviceId));
   const covered = new Set([...heldDevices, ...open.map((r) => r.deviceId)]);
   const hostname = (id: string) => devices?.find((d) => d.id === id)?.hostname ?? 'another device';
   const others = (devices ?? []).filter((d) => !covered.has(d.id));
@@ -251,7 +253,11 @@ async function RequestPanel({ actor, product }: { actor: Actor; product: Product
     ) : null;
 
   return (
-    <section aria-labelledby="request-heading" className="rounded-xl border border-slate-200 bg-white p-4 text-sm" data-testid="request-panel">
+    <section
+      aria-labelledby="request-heading"
+      className="rounded-xl border border-slate-200 bg-white p-4 text-sm"
+      data-testid="request-panel"
+    >
       <h2 id="request-heading" className="text-base font-semibold">
         Request
       </h2>
@@ -297,10 +303,10 @@ async function RequestPanel({ actor, product }: { actor: Actor; product: Product
           {held.length + waiting.length === 0 ? (
             form
           ) : form ? (
-            <details className="group">
-              <summary className="cursor-pointer font-medium text-indigo-700 hover:underline">Request it for another device</summary>
-              <div className="mt-3">{form}</div>
-            </details>
+            <div className="border-t border-slate-200 pt-3">
+              <h3 className="mb-2 font-medium">Request it for another device</h3>
+              {form}
+            </div>
           ) : null}
         </div>
       )}

@@ -42,10 +42,12 @@ export function RequestForm({
   const fits = (d: FormDevice) => release.platforms.includes(d.platform);
   const firstFit = devices.find(fits);
   const errors = state.fieldErrors ?? {};
+  // A message already shown beside its field is not repeated above the form.
+  const summary = Object.values(errors).some((m) => state.error && m?.includes(state.error)) ? {} : state;
 
   return (
     <form onSubmit={submitKeepingInput(action, startTransition)} noValidate className="space-y-3" aria-label="Request this product">
-      <FormError state={state} />
+      <FormError state={summary} />
       <input type="hidden" name="productId" value={productId} />
       <Field label="Version" name="releaseId" error={errors.releaseId?.[0]}>
         <select

@@ -1,0 +1,87 @@
+import { ProtocolError } from './errors';
+import { isRecord } from './fsutil';
+
+/** One thing this device may pull, as GET /api/v1/device/pulls and check-in describe it. */
+export type Pull = {
+  entitlementId: string;
+  requestId: string | null;
+  product: { slug: string; name: string };
+  release: { id: string; version: string };
+  artifact: { id: string; fileName: string; mediaType: string; sizeBytes: number; sha256: string; downloadUrl: string };
+};
+
+export type Enrolment = { deviceId: string; token: string; hostname: string; platform: string };
+export type CheckIn = { deviceId: string; hostname: string; serverTime: string; pulls: Pull[]; invalid: string[] };
+
+function text(o: Record<string, unknown>, key: string, where: string): string {
+  const v = o[key];
+  if (typeof v !== 'string' || v === '') throw new ProtocolError(`malformed server response: ${where}.${key} is missing or not a string`);
+  return v;
+}
+
+function obj(o: Record<string, unknown>, key: string, where: string): Record<string, unknown> {
+  const v = o[key];
+  if (!isRecord(v)) throw new ProtocolError(`malformed server response: ${where}.${key} is not an object`);
+  return v;
+}
+
+export function parseEnrolment(data: unknown): Enrolment {
+  if (!isRecord(data)) throw new ProtocolError('malformed enrolment response');
+  const [deviceId, token, hostname, platform] = (['deviceId', 'token', 'hostname', 'platform'] as const).map((k) =>
+    text(data, k, 'enrolment'),
+  );
+  return { deviceId: deviceId!, token: token!, hostname: hostname!, platform: platform! };
+}
+
+export function parsePull(data: unknown, where: string): Pull {
+  if (!isRecord(data)) throw new ProtocolError(`malformed server response: ${where} is not an object`);
+  const product = obj(data, 'product', where);
+  const release = obj(data, 'release', where);
+  const artifact = obj(data, 'artifact', where);
+  const requestId = data.requestId;
+  if (requestId !== null && typeof requestId !== 'string') throw new ProtocolError(`malformed server response: ${where}.requestId`);
+  // The sha256 becomes a file name in the cache, so it must be exactly 64 hex digits.
+  const sha256 = text(artifact, 'sha256', `${where}.artifact`).toLowerCase();
+  if (!/^[0-9a-f]{64}$/.test(sha256)) throw new ProtocolError(`malformed server response: ${where}.artifact.sha256 is not a SHA-256`);
+  // A bigint column may arrive as a string of digits; anything else is refused.
+  const rawSize = artifact.sizeBytes;
+  const sizeBytes = typeof rawSize === 'string' && /^\d+$/.test(rawSize) ? Number(rawSize) : rawSize;
+  if (typeof sizeBytes !== 'number' || !Number.isSafeInteger(sizeBytes) || sizeBytes < 0) {
+    throw new ProtocolError(`malformed server response: ${where}.artifact.sizeBytes is not a byte count`);
+  }
+  return {
+    entitlementId: text(data, 'entitlementId', where),
+    requestId,
+    product: { slug: text(product, 'slug', `${where}.product`), name: text(product, 'name', `${where}.product`) },
+    release: { id: text(release, 'id', `${where}.release`), version: text(release, 'version', `${where}.release`) },
+    artifact: {
+      id: text(artifact, 'id', `${where}.artifact`),
+      fileName: text(artifact, 'fileName', `${where}.artifact`),
+      mediaType: typeof artifact.mediaType === 'string' ? artifact.mediaType : 'application/octet-stream',
+      sizeBytes,
+      sha256,
+      downloadUrl: text(artifact, 'downloadUrl', `${where}.artifact`),
+    },
+  };
+}
+
+/** A malformed pull is set aside (and counted as a failure) instead of stopping the others. */
+export function parseCheckIn(data: unknown): CheckIn {
+  if (!isRecord(data) || !Array.isArray(data.pulls)) throw new ProtocolError('malformed check-in response: no pulls list');
+  const pulls: Pull[] = [];
+  const invalid: string[] = [];
+  data.pulls.forEach((p: unknown, i) => {
+    try {
+      pulls.push(parsePull(p, `pulls[${i}]`));
+    } catch (e) {
+      invalid.push(e instanceof Error ? e.message : String(e));
+    }
+  });
+  return {
+    deviceId: text(data, 'deviceId', 'check-in'),
+    hostname: typeof data.hostname === 'string' ? data.hostname : '',
+    serverTime: typeof data.serverTime === 'string' ? data.serverTime : '',
+    pulls,
+    invalid,
+  };
+}

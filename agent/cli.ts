@@ -1,0 +1,96 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { resolveStateDir } from './config';
+import { enroll } from './enroll';
+import { AgentFailure, ConfigError, messageOf, UsageError } from './errors';
+import { HELP } from './help';
+import { status } from './status';
+import { sync } from './sync';
+import { AGENT_VERSION } from './version';
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+const common: Options = { 'state-dir': { type: 'string' }, help: { type: 'boolean', short: 'h' } };
+const installOptions: Options = { 'install-dir': { type: 'string' }, 'install-command': { type: 'string' } };
+
+function parse(args: string[], options: Options): Record<string, string | boolean | undefined> {
+  try {
+    return parseArgs({ args, options: { ...common, ...options }, strict: true, allowPositionals: false }).values as Record<
+      string,
+      string | boolean | undefined
+    >;
+  } catch (e) {
+    throw new UsageError(messageOf(e));
+  }
+}
+
+const str = (v: string | boolean | undefined): string | undefined => (typeof v === 'string' ? v : undefined);
+
+async function run(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    const topic = rest[0];
+    const text = topic === 'enroll' || topic === 'sync' || topic === 'status' ? HELP[topic] : HELP.main;
+    process[command === undefined ? 'stderr' : 'stdout'].write(`${text}\n`);
+    return command === undefined ? 2 : 0;
+  }
+  if (command === '--version') {
+    process.stdout.write(`${AGENT_VERSION}\n`);
+    return 0;
+  }
+  if (command !== 'enroll' && command !== 'sync' && command !== 'status') throw new UsageError(`unknown command "${command}"`);
+
+  const extra: Options =
+    command === 'enroll'
+      ? {
+          server: { type: 'string' },
+          code: { type: 'string' },
+          hostname: { type: 'string' },
+          serial: { type: 'string' },
+          ...installOptions,
+        }
+      : command === 'sync'
+        ? installOptions
+        : {};
+  const values = parse(rest, extra);
+  if (values.help) {
+    process.stdout.write(`${HELP[command]}\n`);
+    return 0;
+  }
+  const stateDir = resolveStateDir(str(values['state-dir']));
+  if (command === 'status') return status(stateDir);
+  if (command === 'sync') return sync({ stateDir, installDir: str(values['install-dir']), installCommand: str(values['install-command']) });
+
+  const server = str(values.server);
+  const code = str(values.code);
+  if (!server || !code) throw new UsageError('enroll needs --server URL and --code CODE');
+  return enroll({
+    server,
+    code,
+    stateDir,
+    hostname: str(values.hostname),
+    serial: str(values.serial),
+    installCommand: str(values['install-command']),
+    installDir: str(values['install-dir']),
+  });
+}
+
+// Exit through process.exit on Ctrl-C / TERM so the 'exit' handlers run (the sync lock is
+// released); a partial download stays as a .part file and resumes next time.
+process.on('SIGINT', () => process.exit(130));
+process.on('SIGTERM', () => process.exit(143));
+
+run(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    if (e instanceof UsageError) {
+      process.stderr.write(`error: ${e.message}\nRun "npm run agent -- --help" for usage.\n`);
+      process.exit(2);
+    }
+    if (e instanceof ConfigError) {
+      process.stderr.write(`error: ${e.message}\n`);
+      process.exit(2);
+    }
+    process.stderr.write(`error: ${e instanceof AgentFailure ? e.message : messageOf(e)}\n`);
+    process.exit(1);
+  },
+);

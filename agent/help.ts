@@ -1,0 +1,62 @@
+const STATE = `  --state-dir DIR   where agent.json, the outbox and the cache live
+                    (default: $PORTAL_AGENT_HOME, else ~/.portal-agent)`;
+
+export const HELP: Record<'main' | 'enroll' | 'sync' | 'status', string> = {
+  main: `portal agent — pulls approved software from the pull-deployment portal
+
+usage: npm run agent -- <command> [options]
+
+commands:
+  enroll   register this machine with a one-time code from the portal
+  sync     check in, download and install what this device may pull, report outcomes
+  status   show the enrolment, last sync, installed items and queued reports (offline)
+
+Run "npm run agent -- <command> --help" for a command's options.
+
+exit codes: 0 everything succeeded; 1 something failed, reports are still queued, or the
+server refused the token; 2 wrong usage or no usable state directory.`,
+
+  enroll: `usage: npm run agent -- enroll --server URL --code CODE [options]
+
+Trades the one-time enrolment code for a device token, saved in <state-dir>/agent.json
+(mode 0600: anyone who can read it can act as this device).
+
+  --server URL              the portal, e.g. https://portal.example.com
+  --code CODE               the one-time code shown by the portal
+  --hostname NAME           name to register (default: this machine's hostname)
+  --serial SERIAL           serial number to register
+  --install-command "CMD"   keep an install command in agent.json (see sync --help)
+  --install-dir DIR         keep an install directory in agent.json
+${STATE}
+
+Enrolling again replaces the device identity (e.g. after its token was revoked).`,
+
+  sync: `usage: npm run agent -- sync [options]
+
+Checks in (reporting what installed.json says is installed), then for each pull not
+installed with the same SHA-256:
+  1. reports download_started, downloads to <state-dir>/cache/<sha256>.part with a progress
+     bar on stderr; an interrupted download resumes next time (Range + If-Range)
+  2. verifies the SHA-256 of the whole file; a mismatch discards it and reports install_failed
+  3. reports download_completed, copies the file to <install-dir>/<product>/<version>/<file>
+  4. runs the install command, if any, and reports install_succeeded or install_failed
+Reports are queued in <state-dir>/outbox.json and retried at the next sync until delivered.
+
+  --install-dir DIR         default: installDir in agent.json, else <state-dir>/installed
+  --install-command "CMD"   run through the shell after placing each file; default:
+                            installCommand in agent.json. {file} becomes the quoted path of
+                            the placed file (do not add quotes); the environment carries
+                            PORTAL_FILE, PORTAL_PRODUCT, PORTAL_VERSION and PORTAL_SHA256.
+                            A non-zero exit is reported with its code and the stderr tail.
+${STATE}
+
+exit: 0 all installed or up to date and all reports delivered; 1 an item failed, reports
+are queued, the server was unreachable, or the token was refused (enrol again); 2 usage.`,
+
+  status: `usage: npm run agent -- status [options]
+
+Shows the server, device, hostname, last sync, installed items and how many reports are
+waiting in the outbox. Reads local state only.
+
+${STATE}`,
+};

@@ -1,0 +1,111 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { requireArea } from '@/lib/auth/session';
+import { listDelegateChoices, listDelegations } from '@/lib/requests/delegation';
+import { formatDateTime } from '@/app/ui/request-status-badge';
+import { DelegationForm, EndDelegationButton } from './delegation-form';
+
+export const metadata: Metadata = { title: 'Delegation' };
+
+type Delegation = Awaited<ReturnType<typeof listDelegations>>['given'][number];
+
+/** A datetime-local value in UTC, to the minute. */
+const local = (d: Date) => d.toISOString().slice(0, 16);
+
+function DelegationTable({
+  rows,
+  who,
+  canEnd,
+  empty,
+  now,
+}: {
+  now: Date;
+  rows: Delegation[];
+  who: 'delegate' | 'approver';
+  canEnd: boolean;
+  empty: string;
+}) {
+  if (rows.length === 0) return <p className="mt-2 text-sm text-slate-600">{empty}</p>;
+  return (
+    <div className="mt-3 overflow-x-auto rounded-xl border border-slate-200 bg-white">
+      <table className="w-full text-left text-sm">
+        <thead className="border-b border-slate-200 bg-slate-50 text-xs uppercase text-slate-500">
+          <tr>
+            {[who === 'delegate' ? 'Stand-in' : 'Stands in for', 'From', 'Until', 'State', ''].map((h, i) => (
+              <th key={i} scope="col" className="px-4 py-2 font-medium">
+                {h || <span className="sr-only">Actions</span>}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((d) => {
+            const active = d.startsAt <= now;
+            return (
+              <tr key={d.id} className="border-t border-slate-100" data-testid={`delegation-${who === 'delegate' ? 'given' : 'received'}`}>
+                <td className="px-4 py-2 font-medium">{d[who]}</td>
+                <td className="px-4 py-2">{formatDateTime(d.startsAt)}</td>
+                <td className="px-4 py-2">{formatDateTime(d.endsAt)}</td>
+                <td className="px-4 py-2">
+                  <span
+                    className={`inline-flex rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${active ? 'bg-emerald-50 text-emerald-800 ring-emerald-200' : 'bg-slate-100 text-slate-700 ring-slate-300'}`}
+                  >
+                    {active ? 'active' : 'scheduled'}
+                  </span>
+                </td>
+                <td className="px-4 py-2 text-right">
+                  {/* Only a delegation under way can be ended: endDelegation sets its end to now, which for a
+                    scheduled one would fall before its start. */}
+                  {canEnd && active && <EndDelegationButton id={d.id} name={d.delegate} />}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+export default async function DelegationPage() {
+  const actor = await requireArea('/approvals');
+  const [{ given, received }, choices] = await Promise.all([listDelegations(actor), listDelegateChoices(actor)]);
+  const now = new Date();
+  now.setUTCSeconds(0, 0);
+  return (
+    <div>
+      <nav aria-label="Breadcrumb" className="text-sm text-slate-500">
+        <Link href="/approvals" className="hover:underline">
+          Approvals
+        </Link>{' '}
+        / Delegation
+      </nav>
+      <h1 className="mt-2 text-2xl font-semibold">Delegation</h1>
+      <p className="mt-1 max-w-3xl text-slate-600">
+        Name another approver to stand in for you while you are away. During that time the requests waiting on you also appear in their
+        inbox, marked “on behalf of” you, and either of you may decide them.
+      </p>
+
+      <section aria-labelledby="new-delegation" className="mt-6 rounded-xl border border-slate-200 bg-white p-4">
+        <h2 id="new-delegation" className="mb-3 text-lg font-semibold">
+          New delegation
+        </h2>
+        <DelegationForm choices={choices} defaultStart={local(now)} defaultEnd={local(new Date(now.getTime() + 7 * 86_400_000))} />
+      </section>
+
+      <section aria-labelledby="given" className="mt-8">
+        <h2 id="given" className="text-lg font-semibold">
+          Your stand-ins
+        </h2>
+        <DelegationTable now={now} rows={given} who="delegate" canEnd empty="Nobody stands in for you." />
+      </section>
+
+      <section aria-labelledby="received" className="mt-8">
+        <h2 id="received" className="text-lg font-semibold">
+          You stand in for
+        </h2>
+        <DelegationTable now={now} rows={received} who="approver" canEnd={false} empty="Nobody has named you their stand-in." />
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,218 @@
+'use client';
+
+import Link from 'next/link';
+import { useActionState, useState, useTransition } from 'react';
+import { FormError } from '@/app/ui/form';
+import { approveSelectedAction, type BulkState } from './actions';
+
+/** One inbox row, with every date already turned into text on the server. */
+export interface InboxRow {
+  id: string;
+  requester: string;
+  product: string;
+  version: string;
+  hostname: string;
+  platform: string;
+  justification: string;
+  requestedAgo: string;
+  requestedAt: string;
+  due: { label: string; soon: boolean; at: string } | null;
+  onBehalfOf: string | null;
+}
+
+const label = (r: Pick<InboxRow, 'requester' | 'product'>) => `${r.requester}’s request for ${r.product}`;
+
+function outcome(message: string): string {
+  if (message === 'pending approval') return 'approved; it now waits on the next stage';
+  if (message === 'waiting for seat') return 'approved; it waits for a free licence seat';
+  return message;
+}
+
+function BulkResults({ results, labels }: { results: NonNullable<BulkState['results']>; labels: Record<string, string> }) {
+  const ok = results.filter((r) => r.ok);
+  const failed = results.filter((r) => !r.ok);
+  const summary =
+    `${ok.length} approved` +
+    (failed.length === 0
+      ? '.'
+      : failed.length === 1
+        ? `, 1 could not be: ${failed[0]!.message}`
+        : `, ${failed.length} could not be (see below).`);
+  return (
+    <div
+      role="status"
+      data-testid="bulk-result"
+      className={`mt-6 rounded-md border px-3 py-2 text-sm ${failed.length ? 'border-amber-200 bg-amber-50 text-amber-900' : 'border-emerald-200 bg-emerald-50 text-emerald-800'}`}
+    >
+      <p className="font-medium">{summary}</p>
+      <ul className="mt-1 space-y-0.5">
+        {results.map((r) => (
+          <li key={r.requestId}>
+            <span aria-hidden="true">{r.ok ? '✓' : '✗'}</span> {labels[r.requestId] ?? 'A request'}: {r.ok ? outcome(r.message) : r.message}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+export function InboxTable({ rows, filtered }: { rows: InboxRow[]; filtered: boolean }) {
+  const [state, dispatch] = useActionState(approveSelectedAction, {});
+  const [pending, startTransition] = useTransition();
+  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  // Rows leave the inbox once approved, so the result list keeps the names it was submitted with.
+  const [labels, setLabels] = useState<Record<string, string>>({});
+  const chosen = rows.filter((r) => selected.has(r.id));
+  const all = rows.length > 0 && chosen.length === rows.length;
+
+  const toggle = (id: string, on: boolean) =>
+    setSelected((s) => {
+      const next = new Set(s);
+      if (on) next.add(id);
+      else next.delete(id);
+      return next;
+    });
+
+  const onSubmit = (e: React.FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const form = new FormData(e.currentTarget);
+    setLabels(Object.fromEntries(rows.map((r) => [r.id, label(r)])));
+    setSelected(new Set());
+    startTransition(() => dispatch(form));
+  };
+
+  return (
+    <>
+      {state.results && <BulkResults results={state.results} labels={labels} />}
+      {state.error && (
+        <div className="mt-6">
+          <FormError state={state} />
+        </div>
+      )}
+      {rows.length === 0 ? (
+        <div className="mt-6 rounded-xl border border-dashed border-slate-300 bg-white px-4 py-12 text-center">
+          {filtered ? (
+            <>
+              <h2 className="text-lg font-semibold">No request matches your search</h2>
+              <p className="mt-1 text-slate-600">
+                <Link href="/approvals" className="font-medium text-indigo-700 hover:underline">
+                  Show everything waiting on you
+                </Link>
+              </p>
+            </>
+          ) : (
+            <>
+              <h2 className="text-lg font-semibold">Nothing waits on you</h2>
+              <p className="mt-1 text-slate-600">When someone needs your approval, their request appears here.</p>
+            </>
+          )}
+        </div>
+      ) : (
+        <form onSubmit={onSubmit} className="mt-6">
+          <div className="mb-3 flex flex-wrap items-center justify-between gap-3">
+            <p className="text-sm text-slate-600" data-testid="inbox-count">
+              {rows.length === 1 ? '1 request' : `${rows.length} requests`} waiting
+            </p>
+            <button
+              type="submit"
+              disabled={chosen.length === 0 || pending}
+              className="rounded-md bg-emerald-600 px-4 py-2 text-sm font-medium text-white shadow-sm hover:bg-emerald-500 disabled:cursor-not-allowed disabled:opacity-50"
+            >
+              {pending ? 'Approving…' : `Approve selected${chosen.length ? ` (${chosen.length})` : ''}`}
+            </button>
+          </div>
+          <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white">
+            <table className="w-full text-left text-sm">
+              <thead className="border-b border-slate-200 bg-slate-50 text-xs uppercase text-slate-500">
+                <tr>
+                  <th scope="col" className="w-10 px-4 py-2">
+                    <input
+                      type="checkbox"
+                      aria-label="Select all"
+                      checked={all}
+                      ref={(el) => {
+                        if (el) el.indeterminate = chosen.length > 0 && !all;
+                      }}
+                      onChange={(e) => setSelected(new Set(e.target.checked ? rows.map((r) => r.id) : []))}
+                      className="h-4 w-4 rounded border-slate-300"
+                    />
+                  </th>
+                  {['Request', 'Requester', 'Device', 'Justification', 'Requested', 'Due'].map((h) => (
+                    <th key={h} scope="col" className="px-4 py-2 font-medium">
+                      {h}
+                    </th>
+                  ))}
+                </tr>
+              </thead>
+              <tbody>
+                {rows.map((r) => (
+                  <tr key={r.id} className="border-t border-slate-100 align-top hover:bg-slate-50" data-testid="inbox-row">
+                    <td className="px-4 py-3">
+                      <input
+                        type="checkbox"
+                        name="requestId"
+                        value={r.id}
+                        checked={selected.has(r.id)}
+                        onChange={(e) => toggle(r.id, e.target.checked)}
+                        aria-label={`Select ${label(r)}`}
+                        className="h-4 w-4 rounded border-slate-300"
+                      />
+                    </td>
+                    <td className="px-4 py-3">
+                      <Link href={`/approvals/${r.id}`} className="font-medium text-indigo-700 hover:underline">
+                        {r.product}
+                      </Link>
+                      <div className="text-xs text-slate-500">Version {r.version}</div>
+                    </td>
+                    <td className="px-4 py-3">
+                      <div className="whitespace-nowrap">{r.requester}</div>
+                      {r.onBehalfOf && (
+                        <span
+                          data-testid="on-behalf-of"
+                          className="mt-1 inline-flex whitespace-nowrap rounded-full bg-violet-50 px-2 py-0.5 text-xs font-medium text-violet-800 ring-1 ring-inset ring-violet-200"
+                        >
+                          on behalf of {r.onBehalfOf}
+                        </span>
+                      )}
+                    </td>
+                    <td className="px-4 py-3">
+                      <div className="whitespace-nowrap font-mono text-xs">{r.hostname}</div>
+                      <div className="text-xs text-slate-500">{r.platform}</div>
+                    </td>
+                    <td className="max-w-xs px-4 py-3 text-slate-700">
+                      <p className="line-clamp-2" title={r.justification}>
+                        {r.justification}
+                      </p>
+                    </td>
+                    <td className="whitespace-nowrap px-4 py-3" title={r.requestedAt}>
+                      {r.requestedAgo}
+                    </td>
+                    <td className="whitespace-nowrap px-4 py-3">
+                      {r.due ? (
+                        <>
+                          <span
+                            data-testid={r.due.soon ? 'due-soon' : undefined}
+                            className={
+                              r.due.soon
+                                ? 'rounded-full bg-amber-50 px-2 py-0.5 font-medium text-amber-800 ring-1 ring-inset ring-amber-200'
+                                : ''
+                            }
+                          >
+                            {r.due.label}
+                          </span>
+                          <div className="mt-0.5 text-xs text-slate-500">{r.due.at}</div>
+                        </>
+                      ) : (
+                        '—'
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </form>
+      )}
+    </>
+  );
+}

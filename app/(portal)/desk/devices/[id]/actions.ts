@@ -1,0 +1,24 @@
+'use server';
+
+import { revalidatePath } from 'next/cache';
+import { z } from 'zod';
+import { requireActor } from '@/lib/auth/session';
+import { revokeDevice } from '@/lib/devices/service';
+import { fromServiceError, fromZodError, type ActionState } from '@/app/ui/action-state';
+
+const input = z.object({
+  reason: z.string().trim().min(1, 'Give the reason for revoking.').max(2000, 'The reason is at most 2,000 characters.'),
+});
+
+/** The service checks the role and records the audit event; this only parses and reports. */
+export async function revokeDeviceAction(deviceId: string, _: ActionState, form: FormData): Promise<ActionState> {
+  const parsed = input.safeParse({ reason: form.get('reason') ?? '' });
+  if (!parsed.success) return fromZodError(parsed.error);
+  try {
+    await revokeDevice(await requireActor(), deviceId, parsed.data.reason);
+  } catch (e) {
+    return fromServiceError(e);
+  }
+  revalidatePath(`/desk/devices/${deviceId}`);
+  return { success: 'Device revoked: its token no longer works and nothing more can be pulled for it.' };
+}

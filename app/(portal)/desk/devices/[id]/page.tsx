@@ -1,0 +1,177 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import { cache } from 'react';
+import { requireArea } from '@/lib/auth/session';
+import { NotFoundError } from '@/lib/errors';
+import { DEVICE_TIMELINE_LIMIT } from '@/lib/installs/device-view';
+import { getDeviceView } from '@/lib/installs/queries';
+import { formatDate, platformLabels } from '@/app/ui/format';
+import { formatDateTime } from '@/app/ui/request-status-badge';
+import { ReleaseStatusBadge } from '@/app/ui/status-badge';
+import { OutcomeBadge, ShortHash, shortId } from '../../outcome-badge';
+import { RevokeDeviceForm } from './revoke-form';
+
+type Props = { params: Promise<{ id: string }> };
+
+// Metadata and page share one read per request.
+const load = cache(async (id: string) => {
+  const actor = await requireArea('/desk');
+  try {
+    return await getDeviceView(actor, id);
+  } catch (e) {
+    if (e instanceof NotFoundError) notFound();
+    throw e;
+  }
+});
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  return { title: `Device ${(await load((await params).id)).hostname}` };
+}
+
+const statusStyles: Record<string, string> = {
+  active: 'bg-emerald-50 text-emerald-800 ring-emerald-200',
+  pending: 'bg-amber-50 text-amber-800 ring-amber-200',
+  retired: 'bg-slate-100 text-slate-600 ring-slate-300',
+  revoked: 'bg-red-50 text-red-800 ring-red-200',
+};
+
+function RequestLink({ id }: { id: string | null }) {
+  if (!id) return <span className="text-xs text-slate-400">none</span>;
+  return (
+    <Link href={`/requests/${id}`} className="font-mono text-xs text-indigo-700 hover:underline" title={id}>
+      {shortId(id)}
+    </Link>
+  );
+}
+
+export default async function DevicePage({ params }: Props) {
+  const d = await load((await params).id);
+  const facts: [string, React.ReactNode][] = [
+    ['Owner', <>{d.owner.name} <span className="text-slate-500">· {d.owner.email}</span></>],
+    ['Platform', platformLabels[d.platform]],
+    ['Serial number', d.serial ?? '—'],
+    ['Agent version', d.agentVersion ?? 'not reported'],
+    ['Last seen', d.lastSeenAt ? formatDateTime(d.lastSeenAt) : 'never'],
+    ['Added', formatDate(d.enrolledAt)],
+  ];
+  return (
+    <article>
+      <nav aria-label="Breadcrumb" className="text-sm text-slate-500">
+        <Link href="/desk" className="hover:underline">
+          Service desk
+        </Link>{' '}
+        / Device
+      </nav>
+      <header className="mt-4 flex flex-wrap items-center gap-3">
+        <h1 className="text-2xl font-semibold">{d.hostname}</h1>
+        <span className={`rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${statusStyles[d.status]}`} data-testid="device-status">
+          {d.status}
+        </span>
+      </header>
+      <dl className="mt-4 grid gap-x-8 gap-y-3 rounded-xl border border-slate-200 bg-white p-4 text-sm sm:grid-cols-2 lg:grid-cols-3">
+        {facts.map(([k, v]) => (
+          <div key={k}>
+            <dt className="text-xs font-medium uppercase text-slate-500">{k}</dt>
+            <dd className="mt-0.5">{v}</dd>
+          </div>
+        ))}
+      </dl>
+
+      <section className="mt-8" aria-labelledby="software-heading">
+        <h2 id="software-heading" className="text-lg font-semibold">
+          Current software
+        </h2>
+        <p className="mt-1 text-sm text-slate-600">What the ledger says is installed: the latest successful install of each product, unless uninstalled since.</p>
+        {d.software.length === 0 ? (
+          <p className="mt-3 rounded-xl border border-dashed border-slate-300 bg-white px-4 py-8 text-center text-slate-600" data-testid="software-empty">
+            No installs recorded for this device yet.
+          </p>
+        ) : (
+          <div className="mt-3 overflow-x-auto rounded-xl border border-slate-200 bg-white">
+            <table className="w-full text-left text-sm" data-testid="current-software">
+              <thead className="border-b border-slate-200 bg-slate-50 text-xs uppercase text-slate-500">
+                <tr>
+                  {['Product', 'Version', 'Installed', 'Artifact', 'Request'].map((h) => (
+                    <th key={h} scope="col" className="px-4 py-2 font-medium">
+                      {h}
+                    </th>
+                  ))}
+                </tr>
+              </thead>
+              <tbody>
+                {d.software.map((s) => (
+                  <tr key={s.product.slug} className="border-t border-slate-100">
+                    <td className="px-4 py-2">
+                      <Link href={`/desk/products/${s.product.slug}`} className="font-medium text-indigo-700 hover:underline">
+                        {s.product.name}
+                      </Link>
+                    </td>
+                    <td className="px-4 py-2 whitespace-nowrap">
+                      {s.version} {s.releaseStatus !== 'published' && <ReleaseStatusBadge status={s.releaseStatus} />}
+                    </td>
+                    <td className="px-4 py-2 whitespace-nowrap">{formatDateTime(s.installedAt)}</td>
+                    <td className="px-4 py-2">
+                      <ShortHash sha256={s.sha256} />
+                    </td>
+                    <td className="px-4 py-2">
+                      <RequestLink id={s.requestId} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+
+      <section className="mt-8" aria-labelledby="timeline-heading">
+        <div className="flex flex-wrap items-baseline justify-between gap-2">
+          <h2 id="timeline-heading" className="text-lg font-semibold">
+            Install history
+          </h2>
+          <Link href={`/desk?device=${encodeURIComponent(d.hostname)}`} className="text-sm font-medium text-indigo-700 hover:underline">
+            Search its records →
+          </Link>
+        </div>
+        {d.timeline.length === 0 ? (
+          <p className="mt-3 rounded-xl border border-dashed border-slate-300 bg-white px-4 py-8 text-center text-slate-600" data-testid="timeline-empty">
+            No downloads or installs reported yet. They appear here when the device pulls software.
+          </p>
+        ) : (
+          <ol className="mt-3 divide-y divide-slate-100 rounded-xl border border-slate-200 bg-white" data-testid="timeline">
+            {d.timeline.map((t) => (
+              <li key={t.id} className="flex flex-wrap items-start gap-x-4 gap-y-1 px-4 py-3 text-sm">
+                <time dateTime={t.occurredAt.toISOString()} className="w-48 shrink-0 tabular-nums text-slate-600">
+                  {formatDateTime(t.occurredAt)}
+                </time>
+                <OutcomeBadge type={t.type} />
+                <div className="min-w-0 flex-1">
+                  <span className="font-medium">{t.product.name}</span> {t.version}
+                  <span className="text-xs text-slate-500">
+                    {' '}
+                    · request <RequestLink id={t.requestId} />
+                    {t.approver && ` · approved by ${t.approver}`}
+                    {t.agentVersion && ` · agent ${t.agentVersion}`}
+                    {t.exitCode !== null && ` · exit ${t.exitCode}`}
+                  </span>
+                  {t.errorText && <pre className="mt-1 whitespace-pre-wrap break-words font-sans text-xs text-red-800">{t.errorText}</pre>}
+                </div>
+              </li>
+            ))}
+          </ol>
+        )}
+        {d.timeline.length === DEVICE_TIMELINE_LIMIT && (
+          <p className="mt-2 text-xs text-slate-500">The latest {DEVICE_TIMELINE_LIMIT} events; search its records for the rest.</p>
+        )}
+      </section>
+
+      <section id="device-actions" className="mt-8 rounded-xl border border-red-200 bg-white p-4" aria-labelledby="actions-heading">
+        <h2 id="actions-heading" className="text-lg font-semibold">
+          Revoke this device
+        </h2>
+        <RevokeDeviceForm deviceId={d.id} hostname={d.hostname} status={d.status} />
+      </section>
+    </article>
+  );
+}

@@ -1,0 +1,130 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { z } from 'zod';
+import { requireArea } from '@/lib/auth/session';
+import { ValidationError } from '@/lib/errors';
+import { filterParams, installFilterInput, isFiltered, type InstallFilter } from '@/lib/installs/filters';
+import { listInstallRecords, listProductChoices, type InstallRecordPage } from '@/lib/installs/queries';
+import { FilterForm, type FilterValues } from './filter-form';
+import { RecordsTable } from './records-table';
+
+export const metadata: Metadata = { title: 'Service desk' };
+
+type Search = Record<string, string | string[] | undefined>;
+const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
+const button = 'rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-slate-50';
+
+export default async function DeskPage({ searchParams }: { searchParams: Promise<Search> }) {
+  const actor = await requireArea('/desk');
+  const raw = await searchParams;
+  const values: FilterValues = {};
+  for (const k of ['device', 'user', 'product', 'version', 'outcome', 'from', 'to'] as const) values[k] = one(raw[k]);
+  const cursor = one(raw.cursor) || undefined;
+
+  const parsed = installFilterInput.safeParse(values);
+  const filter: InstallFilter = parsed.success ? parsed.data : {};
+  const errors = parsed.success
+    ? {}
+    : Object.fromEntries(Object.entries(z.flattenError(parsed.error).fieldErrors).map(([k, v]) => [k, (v as string[])[0]]));
+  let page: InstallRecordPage = { rows: [], nextCursor: null };
+  let pageError: string | undefined;
+  if (parsed.success) {
+    try {
+      page = await listInstallRecords(actor, filter, cursor);
+    } catch (e) {
+      if (!(e instanceof ValidationError)) throw e;
+      pageError = e.message; // A stale or hand-edited page link.
+    }
+  }
+  const products = await listProductChoices(actor);
+  const query = filterParams(filter).toString();
+  const filtered = isFiltered(filter);
+
+  return (
+    <div>
+      <div className="flex flex-wrap items-end justify-between gap-4">
+        <div>
+          <h1 className="text-2xl font-semibold">Install records</h1>
+          <p className="mt-1 text-slate-600">
+            Every download and install outcome reported by devices, newest first: what was pulled, where, for which request.
+          </p>
+        </div>
+        {parsed.success && (
+          <a
+            href={`/desk/export${query ? `?${query}` : ''}`}
+            className="rounded-md border border-indigo-600 px-4 py-2 text-sm font-medium text-indigo-700 hover:bg-indigo-50"
+            data-testid="export-csv"
+          >
+            Export CSV{filtered ? ' (these filters)' : ''}
+          </a>
+        )}
+      </div>
+
+      <FilterForm values={values} errors={errors} products={products} />
+      {filter.product && (
+        <p className="mt-3 text-sm">
+          <Link href={`/desk/products/${filter.product}`} className="font-medium text-indigo-700 hover:underline">
+            Adoption and failure hotspots for this product →
+          </Link>
+        </p>
+      )}
+
+      {(pageError || !parsed.success) && (
+        <p role="alert" className="mt-4 rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800" data-testid="form-error">
+          {pageError ?? 'Please correct the filters marked above.'}{' '}
+          {pageError && (
+            <Link href={`/desk${query ? `?${query}` : ''}`} className="font-medium underline">
+              Newest records
+            </Link>
+          )}
+        </p>
+      )}
+
+      <div className="mt-6">
+        {page.rows.length > 0 ? (
+          <RecordsTable rows={page.rows} />
+        ) : (
+          parsed.success &&
+          !pageError && (
+            <div className="rounded-xl border border-dashed border-slate-300 bg-white px-6 py-14 text-center" data-testid="records-empty">
+              {filtered ? (
+                <>
+                  <h2 className="text-lg font-semibold">No records match these filters</h2>
+                  <p className="mt-1 text-slate-600">Text filters match part of a name; try a shorter one, or widen the dates.</p>
+                  <Link href="/desk" className="mt-4 inline-block font-medium text-indigo-700 hover:underline">
+                    Show all records
+                  </Link>
+                </>
+              ) : (
+                <>
+                  <h2 className="text-lg font-semibold">No install records yet</h2>
+                  <p className="mx-auto mt-1 max-w-xl text-slate-600">
+                    Records appear here as soon as a device starts a download or its agent reports an install, with the device, version,
+                    artifact hash and request behind it.
+                  </p>
+                </>
+              )}
+            </div>
+          )
+        )}
+      </div>
+
+      {(cursor || page.nextCursor) && (
+        <nav aria-label="Pages" className="mt-6 flex items-center justify-between">
+          {cursor ? (
+            <Link href={`/desk${query ? `?${query}` : ''}`} className={button}>
+              ← Newest
+            </Link>
+          ) : (
+            <span />
+          )}
+          {page.nextCursor && (
+            <Link href={`/desk?${filterParams(filter, { cursor: page.nextCursor })}`} className={button} rel="next" data-testid="older">
+              Older →
+            </Link>
+          )}
+        </nav>
+      )}
+    </div>
+  );
+}

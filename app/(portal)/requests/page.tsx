@@ -1,0 +1,135 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { requireArea } from '@/lib/auth/session';
+import { listMyRequestsWithSteps, type MyRequestRow } from '@/lib/requests/devices-for-request';
+import { sweepRequests } from '@/lib/requests/lifecycle';
+import { formatDate, platformLabels } from '@/app/ui/format';
+import { RequestStatusBadge } from '@/app/ui/request-status-badge';
+import type { Platform } from '@/db/schema';
+
+export const metadata: Metadata = { title: 'My requests' };
+
+function NextStep({ r }: { r: MyRequestRow }) {
+  switch (r.status) {
+    case 'pending_approval': {
+      const i = r.stages.findIndex((s) => s.position === r.stage);
+      const stage = r.stages[i];
+      return (
+        <>
+          {stage ? `Waiting for stage ${i + 1} of ${r.stages.length} (${stage.label})` : 'Waiting for approval'}
+          {r.stageDueAt && <span className="block text-xs text-slate-500">decision due {formatDate(r.stageDueAt)}</span>}
+        </>
+      );
+    }
+    case 'submitted':
+      return <>Being processed</>;
+    case 'waiting_for_seat':
+      return <>Waiting for a licence seat</>;
+    case 'approved':
+      return (
+        <>
+          Approved —{' '}
+          <Link href={`/requests/${r.id}#download`} className="font-medium text-indigo-700 hover:underline">
+            download
+          </Link>
+        </>
+      );
+    case 'fulfilled':
+      return <>Downloaded — fulfilled</>;
+    case 'rejected':
+      return <>Rejected{r.closedReason ? `: ${r.closedReason}` : ''}</>;
+    case 'cancelled':
+      return <>Cancelled</>;
+    case 'expired':
+      return (
+        <>
+          Expired without a decision —{' '}
+          <Link href={`/catalogue/${r.product.slug}`} className="font-medium text-indigo-700 hover:underline">
+            request again
+          </Link>
+        </>
+      );
+  }
+}
+
+export default async function MyRequestsPage() {
+  const actor = await requireArea('/requests');
+  await sweepRequests();
+  const rows = await listMyRequestsWithSteps(actor);
+  return (
+    <div>
+      <div className="flex flex-wrap items-end justify-between gap-4">
+        <div>
+          <h1 className="text-2xl font-semibold">My requests</h1>
+          <p className="mt-1 text-slate-600">Software you have asked for, newest first, and what happens next.</p>
+        </div>
+        <Link href="/catalogue" className="rounded-md bg-indigo-600 px-4 py-2 text-sm font-medium text-white hover:bg-indigo-500">
+          Request software
+        </Link>
+      </div>
+
+      {rows.length === 0 ? (
+        <div className="mt-6 rounded-xl border border-dashed border-slate-300 bg-white px-6 py-12 text-center">
+          <h2 className="text-lg font-semibold">No requests yet</h2>
+          <p className="mt-1 text-slate-600">Find what you need in the catalogue and request it for one of your devices.</p>
+          <Link
+            href="/catalogue"
+            className="mt-4 inline-block rounded-md bg-indigo-600 px-4 py-2 text-sm font-medium text-white hover:bg-indigo-500"
+          >
+            Browse the catalogue
+          </Link>
+        </div>
+      ) : (
+        <div className="mt-6 overflow-x-auto rounded-xl border border-slate-200 bg-white">
+          <table className="w-full text-left text-sm">
+            <thead className="border-b border-slate-200 bg-slate-50 text-xs uppercase text-slate-500">
+              <tr>
+                <th scope="col" className="px-4 py-2 font-medium">
+                  Product
+                </th>
+                <th scope="col" className="px-4 py-2 font-medium">
+                  Version
+                </th>
+                <th scope="col" className="px-4 py-2 font-medium">
+                  Device
+                </th>
+                <th scope="col" className="px-4 py-2 font-medium">
+                  Status
+                </th>
+                <th scope="col" className="px-4 py-2 font-medium">
+                  Submitted
+                </th>
+                <th scope="col" className="px-4 py-2 font-medium">
+                  Next step
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((r) => (
+                <tr key={r.id} className="border-t border-slate-100 align-top" data-testid="request-row">
+                  <td className="px-4 py-2.5">
+                    <Link href={`/requests/${r.id}`} className="font-medium text-indigo-700 hover:underline">
+                      {r.product.name}
+                    </Link>
+                  </td>
+                  <td className="px-4 py-2.5 whitespace-nowrap">{r.version ?? <span className="text-slate-500">current</span>}</td>
+                  <td className="px-4 py-2.5">
+                    <div className="whitespace-nowrap">{r.device.hostname}</div>
+                    <div className="text-xs text-slate-500">{platformLabels[r.device.platform as Platform] ?? r.device.platform}</div>
+                  </td>
+                  <td className="px-4 py-2.5">
+                    <RequestStatusBadge status={r.status} />
+                  </td>
+                  <td className="px-4 py-2.5 whitespace-nowrap">{formatDate(r.createdAt)}</td>
+                  <td className="px-4 py-2.5 text-slate-700" data-testid="next-step">
+                    <NextStep r={r} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,11 @@
+import { json, readJson, respond } from '@/app/api/v1/respond';
+import { enrolInput } from '@/lib/devices/schema';
+import { enrolDevice } from '@/lib/devices/service';
+
+/** The agent trades a one-time enrolment code for its device token (201; shown only in this answer). */
+export async function POST(request: Request) {
+  return respond(async () => {
+    const input = enrolInput.parse(await readJson(request));
+    return json(await enrolDevice(input), 201);
+  });
+}

@@ -1,0 +1,3 @@
+CREATE INDEX "install_events_occurred_idx" ON "install_events" USING btree ("occurred_at","id");--> statement-breakpoint
+CREATE INDEX "install_events_release_occurred_idx" ON "install_events" USING btree ("release_id","occurred_at","id");--> statement-breakpoint
+CREATE INDEX "install_events_product_outcomes_idx" ON "install_events" USING btree ("product_id","occurred_at","id","type","device_id","release_id","artifact_id") WHERE "install_events"."type" in ('install_succeeded', 'install_failed', 'uninstalled');

@@ -1,0 +1,197 @@
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import { getDb, type DbOrTx, type Tx } from '@/db';
+import { approvals, artifacts, devices, entitlements, installEvents, releases, type InstallEventType } from '@/db/schema';
+import { recordAudit } from '@/lib/audit/service';
+import { UnauthorizedError } from '@/lib/errors';
+import { parseInput } from '@/lib/pipeline/schema';
+import { endEntitlements, promoteWaiting, type AfterCommit } from '@/lib/requests/fulfilment';
+import { markFulfilled } from '@/lib/requests/lifecycle';
+import { reportsInput, type ReportsInput } from '@/lib/devices/schema';
+import { coveringEntitlement, type HeldEntitlement } from './coverage';
+
+type EventRow = typeof installEvents.$inferInsert;
+
+/** The last approver of each request (auto-approved requests have none). */
+async function lastApprovers(db: DbOrTx, requestIds: (string | null)[]): Promise<Map<string, string>> {
+  const ids = [...new Set(requestIds.filter((id): id is string => id !== null))];
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .select({ requestId: approvals.requestId, approverId: approvals.approverId })
+    .from(approvals)
+    .where(and(inArray(approvals.requestId, ids), eq(approvals.decision, 'approved')))
+    .orderBy(desc(approvals.decidedAt), desc(approvals.id));
+  const last = new Map<string, string>();
+  for (const r of rows) if (!last.has(r.requestId)) last.set(r.requestId, r.approverId);
+  return last;
+}
+
+const targets = (db: DbOrTx, ids: string[]) =>
+  db
+    .select({ artifact: artifacts, release: releases })
+    .from(artifacts)
+    .innerJoin(releases, eq(releases.id, artifacts.releaseId))
+    .where(inArray(artifacts.id, ids));
+
+/** Every entitlement (any status) of this owner and device, newest first, with when its release was published. */
+function heldBy(db: DbOrTx, ownerId: string, deviceId: string): Promise<HeldEntitlement[]> {
+  return db
+    .select({
+      id: entitlements.id,
+      productId: entitlements.productId,
+      releaseId: entitlements.releaseId,
+      includesLaterReleases: entitlements.includesLaterReleases,
+      requestId: entitlements.requestId,
+      active: sql<boolean>`${entitlements.status} = 'active' and (${entitlements.expiresAt} is null or ${entitlements.expiresAt} > now())`,
+      entitledAt: releases.publishedAt,
+    })
+    .from(entitlements)
+    .leftJoin(releases, eq(releases.id, entitlements.releaseId))
+    .where(and(eq(entitlements.userId, ownerId), eq(entitlements.deviceId, deviceId)))
+    .orderBy(desc(entitlements.createdAt));
+}
+
+/**
+ * The agent's install reports, recorded all or nothing. Each is checked against the device's
+ * entitlements (see coveringEntitlement) and linked to the device, its owner, the release, the
+ * artifact's recorded hash, the request and its last approver. A retried event (same device and
+ * idempotency key) is recorded once. A completed download fulfils the request; an uninstall ends
+ * the entitlement and passes its licence seat on.
+ */
+export async function recordInstallEvents(
+  device: { deviceId: string; ownerId: string },
+  events: ReportsInput['events'],
+): Promise<{ recorded: number; duplicates: number }> {
+  const input = parseInput(reportsInput, { events }).events;
+  const fulfil = new Set<string>();
+  const { recorded, later } = await getDb().transaction(async (tx) => {
+    // Shares the lock retire/revoke take for update: a device being retired reports nothing more.
+    const [live] = await tx
+      .select({ hostname: devices.hostname })
+      .from(devices)
+      .where(and(eq(devices.id, device.deviceId), eq(devices.status, 'active')))
+      .for('share');
+    if (!live) throw new UnauthorizedError('This device is no longer active; enrol it again.');
+    const found = new Map((await targets(tx, [...new Set(input.map((e) => e.artifactId))])).map((t) => [t.artifact.id, t]));
+    const held = await heldBy(tx, device.ownerId, device.deviceId);
+    const rows = input.map((e, i): EventRow & { entitlementId: string } => {
+      const t = found.get(e.artifactId);
+      const ent = coveringEntitlement(held, t?.release, e.type, `events.${i}.artifactId`);
+      if (ent.requestId && e.type === 'download_completed') fulfil.add(ent.requestId);
+      return {
+        entitlementId: ent.id,
+        type: e.type,
+        deviceId: device.deviceId,
+        userId: device.ownerId,
+        productId: t!.release.productId,
+        releaseId: t!.release.id,
+        artifactId: t!.artifact.id,
+        sha256: t!.artifact.sha256,
+        requestId: ent.requestId,
+        agentVersion: e.agentVersion ?? null,
+        exitCode: e.exitCode ?? null,
+        errorText: e.errorText ?? null,
+        bytes: e.bytes ?? null,
+        idempotencyKey: e.idempotencyKey,
+        occurredAt: new Date(e.occurredAt),
+      };
+    });
+    const approvers = await lastApprovers(
+      tx,
+      rows.map((r) => r.requestId ?? null),
+    );
+    const inserted = await tx
+      .insert(installEvents)
+      .values(rows.map(({ entitlementId: _, ...r }) => ({ ...r, approverId: r.requestId ? (approvers.get(r.requestId) ?? null) : null })))
+      .onConflictDoNothing({ target: [installEvents.deviceId, installEvents.idempotencyKey] })
+      .returning({ id: installEvents.id, key: installEvents.idempotencyKey });
+    const fresh = new Set(inserted.map((r) => r.key));
+    const later: AfterCommit[] = [];
+    for (const r of rows) {
+      // Only the first recording of an uninstall ends anything; a retry finds it done.
+      if (r.type !== 'uninstalled' || !fresh.delete(r.idempotencyKey!)) continue;
+      later.push(...(await endForUninstall(tx, r.entitlementId, device.deviceId, live.hostname)));
+    }
+    return { recorded: inserted.length, later };
+  });
+  await Promise.all(later.map((f) => f()));
+  // After commit (markFulfilled has its own transaction). It is conditional on 'approved', so
+  // doing it for retried events too is harmless, and completes one whose first attempt was cut short.
+  for (const requestId of fulfil) await markFulfilled(requestId, { kind: 'device', id: device.deviceId });
+  return { recorded, duplicates: input.length - recorded };
+}
+
+/** Ends the entitlement an uninstall was reported against, if still active, and frees its seat. */
+async function endForUninstall(tx: Tx, entitlementId: string, deviceId: string, hostname: string): Promise<AfterCommit[]> {
+  const [e] = await tx
+    .select()
+    .from(entitlements)
+    .where(and(eq(entitlements.id, entitlementId), eq(entitlements.status, 'active')))
+    .for('update');
+  if (!e) return [];
+  let seats: string[];
+  if (e.requestId) seats = await endEntitlements(tx, [e.requestId], 'revoked');
+  else {
+    await tx
+      .update(entitlements)
+      .set({ status: 'revoked', endedAt: sql`now()` })
+      .where(eq(entitlements.id, e.id));
+    seats = e.holdsSeat ? [e.productId] : [];
+  }
+  const reason = `Uninstalled from ${hostname}`;
+  await recordAudit(
+    {
+      actor: { kind: 'device', id: deviceId },
+      action: 'entitlement.revoked',
+      entityType: 'entitlement',
+      entityId: e.id,
+      after: { reason },
+    },
+    tx,
+  );
+  const later: AfterCommit[] = [];
+  for (const productId of seats) later.push(...(await promoteWaiting(tx, productId)));
+  return later;
+}
+
+export interface BrowserDownload {
+  userId: string;
+  deviceId: string;
+  artifactId: string;
+  /** Must be the entitlement's request; the entitlement's own value is what gets recorded. */
+  requestId: string | null;
+  /** The entitlement authorizeDownload allowed the download by; null when a role allowed it. */
+  entitlementId: string | null;
+  phase: Extract<InstallEventType, 'download_started' | 'download_completed'>;
+  bytes: number;
+}
+
+/** A browser download through the portal, recorded like the agent's; completing it fulfils the request. */
+export async function recordBrowserDownload(d: BrowserDownload): Promise<void> {
+  const requestId = await getDb().transaction(async (tx) => {
+    const [t] = await targets(tx, [d.artifactId]);
+    if (!t) throw new Error(`Artifact ${d.artifactId} vanished during its download`);
+    const e = d.entitlementId
+      ? await tx.query.entitlements.findFirst({
+          where: and(eq(entitlements.id, d.entitlementId), eq(entitlements.userId, d.userId), eq(entitlements.deviceId, d.deviceId)),
+        })
+      : undefined;
+    if (d.entitlementId && !e) throw new Error(`Entitlement ${d.entitlementId} is not the downloader's`);
+    const requestId = e?.requestId ?? null;
+    const approverId = requestId ? ((await lastApprovers(tx, [requestId])).get(requestId) ?? null) : null;
+    await tx.insert(installEvents).values({
+      type: d.phase,
+      deviceId: d.deviceId,
+      userId: d.userId,
+      productId: t.release.productId,
+      releaseId: t.release.id,
+      artifactId: t.artifact.id,
+      sha256: t.artifact.sha256,
+      requestId,
+      approverId,
+      bytes: d.bytes,
+      occurredAt: new Date(),
+    });
+    return requestId;
+  });
+  if (requestId && d.phase === 'download_completed') await markFulfilled(requestId, { kind: 'user', id: d.userId });
+}

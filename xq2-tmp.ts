@@ -1,0 +1,12 @@
+import pg from 'pg';
+import { createDb, setDbHandle } from './db';
+import { installFilterInput } from './lib/installs/filters';
+import { recordsQuery } from './lib/installs/queries';
+const url = process.env.DATABASE_URL!;
+setDbHandle(createDb({ kind: 'postgres', url }));
+const raw = new pg.Pool({ connectionString: url });
+const f = installFilterInput.parse(JSON.parse(process.argv[2]!));
+const q = recordsQuery(await (await import("./lib/installs/queries")).resolveFilter(f), { at: process.argv[4]!, id: 999999999 }, Number(process.argv[3])).toSQL();
+const res = await raw.query(`EXPLAIN (ANALYZE, BUFFERS) ${q.sql}`, q.params as unknown[]);
+console.log(res.rows.map((x) => x['QUERY PLAN']).join('\n'));
+await raw.end(); process.exit(0);
