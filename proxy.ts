@@ -33,5 +33,5 @@ export function proxy(req: NextRequest, ev: NextFetchEvent) {
 
 export const config = {
   // Everything but sign-in, Auth.js's own endpoints, the machine APIs (they use tokens) and assets.
-  matcher: ['/((?!sign-in|forbidden|api/|_next/|favicon.ico|icon.svg|robots.txt).*)'],
+  matcher: ['/((?!sign-in|forbidden|api/|_next/|favicon.ico|icon.svg|robots.txt|openapi.json).*)'],
 };

@@ -46,7 +46,9 @@ const indexesOf = (n: PlanNode): string[] => [...(n['Index Name'] ? [n['Index Na
 async function main() {
   const url = process.env.DATABASE_URL;
   if (!url) {
-    console.error('DATABASE_URL is not set: this benchmark runs against PostgreSQL (e.g. postgres://postgres@127.0.0.1:5432/portal_bench).');
+    console.error(
+      'DATABASE_URL is not set: this benchmark runs against PostgreSQL (e.g. postgres://postgres@127.0.0.1:5432/portal_bench).',
+    );
     process.exit(1);
   }
   const handle = createDb({ kind: 'postgres', url });
@@ -55,7 +57,8 @@ async function main() {
   const raw = new pg.Pool({ connectionString: url, max: 1 });
   try {
     if ((await db.$count(users, like(users.email, `%@${SCALE_DOMAIN}`))) === 0) {
-      if (!process.argv.includes('--seed')) throw new Error('No scale seed in this database: run `npm run db:seed:scale` first, or pass --seed.');
+      if (!process.argv.includes('--seed'))
+        throw new Error('No scale seed in this database: run `npm run db:seed:scale` first, or pass --seed.');
       await seedScale(db, scaleOptions(process.argv.slice(2)));
     }
     const desk = await db.query.users.findFirst({ where: eq(users.email, 'desk@example.com') });
@@ -66,10 +69,17 @@ async function main() {
     console.log(`Service desk benchmark: ${total.toLocaleString('en')} install events, PostgreSQL ${version}, ${RUNS} runs a case\n`);
 
     // Cases from the data itself: a real surname, a real hostname fragment, the middle of the ledger.
-    const [someone] = await db.select({ name: users.name }).from(users).where(like(users.email, `%@${SCALE_DOMAIN}`)).limit(1);
+    const [someone] = await db
+      .select({ name: users.name })
+      .from(users)
+      .where(like(users.email, `%@${SCALE_DOMAIN}`))
+      .limit(1);
     const surname = someone!.name.split(' ').at(-1)!;
     const [mid] = await db
-      .select({ at: sql<string>`to_char(${installEvents.occurredAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`, id: installEvents.id })
+      .select({
+        at: sql<string>`to_char(${installEvents.occurredAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
+        id: installEvents.id,
+      })
       .from(installEvents)
       .orderBy(desc(installEvents.occurredAt), desc(installEvents.id))
       .offset(Math.floor(total / 2))
@@ -85,7 +95,10 @@ async function main() {
       { name: 'user contains ".1234@" (one person)', filter: f({ user: '.1234@' }) },
       { name: 'device contains "SYD-LT-0001"', filter: f({ device: 'SYD-LT-0001' }) },
       { name: 'version = 8.8.1 (withdrawn)', filter: f({ version: '8.8.1' }) },
-      { name: 'product + failed + 30 days', filter: f({ product: 'firefox', outcome: 'install_failed', from: new Date(Date.now() - 30 * 864e5).toISOString().slice(0, 10) }) },
+      {
+        name: 'product + failed + 30 days',
+        filter: f({ product: 'firefox', outcome: 'install_failed', from: new Date(Date.now() - 30 * 864e5).toISOString().slice(0, 10) }),
+      },
       { name: 'page 2 (cursor)', filter: {}, cursor: page1.nextCursor ?? undefined },
       { name: 'middle of the ledger (cursor)', filter: {}, cursor: midCursor },
     ];
@@ -132,7 +145,9 @@ async function main() {
       return n;
     });
     const rss = process.memoryUsage().rss / 2 ** 20;
-    console.log(`CSV export, product = google-chrome: ${csvRows.toLocaleString('en')} rows in ${ms(csvSeconds)} ms (${Math.round(csvRows / (csvSeconds / 1000)).toLocaleString('en')} rows/s), RSS afterwards ${rss.toFixed(0)} MiB`);
+    console.log(
+      `CSV export, product = google-chrome: ${csvRows.toLocaleString('en')} rows in ${ms(csvSeconds)} ms (${Math.round(csvRows / (csvSeconds / 1000)).toLocaleString('en')} rows/s), RSS afterwards ${rss.toFixed(0)} MiB`,
+    );
 
     const busiest = await db
       .select({ id: installEvents.deviceId, n: sql<number>`count(*)`.mapWith(Number) })
@@ -140,10 +155,16 @@ async function main() {
       .groupBy(installEvents.deviceId)
       .orderBy(desc(sql`count(*)`))
       .limit(1);
-    const [withdrawn] = await db.select({ id: releases.id }).from(releases).where(and(eq(releases.version, '8.8.1')));
+    const [withdrawn] = await db
+      .select({ id: releases.id })
+      .from(releases)
+      .where(and(eq(releases.version, '8.8.1')));
     const views: [string, () => Promise<unknown>][] = [
       [`device view (busiest device, ${busiest[0]!.n} events)`, () => getDeviceView(actor, busiest[0]!.id)],
-      ['device view (a typical device)', async () => getDeviceView(actor, (await db.select({ id: devices.id }).from(devices).limit(1).offset(100))[0]!.id)],
+      [
+        'device view (a typical device)',
+        async () => getDeviceView(actor, (await db.select({ id: devices.id }).from(devices).limit(1).offset(100))[0]!.id),
+      ],
       ['product adoption: google-chrome', () => getProductAdoption(actor, 'google-chrome')],
       ['product adoption: notepad-plus-plus', () => getProductAdoption(actor, 'notepad-plus-plus')],
       ['devices on withdrawn notepad++ 8.8.1', () => devicesOnRelease(actor, withdrawn!.id)],

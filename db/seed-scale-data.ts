@@ -26,17 +26,19 @@ export function prng(seed: number) {
 }
 export type Rng = ReturnType<typeof prng>;
 
+// prettier-ignore
 export const firstNames = [
   'Aisha', 'Ben', 'Carla', 'Dmitri', 'Elena', 'Farid', 'Grace', 'Hiro', 'Ines', 'Jonas', 'Kemi', 'Lars', 'Mei', 'Nadia',
   'Oscar', 'Priya', 'Quentin', 'Rosa', 'Sven', 'Tariq', 'Uma', 'Victor', 'Wen', 'Ximena', 'Yusuf', 'Zoe', 'Amara', 'Bruno',
   'Chloé', 'Diego', 'Emil', 'Fatima', 'Gustav', 'Hana', 'Ivan', 'Julia', 'Kofi', 'Lena', 'Mateo', 'Noor', 'Olga', 'Pablo',
-]; // prettier-ignore
+];
 
+// prettier-ignore
 export const lastNames = [
   'Andersen', 'Bakker', 'Chen', 'Dubois', 'Eriksson', 'Fischer', 'García', 'Haddad', 'Ivanova', 'Jensen', 'Kowalski',
   'López', 'Müller', 'Nakamura', 'Okafor', "O'Brien", 'Petrov', 'Quinn', 'Rossi', 'Schmidt', 'Tanaka', 'Umarov', 'Varga',
   'Wagner', 'Xu', 'Yilmaz', 'Zimmermann', 'Berg', 'Costa', 'Singh', 'Novak', 'Silva', 'Kim', 'Larsen', 'Moreau', 'Nguyen',
-]; // prettier-ignore
+];
 
 const sites = ['LON', 'NYC', 'BER', 'SYD', 'TOR', 'SIN', 'PAR', 'AMS', 'MUC', 'DUB'];
 
@@ -64,18 +66,30 @@ export function hostnameFor(rng: Rng, platform: Platform, first: string, n: numb
 /** What agents report when an install fails, with the exit code they send with it. */
 export const failures: { text: string; exitCode: number | null; platforms: 'windows' | 'macos' | 'linux' | 'any' }[] = [
   { text: 'MSI error 1603: Fatal error during installation.', exitCode: 1603, platforms: 'windows' },
-  { text: 'MSI error 1618: Another installation is already in progress. Complete that installation before proceeding.', exitCode: 1618, platforms: 'windows' },
+  {
+    text: 'MSI error 1618: Another installation is already in progress. Complete that installation before proceeding.',
+    exitCode: 1618,
+    platforms: 'windows',
+  },
   { text: 'A restart is pending from a previous installation (exit 3010); install deferred.', exitCode: 3010, platforms: 'windows' },
   { text: 'Access is denied. (0x80070005)', exitCode: 5, platforms: 'windows' },
-  { text: 'installer: Error - The Installer encountered an error that caused the installation to fail. Contact the software manufacturer for assistance.', exitCode: 1, platforms: 'macos' },
+  {
+    text: 'installer: Error - The Installer encountered an error that caused the installation to fail. Contact the software manufacturer for assistance.',
+    exitCode: 1,
+    platforms: 'macos',
+  },
   { text: 'pkg signature check failed: "Developer ID Installer" certificate has been revoked', exitCode: 1, platforms: 'macos' },
-  { text: 'dpkg: error processing archive (--unpack):\n trying to overwrite file, which is also in another package', exitCode: 1, platforms: 'linux' },
+  {
+    text: 'dpkg: error processing archive (--unpack):\n trying to overwrite file, which is also in another package',
+    exitCode: 1,
+    platforms: 'linux',
+  },
   { text: 'tar: Unexpected EOF in archive\ntar: Error is not recoverable: exiting now', exitCode: 2, platforms: 'linux' },
   { text: 'Not enough disk space: 2.4 GB required, 0.7 GB free on the system volume', exitCode: 112, platforms: 'any' },
   { text: 'Timed out after 900 s waiting for the installer to finish', exitCode: null, platforms: 'any' },
   { text: 'SHA-256 of the downloaded file does not match the release; file discarded', exitCode: null, platforms: 'any' },
   { text: 'The application is running ("close it and retry"); install postponed by the user', exitCode: 1602, platforms: 'any' },
-]; // prettier-ignore
+];
 
 export function failureFor(rng: Rng, platform: Platform): number {
   const family = platform.split('-')[0];

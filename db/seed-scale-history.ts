@@ -26,11 +26,12 @@ const types: InstallEventType[] = ['download_started', 'download_completed', 'in
 const [STARTED, COMPLETED, SUCCEEDED, FAILED, UNINSTALLED] = [0, 1, 2, 3, 4];
 
 // How often a title is installed, relative to the rest (1 when not named).
+// prettier-ignore
 const popularity: Record<string, number> = {
   'google-chrome': 10, 'microsoft-365-apps': 9, 'microsoft-teams': 8, 'adobe-acrobat-reader': 7, 'zoom-workplace': 6, firefox: 6,
   slack: 6, '7-zip': 5, 'microsoft-edge': 5, 'crowdstrike-falcon-sensor': 5, 'contoso-vpn-client': 5, 'visual-studio-code': 5,
   git: 4, 'notepad-plus-plus': 4, 'vlc-media-player': 3, nodejs: 3, python: 3, '1password': 3, postman: 2, 'docker-desktop': 2,
-}; // prettier-ignore
+};
 
 export function generateHistory(
   rng: Rng,
@@ -50,7 +51,13 @@ export function generateHistory(
     request: new Int32Array(cap).fill(-1),
     approver: new Int16Array(cap).fill(-1),
   };
-  const requests = { id: [] as string[], device: [] as number[], artifact: [] as number[], justification: [] as string[], at: [] as number[] };
+  const requests = {
+    id: [] as string[],
+    device: [] as number[],
+    artifact: [] as number[],
+    justification: [] as string[],
+    at: [] as number[],
+  };
   const windowStart = o.now - o.days * DAY;
 
   // Per product and platform, the artifacts that could be pulled, oldest release first.
@@ -115,7 +122,7 @@ export function generateHistory(
       requests.at.push(t - rng.int(60, 4320) * MIN);
       appr = rng.chance(0.8) && approvers.length ? rng.int(0, approvers.length - 1) : -1;
     }
-    for (let i = start; ; ) {
+    for (let i = start; ;) {
       let ok = attempt(d, chain[i]!, t, req, appr, true);
       for (let retry = 0; !ok && retry < 2 && rng.chance(0.6); retry++) {
         t += rng.int(60, 4320) * MIN;
@@ -178,12 +185,20 @@ export function generateHistory(
         ['request_id', 'uuid', rows.map((i) => (ev.request[i]! >= 0 ? requests.id[ev.request[i]!] : null))],
         ['approver_id', 'uuid', rows.map((i) => (ev.approver[i]! >= 0 ? approvers[ev.approver[i]!] : null))],
         ['agent_version', 'text', rows.map(agent)],
-        ['exit_code', 'int', rows.map((i) => (ev.failure[i]! >= 0 ? failures[ev.failure[i]!]!.exitCode : ev.type[i] === SUCCEEDED ? 0 : null))],
+        [
+          'exit_code',
+          'int',
+          rows.map((i) => (ev.failure[i]! >= 0 ? failures[ev.failure[i]!]!.exitCode : ev.type[i] === SUCCEEDED ? 0 : null)),
+        ],
         ['error_text', 'text', rows.map((i) => (ev.failure[i]! >= 0 ? failures[ev.failure[i]!]!.text : null))],
         ['bytes', 'bigint', rows.map((i) => (ev.type[i] === COMPLETED ? art(i).size : null))],
         ['occurred_at', 'timestamptz', rows.map((i) => new Date(ev.at[i]!).toISOString())],
         // Reports arrive within a minute or two; a few devices were offline for hours.
-        ['recorded_at', 'timestamptz', rows.map((i) => new Date(ev.at[i]! + (rng.chance(0.02) ? rng.int(1, 48) * 3_600_000 : rng.int(1, 120) * 1000)).toISOString())],
+        [
+          'recorded_at',
+          'timestamptz',
+          rows.map((i) => new Date(ev.at[i]! + (rng.chance(0.02) ? rng.int(1, 48) * 3_600_000 : rng.int(1, 120) * 1000)).toISOString()),
+        ],
       ] as [string, string, unknown[]][];
     }
   }

@@ -76,7 +76,14 @@ export async function seedScale(db: Db, o: ScaleOptions, log: (line: string) => 
   const passwordHash = await hashPassword(randomBytes(24).toString('base64'));
   const userIds = Array.from({ length: o.users }, () => randomUUID());
   const names = userIds.map(() => `${rng.pick(firstNames)} ${rng.pick(lastNames)}`);
-  const emails = names.map((n, i) => `${n.normalize('NFD').replace(/[^A-Za-z ]/g, '').toLowerCase().replace(' ', '.')}.${i}@${SCALE_DOMAIN}`);
+  const emails = names.map(
+    (n, i) =>
+      `${n
+        .normalize('NFD')
+        .replace(/[^A-Za-z ]/g, '')
+        .toLowerCase()
+        .replace(' ', '.')}.${i}@${SCALE_DOMAIN}`,
+  );
   await insertColumns(db, 'users', [
     ['id', 'uuid', userIds],
     ['email', 'text', emails],
@@ -122,7 +129,13 @@ export async function seedScale(db: Db, o: ScaleOptions, log: (line: string) => 
     .select({ id: s.users.id })
     .from(s.users)
     .where(sql`'approver' = any(${s.users.roles})`);
-  const h = generateHistory(rng, { ...o, now }, catalogue, devices, approvers.map((a) => a.id));
+  const h = generateHistory(
+    rng,
+    { ...o, now },
+    catalogue,
+    devices,
+    approvers.map((a) => a.id),
+  );
   log(`generated ${h.events.count.toLocaleString('en')} events and ${h.requests.id.length.toLocaleString('en')} requests in ${since(t)}`);
 
   t = Date.now();
@@ -141,7 +154,11 @@ export async function seedScale(db: Db, o: ScaleOptions, log: (line: string) => 
 
   t = Date.now();
   let done = 0;
-  for (const batch of h.eventBatches(BATCH, (d) => userIds[devices[d]!.owner]!, (d) => devices[d]!.id)) {
+  for (const batch of h.eventBatches(
+    BATCH,
+    (d) => userIds[devices[d]!.owner]!,
+    (d) => devices[d]!.id,
+  )) {
     await insertColumns(db, 'install_events', batch);
     done += batch[0]![2].length;
     const share = done / h.events.count;
@@ -154,7 +171,13 @@ export async function seedScale(db: Db, o: ScaleOptions, log: (line: string) => 
   // Fresh statistics, so the planner sees the fleet rather than the demo's handful of rows.
   await db.execute(sql`vacuum analyze install_events, service_requests, devices, users`);
   log(`analyzed in ${since(t)} · total ${since()}`);
-  return { users: o.users, devices: o.devices, requests: h.requests.id.length, events: h.events.count, seconds: (Date.now() - started) / 1000 };
+  return {
+    users: o.users,
+    devices: o.devices,
+    requests: h.requests.id.length,
+    events: h.events.count,
+    seconds: (Date.now() - started) / 1000,
+  };
 }
 
 export function scaleOptions(argv: string[], env: NodeJS.ProcessEnv = process.env): ScaleOptions {
@@ -182,7 +205,9 @@ runIfMain(import.meta.url, async () => {
   try {
     console.log(`Scale seed (${handle.kind}): ${JSON.stringify(options)}`);
     const r = await seedScale(handle.db, options);
-    console.log(`Done: ${r.events.toLocaleString('en')} install events on ${r.devices.toLocaleString('en')} devices in ${r.seconds.toFixed(1)} s.`);
+    console.log(
+      `Done: ${r.events.toLocaleString('en')} install events on ${r.devices.toLocaleString('en')} devices in ${r.seconds.toFixed(1)} s.`,
+    );
   } finally {
     await handle.close();
   }

@@ -17,6 +17,7 @@ export const areas: readonly Area[] = [
   { href: '/devices', label: 'My devices', roles: 'any' },
   { href: '/approvals', label: 'Approvals', roles: ['approver'] },
   { href: '/library', label: 'Library', roles: ['librarian', 'admin'] },
+  { href: '/desk', label: 'Service desk', roles: ['service_desk', 'admin'] },
   { href: '/admin', label: 'Admin', roles: ['admin'] },
 ];
 

@@ -55,7 +55,8 @@ export const revokeDeviceInput = z.object({
 export const enrolInput = z.object({
   code: z.string({ error: 'Send the enrolment code shown in the portal.' }).max(64, 'Send the enrolment code shown in the portal.'),
   agentVersion: agentVersionSchema.optional(),
-  hostname: hostnameSchema.optional(),
+  // The machine's own name, only recorded (the name its owner gave is kept): any FQDN must do.
+  hostname: optionalText(255, 'A hostname'),
   serial: optionalText(100, 'A serial number'),
 });
 export type EnrolInput = z.input<typeof enrolInput>;

@@ -35,7 +35,7 @@ export interface EnrolmentCode {
   expiresAt: Date;
 }
 
-export const LIVE: DeviceStatusValue[] = ['pending', 'active'];
+const LIVE: DeviceStatusValue[] = ['pending', 'active'];
 
 const view = (d: Device): DeviceView => ({
   id: d.id,

@@ -68,7 +68,11 @@ export async function getProductAdoption(actor: Actor, slug: string, now = new D
       .where(recent)
       .groupBy(artifacts.platform),
     db
-      .select({ text: sql<string>`left(${e.errorText}, 200)`, count: count(), lastAt: sql<Date>`max(${e.occurredAt})`.mapWith(e.occurredAt) })
+      .select({
+        text: sql<string>`left(${e.errorText}, 200)`,
+        count: count(),
+        lastAt: sql<Date>`max(${e.occurredAt})`.mapWith(e.occurredAt),
+      })
       .from(e)
       .where(and(recent, eq(e.type, 'install_failed'), sql`${e.errorText} is not null`))
       .groupBy(sql`1`)
@@ -134,7 +138,14 @@ export async function devicesOnRelease(actor: Actor, releaseId: string, limit = 
   const on = and(eq(latest.releaseId, releaseId), removed);
   const [rows, [total]] = await Promise.all([
     db
-      .select({ id: devices.id, hostname: devices.hostname, platform: devices.platform, name: users.name, email: users.email, since: latest.occurredAt })
+      .select({
+        id: devices.id,
+        hostname: devices.hostname,
+        platform: devices.platform,
+        name: users.name,
+        email: users.email,
+        since: latest.occurredAt,
+      })
       .from(latest)
       .innerJoin(devices, eq(devices.id, latest.deviceId))
       .innerJoin(users, eq(users.id, devices.ownerId))

@@ -21,7 +21,9 @@ export function currentInstallsQuery(scope: { deviceId: string } | { productId: 
   const e = installEvents;
   const u = alias(installEvents, 'u');
   const [inScope, uInScope] =
-    'deviceId' in scope ? [eq(e.deviceId, scope.deviceId), eq(u.deviceId, scope.deviceId)] : [eq(e.productId, scope.productId), eq(u.productId, scope.productId)];
+    'deviceId' in scope
+      ? [eq(e.deviceId, scope.deviceId), eq(u.deviceId, scope.deviceId)]
+      : [eq(e.productId, scope.productId), eq(u.productId, scope.productId)];
   const latest = db
     .selectDistinctOn([e.deviceId, e.productId], {
       id: e.id,

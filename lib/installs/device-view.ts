@@ -2,7 +2,18 @@ import { asc, desc, eq } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
 import { getDb } from '@/db';
-import { artifacts, devices, installEvents, products, releases, users, type Device, type InstallEventType, type Platform, type ReleaseStatus } from '@/db/schema';
+import {
+  artifacts,
+  devices,
+  installEvents,
+  products,
+  releases,
+  users,
+  type Device,
+  type InstallEventType,
+  type Platform,
+  type ReleaseStatus,
+} from '@/db/schema';
 import { assertRole, type Actor } from '@/lib/auth/roles';
 import { NotFoundError } from '@/lib/errors';
 import { currentInstallsQuery } from './current';

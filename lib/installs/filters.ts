@@ -35,7 +35,13 @@ export const installFilterInput = z
   .object({
     device: text(100, 'A device name is at most 100 characters.'),
     user: text(320, 'A user is at most 320 characters.'),
-    product: z.preprocess(blankToUndefined, z.string().regex(/^[a-z0-9-]{1,80}$/, 'Choose a product from the list.').optional()),
+    product: z.preprocess(
+      blankToUndefined,
+      z
+        .string()
+        .regex(/^[a-z0-9-]{1,80}$/, 'Choose a product from the list.')
+        .optional(),
+    ),
     version: text(100, 'A version is at most 100 characters.'),
     outcome: z.preprocess(blankToUndefined, z.enum(installEventTypeValues, 'Choose an outcome from the list.').optional()),
     from: day('Give the first day as a date.'),

@@ -10,6 +10,9 @@ const routes: { path: string; allowed: (keyof typeof demo)[] }[] = [
   { path: '/approvals', allowed: ['approver'] },
   { path: '/approvals/delegation', allowed: ['approver'] },
   { path: '/library', allowed: ['librarian', 'admin'] },
+  { path: '/desk', allowed: ['desk', 'admin'] },
+  { path: '/desk/products/firefox', allowed: ['desk', 'admin'] },
+  { path: '/desk/export', allowed: ['desk', 'admin'] },
   { path: '/admin', allowed: ['admin'] },
   { path: '/admin/audit', allowed: ['admin'] },
 ];
@@ -18,8 +21,8 @@ const navigation: Record<keyof typeof demo, string[]> = {
   requester: ['Catalogue', 'My requests', 'My devices'],
   approver: ['Catalogue', 'My requests', 'My devices', 'Approvals'],
   librarian: ['Catalogue', 'My requests', 'My devices', 'Library'],
-  desk: ['Catalogue', 'My requests', 'My devices'],
-  admin: ['Catalogue', 'My requests', 'My devices', 'Library', 'Admin'],
+  desk: ['Catalogue', 'My requests', 'My devices', 'Service desk'],
+  admin: ['Catalogue', 'My requests', 'My devices', 'Library', 'Service desk', 'Admin'],
 };
 
 for (const role of Object.keys(demo) as (keyof typeof demo)[]) {

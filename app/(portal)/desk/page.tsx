@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { requireArea } from '@/lib/auth/session';
 import { ValidationError } from '@/lib/errors';
 import { filterParams, installFilterInput, isFiltered, type InstallFilter } from '@/lib/installs/filters';
-import { listInstallRecords, listProductChoices, type InstallRecordPage } from '@/lib/installs/queries';
+import { findDevices, listInstallRecords, listProductChoices, type DeviceMatch, type InstallRecordPage } from '@/lib/installs/queries';
 import { FilterForm, type FilterValues } from './filter-form';
 import { RecordsTable } from './records-table';
 
@@ -36,7 +36,10 @@ export default async function DeskPage({ searchParams }: { searchParams: Promise
       pageError = e.message; // A stale or hand-edited page link.
     }
   }
-  const products = await listProductChoices(actor);
+  const [products, matches] = await Promise.all([
+    listProductChoices(actor),
+    filter.device ? findDevices(actor, filter.device) : Promise.resolve<DeviceMatch[]>([]),
+  ]);
   const query = filterParams(filter).toString();
   const filtered = isFiltered(filter);
 
@@ -54,13 +57,29 @@ export default async function DeskPage({ searchParams }: { searchParams: Promise
             href={`/desk/export${query ? `?${query}` : ''}`}
             className="rounded-md border border-indigo-600 px-4 py-2 text-sm font-medium text-indigo-700 hover:bg-indigo-50"
             data-testid="export-csv"
+            title={filtered ? 'Every record matching these filters, not only this page' : 'Every record, not only this page'}
           >
-            Export CSV{filtered ? ' (these filters)' : ''}
+            Export CSV
           </a>
         )}
       </div>
 
       <FilterForm values={values} errors={errors} products={products} />
+      {filter.device && (
+        <p className="mt-3 flex flex-wrap items-baseline gap-x-3 gap-y-1 text-sm" data-testid="device-matches">
+          <span className="text-slate-600">{matches.length ? 'Devices named like this:' : 'No device has a name containing this.'}</span>
+          {matches.map((d) => (
+            <Link key={d.id} href={`/desk/devices/${d.id}`} className="font-medium text-indigo-700 hover:underline">
+              {d.hostname}
+              <span className="font-normal text-slate-500">
+                {' '}
+                ({d.owner}
+                {d.status === 'active' ? '' : `, ${d.status}`})
+              </span>
+            </Link>
+          ))}
+        </p>
+      )}
       {filter.product && (
         <p className="mt-3 text-sm">
           <Link href={`/desk/products/${filter.product}`} className="font-medium text-indigo-700 hover:underline">

@@ -1,11 +1,12 @@
 import Link from 'next/link';
 import type { InstallRecordView } from '@/lib/installs/queries';
-import { platformLabels } from '@/app/ui/format';
-import { formatDateTime } from '@/app/ui/request-status-badge';
+import { formatDate, platformLabels } from '@/app/ui/format';
 import { OutcomeBadge, ShortHash, shortId } from './outcome-badge';
 
 const th = 'px-3 py-2 font-medium';
 const td = 'px-3 py-2.5';
+const clock = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', second: '2-digit', timeZone: 'UTC' });
+const timeOf = (d: Date) => `${clock.format(d)} UTC`;
 
 /** One row per install event; `data-event-id` lets tests compare the table with the CSV export. */
 export function RecordsTable({ rows }: { rows: InstallRecordView[] }) {
@@ -14,61 +15,52 @@ export function RecordsTable({ rows }: { rows: InstallRecordView[] }) {
       <table className="w-full text-left text-sm" data-testid="install-records">
         <thead className="border-b border-slate-200 bg-slate-50 text-xs uppercase text-slate-500">
           <tr>
-            <th scope="col" className={th}>
-              When
-            </th>
-            <th scope="col" className={th}>
-              Outcome
-            </th>
-            <th scope="col" className={th}>
-              Device
-            </th>
-            <th scope="col" className={th}>
-              User
-            </th>
-            <th scope="col" className={th}>
-              Software
-            </th>
-            <th scope="col" className={th}>
-              Request
-            </th>
-            <th scope="col" className={th}>
-              Details
-            </th>
+            {['When', 'Outcome', 'Device and user', 'Software', 'Request'].map((h) => (
+              <th key={h} scope="col" className={th}>
+                {h}
+              </th>
+            ))}
           </tr>
         </thead>
         <tbody>
           {rows.map((r) => (
             <tr key={r.id} className="border-t border-slate-100 align-top" data-testid="record-row" data-event-id={r.id}>
-              <td className={`${td} whitespace-nowrap tabular-nums text-slate-700`}>
-                <time dateTime={r.occurredAt.toISOString()}>{formatDateTime(r.occurredAt)}</time>
+              <td className={`${td} whitespace-nowrap tabular-nums`}>
+                <time dateTime={r.occurredAt.toISOString()}>
+                  {formatDate(r.occurredAt)}
+                  <span className="block text-xs text-slate-500">{timeOf(r.occurredAt)}</span>
+                </time>
               </td>
-              <td className={td}>
+              <td className={`${td} max-w-64`}>
                 <OutcomeBadge type={r.type} />
+                {r.errorExcerpt && (
+                  <p className="mt-1 line-clamp-2 text-xs text-red-800" title={r.errorExcerpt}>
+                    {r.errorExcerpt}
+                  </p>
+                )}
+                <p className="mt-0.5 text-xs text-slate-500">
+                  {[r.agentVersion && `agent ${r.agentVersion}`, r.exitCode !== null && `exit ${r.exitCode}`].filter(Boolean).join(' · ')}
+                </p>
               </td>
               <td className={td}>
-                <Link href={`/desk/devices/${r.device.id}`} className="font-medium whitespace-nowrap text-indigo-700 hover:underline">
+                <Link href={`/desk/devices/${r.device.id}`} className="font-medium text-indigo-700 hover:underline">
                   {r.device.hostname}
                 </Link>
-                <div className="text-xs text-slate-500">{platformLabels[r.platform]}</div>
-              </td>
-              <td className={td}>
+                <span className="text-xs text-slate-500"> · {platformLabels[r.platform]}</span>
                 {r.user ? (
-                  <>
-                    <div className="whitespace-nowrap">{r.user.name}</div>
-                    <div className="text-xs text-slate-500">{r.user.email}</div>
-                  </>
+                  <div className="text-xs text-slate-700">
+                    {r.user.name} <span className="text-slate-500">· {r.user.email}</span>
+                  </div>
                 ) : (
-                  <span className="text-slate-400">—</span>
+                  <div className="text-xs text-slate-400">no user</div>
                 )}
               </td>
               <td className={td}>
                 <Link href={`/desk/products/${r.product.slug}`} className="font-medium text-indigo-700 hover:underline">
                   {r.product.name}
                 </Link>
-                <div className="text-xs text-slate-600">
-                  <span className="font-medium">{r.version}</span> · <ShortHash sha256={r.sha256} />
-                </div>
+                <div className="text-xs font-medium text-slate-700">{r.version}</div>
+                <ShortHash sha256={r.sha256} />
               </td>
               <td className={td}>
                 {r.requestId ? (
@@ -78,17 +70,7 @@ export function RecordsTable({ rows }: { rows: InstallRecordView[] }) {
                 ) : (
                   <span className="text-xs text-slate-400">none</span>
                 )}
-                {r.approver && <div className="text-xs whitespace-nowrap text-slate-500">approved by {r.approver}</div>}
-              </td>
-              <td className={`${td} max-w-xs text-xs text-slate-600`}>
-                <div className="whitespace-nowrap">
-                  {[r.agentVersion && `agent ${r.agentVersion}`, r.exitCode !== null && `exit ${r.exitCode}`].filter(Boolean).join(' · ')}
-                </div>
-                {r.errorExcerpt && (
-                  <p className="mt-0.5 line-clamp-2 text-red-800" title={r.errorExcerpt}>
-                    {r.errorExcerpt}
-                  </p>
-                )}
+                {r.approver && <div className="text-xs text-slate-500">approved by {r.approver}</div>}
               </td>
             </tr>
           ))}

@@ -28,7 +28,7 @@ const statusLabels: Record<DeviceRow['status'], string> = {
   retired: 'retired',
   revoked: 'revoked',
 };
-const small = 'rounded-md border border-slate-300 px-2 py-1 text-xs font-medium hover:bg-slate-50 disabled:opacity-60';
+const small = 'whitespace-nowrap rounded-md border border-slate-300 px-2 py-1 text-xs font-medium hover:bg-slate-50 disabled:opacity-60';
 
 function Row({ d, origin }: { d: DeviceRow; origin: string }) {
   const [mode, setMode] = useState<'idle' | 'rename' | 'retire'>('idle');

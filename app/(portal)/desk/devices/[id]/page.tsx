@@ -48,7 +48,12 @@ function RequestLink({ id }: { id: string | null }) {
 export default async function DevicePage({ params }: Props) {
   const d = await load((await params).id);
   const facts: [string, React.ReactNode][] = [
-    ['Owner', <>{d.owner.name} <span className="text-slate-500">· {d.owner.email}</span></>],
+    [
+      'Owner',
+      <>
+        {d.owner.name} <span className="text-slate-500">· {d.owner.email}</span>
+      </>,
+    ],
     ['Platform', platformLabels[d.platform]],
     ['Serial number', d.serial ?? '—'],
     ['Agent version', d.agentVersion ?? 'not reported'],
@@ -65,7 +70,10 @@ export default async function DevicePage({ params }: Props) {
       </nav>
       <header className="mt-4 flex flex-wrap items-center gap-3">
         <h1 className="text-2xl font-semibold">{d.hostname}</h1>
-        <span className={`rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${statusStyles[d.status]}`} data-testid="device-status">
+        <span
+          className={`rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${statusStyles[d.status]}`}
+          data-testid="device-status"
+        >
           {d.status}
         </span>
       </header>
@@ -82,9 +90,14 @@ export default async function DevicePage({ params }: Props) {
         <h2 id="software-heading" className="text-lg font-semibold">
           Current software
         </h2>
-        <p className="mt-1 text-sm text-slate-600">What the ledger says is installed: the latest successful install of each product, unless uninstalled since.</p>
+        <p className="mt-1 text-sm text-slate-600">
+          What the ledger says is installed: the latest successful install of each product, unless uninstalled since.
+        </p>
         {d.software.length === 0 ? (
-          <p className="mt-3 rounded-xl border border-dashed border-slate-300 bg-white px-4 py-8 text-center text-slate-600" data-testid="software-empty">
+          <p
+            className="mt-3 rounded-xl border border-dashed border-slate-300 bg-white px-4 py-8 text-center text-slate-600"
+            data-testid="software-empty"
+          >
             No installs recorded for this device yet.
           </p>
         ) : (
@@ -135,7 +148,10 @@ export default async function DevicePage({ params }: Props) {
           </Link>
         </div>
         {d.timeline.length === 0 ? (
-          <p className="mt-3 rounded-xl border border-dashed border-slate-300 bg-white px-4 py-8 text-center text-slate-600" data-testid="timeline-empty">
+          <p
+            className="mt-3 rounded-xl border border-dashed border-slate-300 bg-white px-4 py-8 text-center text-slate-600"
+            data-testid="timeline-empty"
+          >
             No downloads or installs reported yet. They appear here when the device pulls software.
           </p>
         ) : (
@@ -145,7 +161,9 @@ export default async function DevicePage({ params }: Props) {
                 <time dateTime={t.occurredAt.toISOString()} className="w-48 shrink-0 tabular-nums text-slate-600">
                   {formatDateTime(t.occurredAt)}
                 </time>
-                <OutcomeBadge type={t.type} />
+                <span className="w-36 shrink-0">
+                  <OutcomeBadge type={t.type} />
+                </span>
                 <div className="min-w-0 flex-1">
                   <span className="font-medium">{t.product.name}</span> {t.version}
                   <span className="text-xs text-slate-500">

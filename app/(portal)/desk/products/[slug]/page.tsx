@@ -1,0 +1,145 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import { cache } from 'react';
+import { requireArea } from '@/lib/auth/session';
+import { NotFoundError } from '@/lib/errors';
+import { ADOPTION_DAYS } from '@/lib/installs/adoption';
+import { devicesOnRelease, getProductAdoption } from '@/lib/installs/queries';
+import { ReleaseStatusBadge } from '@/app/ui/status-badge';
+import { AdoptionChart, versionColours } from './adoption-chart';
+import { FailureHotspots, StillOnRelease } from './sections';
+
+type Props = { params: Promise<{ slug: string }> };
+
+const STILL_ON_LIMIT = 50;
+
+// Metadata and page share one read per request.
+const load = cache(async (slug: string) => {
+  const actor = await requireArea('/desk');
+  try {
+    const adoption = await getProductAdoption(actor, slug);
+    // Deprecated and withdrawn releases that devices still run: the desk's follow-up list.
+    const lagging = adoption.versions.filter((v) => v.status !== 'published' && v.status !== 'draft' && v.devices > 0);
+    const stillOn = await Promise.all(lagging.map((v) => devicesOnRelease(actor, v.releaseId, STILL_ON_LIMIT)));
+    return { adoption, stillOn };
+  } catch (e) {
+    if (e instanceof NotFoundError) notFound();
+    throw e;
+  }
+});
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  return { title: `Adoption: ${(await load((await params).slug)).adoption.product.name}` };
+}
+
+export default async function ProductAdoptionPage({ params }: Props) {
+  const { adoption: a, stillOn } = await load((await params).slug);
+  const total = a.versions.reduce((n, v) => n + v.devices, 0);
+  const colourOf = new Map(a.versions.map((v, i) => [v.releaseId, versionColours[i % versionColours.length]!]));
+  const series = a.timeline.series.map((s) => ({
+    version: s.version,
+    status: a.versions.find((v) => v.releaseId === s.releaseId)!.status,
+    colour: colourOf.get(s.releaseId)!,
+    values: s.values,
+  }));
+  const th = 'px-4 py-2 font-medium';
+
+  return (
+    <article>
+      <nav aria-label="Breadcrumb" className="text-sm text-slate-500">
+        <Link href="/desk" className="hover:underline">
+          Service desk
+        </Link>{' '}
+        / Adoption
+      </nav>
+      <header className="mt-4 flex flex-wrap items-end justify-between gap-4">
+        <div>
+          <h1 className="text-2xl font-semibold">{a.product.name}</h1>
+          <p className="mt-1 text-slate-600">
+            {a.product.publisher} · installed on {total.toLocaleString('en')} {total === 1 ? 'device' : 'devices'} now, by the install
+            records
+          </p>
+        </div>
+        <Link href={`/desk?product=${a.product.slug}`} className="text-sm font-medium text-indigo-700 hover:underline">
+          Install records for this product →
+        </Link>
+      </header>
+
+      <section className="mt-6" aria-labelledby="versions-heading">
+        <h2 id="versions-heading" className="text-lg font-semibold">
+          Versions in use
+        </h2>
+        <div className="mt-3 overflow-x-auto rounded-xl border border-slate-200 bg-white">
+          <table className="w-full text-left text-sm" data-testid="versions">
+            <thead className="border-b border-slate-200 bg-slate-50 text-xs uppercase text-slate-500">
+              <tr>
+                <th scope="col" className={th}>
+                  Version
+                </th>
+                <th scope="col" className={`${th} text-right`}>
+                  Devices now
+                </th>
+                <th scope="col" className={`${th} w-1/3`}>
+                  <span className="sr-only">Share</span>
+                </th>
+                <th scope="col" className={`${th} text-right`}>
+                  Installs, {ADOPTION_DAYS} days
+                </th>
+                <th scope="col" className={`${th} text-right`}>
+                  Failed
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {a.versions.map((v) => (
+                <tr key={v.releaseId} className="border-t border-slate-100" data-testid="version-row">
+                  <td className="px-4 py-2 whitespace-nowrap">
+                    <span
+                      className="mr-2 inline-block h-2.5 w-2.5 rounded-full"
+                      style={{ background: colourOf.get(v.releaseId) }}
+                      aria-hidden
+                    />
+                    <span className="font-medium">{v.version}</span> <ReleaseStatusBadge status={v.status} />
+                  </td>
+                  <td className="px-4 py-2 text-right tabular-nums" data-testid="device-count">
+                    {v.devices.toLocaleString('en')}
+                  </td>
+                  <td className="px-4 py-2">
+                    <div className="h-2 rounded-full bg-slate-100" aria-hidden>
+                      <div
+                        className="h-2 rounded-full"
+                        style={{ width: `${total ? (v.devices / total) * 100 : 0}%`, background: colourOf.get(v.releaseId) }}
+                      />
+                    </div>
+                  </td>
+                  <td className="px-4 py-2 text-right tabular-nums">{v.succeeded.toLocaleString('en')}</td>
+                  <td className={`px-4 py-2 text-right tabular-nums ${v.failed ? 'text-red-700' : 'text-slate-500'}`}>
+                    {v.failed.toLocaleString('en')}
+                    {v.failed + v.succeeded > 0 && (
+                      <span className="ml-1 text-xs text-slate-500">({Math.round((v.failed / (v.failed + v.succeeded)) * 100)} %)</span>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {a.versions.length === 0 && <p className="px-4 py-8 text-center text-slate-600">This product has no published releases yet.</p>}
+        </div>
+      </section>
+
+      <section className="mt-8" aria-labelledby="chart-heading">
+        <h2 id="chart-heading" className="text-lg font-semibold">
+          Adoption over the last {ADOPTION_DAYS} days
+        </h2>
+        <p className="mt-1 mb-3 text-sm text-slate-600">Devices running each version at the end of each day (UTC).</p>
+        <AdoptionChart days={a.timeline.days} series={series} productName={a.product.name} />
+      </section>
+
+      <FailureHotspots adoption={a} />
+      {stillOn.map((s) => (
+        <StillOnRelease key={s.release.id} data={s} limit={STILL_ON_LIMIT} />
+      ))}
+    </article>
+  );
+}

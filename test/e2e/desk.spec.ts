@@ -1,0 +1,144 @@
+import { readFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { expect, test, type Page } from '@playwright/test';
+import { demo, expectNoStackTrace, signIn } from './support';
+
+// The e2e database is the fresh demo seed, which has no install events yet; the data paths
+// (filters, keyset pages, CSV contents, current software, adoption counts) are proven by
+// test/unit/desk.test.ts. Here: the pages, their empty states, the export and who may see them.
+
+const csvHeader =
+  'occurred_at,event,device,device_id,user,user_email,product,product_slug,version,platform,sha256,request_id,approver,agent_version,exit_code,error_text,event_id';
+
+/** RFC 4180 rows (quoted cells may hold commas, doubled quotes and line breaks). */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else cell += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      row.push(cell);
+      cell = '';
+    } else if (c === '\r' && text[i + 1] === '\n') {
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = '';
+      i++;
+    } else cell += c;
+  }
+  return rows;
+}
+
+/** Downloads the CSV through the page's own link and checks it holds exactly the table's rows. */
+async function exportMatchesTable(page: Page) {
+  const tableIds = await page.getByTestId('record-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-event-id')));
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()]);
+  expect(download.suggestedFilename()).toMatch(/^install-records-\d{4}-\d{2}-\d{2}\.csv$/);
+  const text = readFileSync((await download.path())!, 'utf8');
+  expect(text.charCodeAt(0)).toBe(0xfeff); // A BOM, so spreadsheets read UTF-8.
+  const [header, ...rows] = parseCsv(text.slice(1));
+  expect(header!.join(',')).toBe(csvHeader);
+  // The table shows one page of 50; with fewer rows than that, the export must be the same rows.
+  if (tableIds.length < 50) expect(rows.map((r) => r.at(-1))).toEqual(tableIds);
+  else expect(rows.slice(0, 50).map((r) => r.at(-1))).toEqual(tableIds);
+}
+
+let deskDeviceId: string | undefined;
+
+test.describe.configure({ mode: 'serial' });
+
+test('the service desk searches install records, exports them, and opens a device and a product', async ({ page }) => {
+  await signIn(page, demo.desk);
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Service desk' }).click();
+  await expect(page).toHaveURL(/\/desk$/);
+  await expect(page.getByRole('heading', { name: 'Install records', level: 1 })).toBeVisible();
+  await expect(page.getByTestId('records-empty')).toContainText('No install records yet');
+  await expect(page.getByTestId('older')).toHaveCount(0);
+  await page.screenshot({ path: 'test-results/screenshots/desk-records-empty.png', fullPage: true });
+  await exportMatchesTable(page);
+
+  // Filters are GET parameters: the form keeps them, the export link carries them.
+  await page.getByLabel('Device name contains').fill('desk-ws');
+  await page.getByLabel('Product').selectOption({ label: 'Mozilla Firefox' });
+  await page.getByLabel('Outcome').selectOption({ label: 'Install failed' });
+  await page.getByRole('button', { name: 'Filter' }).click();
+  await expect(page).toHaveURL(/device=desk-ws/);
+  await expect(page).toHaveURL(/product=firefox/);
+  await expect(page).toHaveURL(/outcome=install_failed/);
+  await expect(page.getByLabel('Device name contains')).toHaveValue('desk-ws');
+  await expect(page.getByTestId('records-empty')).toContainText('No records match these filters');
+  await expect(page.getByTestId('export-csv')).toHaveAttribute(
+    'href',
+    '/desk/export?device=desk-ws&product=firefox&outcome=install_failed',
+  );
+  await exportMatchesTable(page);
+
+  // Bad filters and stale page links are explained, never a crash.
+  await page.goto('/desk?from=2025-02-01&to=2025-01-01');
+  await expect(page.getByTestId('error-to')).toHaveText('The last day cannot be before the first day.');
+  await expect(page.getByLabel('To (UTC day, inclusive)')).toHaveAttribute('aria-invalid', 'true');
+  await page.goto('/desk?cursor=not-a-page');
+  await expect(page.getByTestId('form-error')).toContainText('This page link is no longer valid');
+  await expectNoStackTrace(page);
+
+  // A device is found by name even with no records, and its page shows the seeded facts.
+  await page.goto('/desk?device=DESK-WS');
+  await page
+    .getByTestId('device-matches')
+    .getByRole('link', { name: /DESK-WS-12/ })
+    .click();
+  await expect(page).toHaveURL(/\/desk\/devices\/[0-9a-f-]{36}$/);
+  deskDeviceId = page.url().split('/').at(-1);
+  await expect(page.getByRole('heading', { name: 'DESK-WS-12', level: 1 })).toBeVisible();
+  await expect(page.getByTestId('device-status')).toHaveText('active');
+  await expect(page.locator('dl')).toContainText('Sam Servicedesk');
+  await expect(page.locator('dl')).toContainText('Windows x64');
+  await expect(page.getByTestId('software-empty')).toBeVisible();
+  await expect(page.getByTestId('timeline-empty')).toBeVisible();
+  // Revoking needs a reason (the confirmation is accepted; the service refuses, nothing changes).
+  const actions = page.locator('#device-actions');
+  page.once('dialog', (d) => d.accept());
+  await actions.getByRole('button', { name: 'Revoke device' }).click();
+  await expect(actions.getByTestId('error-reason')).toHaveText('Give the reason for revoking.');
+  await expect(page.getByTestId('device-status')).toHaveText('active');
+  await page.screenshot({ path: 'test-results/screenshots/desk-device-empty.png', fullPage: true });
+  expect((await page.goto(`/desk/devices/${randomUUID()}`))?.status()).toBe(404);
+
+  // A product's adoption page: its published and deprecated versions, nobody on them yet, an empty chart.
+  await page.goto('/desk?product=firefox');
+  await page.getByRole('link', { name: 'Adoption and failure hotspots for this product →' }).click();
+  await expect(page.getByRole('heading', { name: 'Mozilla Firefox', level: 1 })).toBeVisible();
+  await expect(page.getByTestId('version-row')).toHaveCount(3);
+  await expect(page.getByTestId('version-row').first()).toContainText('141.0');
+  await expect(page.getByTestId('version-row').last()).toContainText('deprecated');
+  for (const count of await page.getByTestId('device-count').allTextContents()) expect(count).toBe('0');
+  await expect(page.getByTestId('adoption-chart')).toContainText('No installs recorded in the last 90 days');
+  await expect(page.getByTestId('failures-empty')).toBeVisible();
+  await expect(page.getByTestId('still-on')).toHaveCount(0);
+  await page.screenshot({ path: 'test-results/screenshots/desk-adoption-empty.png', fullPage: true });
+  expect((await page.goto('/desk/products/no-such-product'))?.status()).toBe(404);
+});
+
+test('a requester gets 403 from the desk pages and from the export', async ({ page }) => {
+  await signIn(page, demo.requester);
+  await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Service desk' })).toHaveCount(0);
+  for (const path of ['/desk', `/desk/devices/${deskDeviceId ?? randomUUID()}`, '/desk/products/firefox']) {
+    const response = await page.goto(path);
+    expect(response?.status(), path).toBe(403);
+    await expect(page.getByRole('heading', { name: 'You don’t have access to this page' })).toBeVisible();
+  }
+  const csv = await page.request.get('/desk/export?product=firefox');
+  expect(csv.status()).toBe(403);
+  expect(csv.headers()['content-disposition']).toBeUndefined();
+  expect(await csv.text()).not.toContain('occurred_at');
+});
