@@ -6,6 +6,9 @@ const nextConfig: NextConfig = {
   // PGlite ships WASM + data files that must be loaded from node_modules at run time, and
   // argon2 is a native addon: neither can be bundled.
   serverExternalPackages: ['@electric-sql/pglite', '@node-rs/argon2'],
+  // Bundled rather than loaded as an external ES module: the download endpoint under pages/api
+  // would otherwise load next-auth's ESM build, whose bare 'next/server' import Node cannot resolve.
+  transpilePackages: ['next-auth'],
   poweredByHeader: false,
   // The end-to-end tests build into a folder of their own (see playwright.config.ts), with a
   // tsconfig of their own for Next.js to add that folder's types to; `npm test` has already

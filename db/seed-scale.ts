@@ -31,12 +31,13 @@ const arr = (values: unknown[], type: string) => sql`${sql.param(values)}::${sql
 
 async function insertColumns(db: Db, table: string, columns: [name: string, type: string, values: unknown[]][]): Promise<void> {
   const n = columns[0]![2].length;
-  for (let at = 0; at < n; at += BATCH) {
+  const names = sql.raw(columns.map(([c]) => `"${c}"`).join(', '));
+  const chunk = async (at: number) => {
     const lists = columns.map(([, type, values]) => arr(values.slice(at, at + BATCH), type));
-    await db.execute(
-      sql`insert into ${sql.identifier(table)} (${sql.raw(columns.map(([c]) => `"${c}"`).join(', '))}) select * from unnest(${sql.join(lists, sql`, `)})`,
-    );
-  }
+    await db.execute(sql`insert into ${sql.identifier(table)} (${names}) select * from unnest(${sql.join(lists, sql`, `)})`);
+  };
+  // Two statements at a time: on two cores PostgreSQL keeps both busy.
+  for (let at = 0; at < n; at += 2 * BATCH) await Promise.all([chunk(at), ...(at + BATCH < n ? [chunk(at + BATCH)] : [])]);
 }
 
 async function loadCatalogue(db: Db): Promise<Catalogue> {
@@ -154,18 +155,29 @@ export async function seedScale(db: Db, o: ScaleOptions, log: (line: string) => 
 
   t = Date.now();
   let done = 0;
-  for (const batch of h.eventBatches(
+  let reported = 0;
+  // Two batches in flight: while PostgreSQL writes one, this process builds the next.
+  const inFlight = new Set<Promise<void>>();
+  const batches = h.eventBatches(
     BATCH,
     (d) => userIds[devices[d]!.owner]!,
     (d) => devices[d]!.id,
-  )) {
-    await insertColumns(db, 'install_events', batch);
-    done += batch[0]![2].length;
-    const share = done / h.events.count;
-    if (Math.floor(share * 10) !== Math.floor(((done - batch[0]![2].length) / h.events.count) * 10) || done === h.events.count) {
-      log(`events    ${done.toLocaleString('en')} / ${h.events.count.toLocaleString('en')} (${Math.round(share * 100)} %) · ${since(t)}`);
-    }
+  );
+  for (const batch of batches) {
+    const insert: Promise<void> = insertColumns(db, 'install_events', batch).then(() => {
+      inFlight.delete(insert);
+      done += batch[0]![2].length;
+      if (Math.floor((done / h.events.count) * 10) > reported || done === h.events.count) {
+        reported = Math.floor((done / h.events.count) * 10);
+        log(
+          `events    ${done.toLocaleString('en')} / ${h.events.count.toLocaleString('en')} (${Math.round((done / h.events.count) * 100)} %) · ${since(t)}`,
+        );
+      }
+    });
+    inFlight.add(insert);
+    if (inFlight.size >= 2) await Promise.race(inFlight);
   }
+  await Promise.all(inFlight);
 
   t = Date.now();
   // Fresh statistics, so the planner sees the fleet rather than the demo's handful of rows.

@@ -26,14 +26,9 @@ let draftUrl = '';
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
-/**
- * Next.js 16.4 drops Content-Length from every route-handler response (FORBIDDEN_HEADERS in
- * next/dist/server/send-response.js) and sends the body chunked; the service sets it (the unit
- * tests check that). So over HTTP: if it is there it must be right, and the body must be exactly
- * that long either way.
- */
+/** The response announces its length (pages/api keeps Content-Length) and the body is exactly that long. */
 function expectLength(r: CurlResult, length: number, body = r.body.length) {
-  if (r.headers['content-length'] !== undefined) expect(r.headers['content-length']).toBe(String(length));
+  expect(r.headers['content-length']).toBe(String(length));
   expect(body).toBe(length);
 }
 
@@ -114,7 +109,7 @@ test('a librarian downloads the whole file, with its hash, size, name and cachin
 
   const head = await curl(current.url, { cookie: librarianCookie, args: ['-I'] });
   expect(head.status).toBe(200);
-  if (head.headers['content-length'] !== undefined) expect(head.headers['content-length']).toBe(String(current.size));
+  expect(head.headers['content-length']).toBe(String(current.size));
   expect(head.headers['etag']).toBe(`"${current.sha256}"`); // (curl -I writes the headers, not a body, to its output)
 
   // A draft build can be pulled by a librarian to test it.

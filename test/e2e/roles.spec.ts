@@ -12,7 +12,7 @@ const routes: { path: string; allowed: (keyof typeof demo)[] }[] = [
   { path: '/library', allowed: ['librarian', 'admin'] },
   { path: '/desk', allowed: ['desk', 'admin'] },
   { path: '/desk/products/firefox', allowed: ['desk', 'admin'] },
-  { path: '/desk/export', allowed: ['desk', 'admin'] },
+  // /desk/export answers with a download, which page.goto cannot open: desk.spec.ts checks its 403.
   { path: '/admin', allowed: ['admin'] },
   { path: '/admin/audit', allowed: ['admin'] },
 ];

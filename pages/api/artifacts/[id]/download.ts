@@ -1,0 +1,47 @@
+import type { NextApiRequest, NextApiResponse } from 'next';
+import { Readable } from 'node:stream';
+import type { ReadableStream as NodeWebStream } from 'node:stream/web';
+import { pipeline } from 'node:stream/promises';
+import { auth } from '@/lib/auth/auth';
+import { answerDownload } from '@/lib/dml/download-http';
+
+/**
+ * The artifact download endpoint. It lives in the Pages Router on purpose: App Router route
+ * handlers drop Content-Length from every response (Next.js 16), and a download must announce
+ * its length so browsers show progress and clients can tell a complete transfer from a cut one.
+ * Here the verified stream is written to Node's response directly, headers intact.
+ */
+export const config = { api: { bodyParser: false, responseLimit: false } };
+
+export default async function download(req: NextApiRequest, res: NextApiResponse): Promise<void> {
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    res.setHeader('Allow', 'GET, HEAD');
+    res.status(405).json({ error: 'Use GET or HEAD.' });
+    return;
+  }
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+  }
+  const answer = await answerDownload({
+    method: req.method,
+    artifactId: String(req.query.id ?? ''),
+    headers,
+    searchParams: new URL(req.url ?? '/', 'http://localhost').searchParams,
+    sessionUserId: async () => (await auth(req, res))?.user?.id,
+  });
+  res.statusCode = answer.status;
+  for (const [name, value] of Object.entries(answer.headers)) res.setHeader(name, value);
+  if (!answer.body || req.method === 'HEAD') {
+    await answer.body?.cancel();
+    res.end();
+    return;
+  }
+  try {
+    await pipeline(Readable.fromWeb(answer.body as NodeWebStream<Uint8Array>), res);
+  } catch {
+    // The verified stream stopped (integrity failure, already recorded) or the client went away:
+    // cut the connection so a short body can never pass for a complete one.
+    res.destroy();
+  }
+}
