@@ -25,6 +25,15 @@ function parse(args: string[], options: Options): Record<string, string | boolea
 
 const str = (v: string | boolean | undefined): string | undefined => (typeof v === 'string' ? v : undefined);
 
+/** "500K", "2M", "1G" or plain bytes per second. */
+function parseRate(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const m = /^(\d+(?:\.\d+)?)([KMG]?)$/i.exec(value.trim());
+  const rate = m ? Number(m[1]) * 1024 ** ' KMG'.indexOf((m[2] || ' ').toUpperCase()) : NaN;
+  if (!Number.isFinite(rate) || rate < 1024) throw new UsageError('--limit-rate takes a rate of at least 1K, like 500K or 2M');
+  return rate;
+}
+
 async function run(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
@@ -49,7 +58,7 @@ async function run(argv: string[]): Promise<number> {
           ...installOptions,
         }
       : command === 'sync'
-        ? installOptions
+        ? { ...installOptions, 'limit-rate': { type: 'string' } }
         : {};
   const values = parse(rest, extra);
   if (values.help) {
@@ -58,7 +67,10 @@ async function run(argv: string[]): Promise<number> {
   }
   const stateDir = resolveStateDir(str(values['state-dir']));
   if (command === 'status') return status(stateDir);
-  if (command === 'sync') return sync({ stateDir, installDir: str(values['install-dir']), installCommand: str(values['install-command']) });
+  if (command === 'sync') {
+    const limitRate = parseRate(str(values['limit-rate']));
+    return sync({ stateDir, installDir: str(values['install-dir']), installCommand: str(values['install-command']), limitRate });
+  }
 
   const server = str(values.server);
   const code = str(values.code);

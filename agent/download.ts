@@ -32,7 +32,11 @@ function parseContentRange(header: string | null): { start: number; total: numbe
  * not send Content-Length; a body that ends early or errors is a failure, never a success. The
  * caller verifies the SHA-256 afterwards.
  */
-export async function downloadToPart(api: ApiClient, pull: Pull, part: string, mayRestart = true): Promise<DownloadOutcome> {
+/** `limitRate`: bytes per second at most, to spare a slow or shared link (like curl's --limit-rate). */
+export type DownloadOptions = { limitRate?: number; mayRestart?: boolean };
+
+export async function downloadToPart(api: ApiClient, pull: Pull, part: string, opts: DownloadOptions = {}): Promise<DownloadOutcome> {
+  const mayRestart = opts.mayRestart ?? true;
   const { sizeBytes: size, sha256, downloadUrl } = pull.artifact;
   let offset = Math.max(0, await fileSize(part));
   if (offset > size) {
@@ -66,7 +70,7 @@ export async function downloadToPart(api: ApiClient, pull: Pull, part: string, m
       // The part does not fit the file the server has: start over, once.
       await res.body?.cancel();
       await rm(part, { force: true });
-      return await downloadToPart(api, pull, part, false);
+      return await downloadToPart(api, pull, part, { ...opts, mayRestart: false });
     }
     if (res.status === 401) throw new TokenRefusedError();
     if (res.status !== 200 && res.status !== 206) {
@@ -85,7 +89,7 @@ export async function downloadToPart(api: ApiClient, pull: Pull, part: string, m
       offset = 0;
     }
     if (!res.body) throw new AgentFailure('the download answered without a body');
-    return { fetched: await writeBody(res.body, part, offset, size, pull, keepAlive), resumedFrom: offset };
+    return { fetched: await writeBody(res.body, part, offset, size, pull, keepAlive, opts.limitRate), resumedFrom: offset };
   } catch (e) {
     if (stalled) throw new AgentFailure(`download stalled (no data for ${IDLE_TIMEOUT_MS / 1000} s); it resumes at the next sync`);
     throw e;
@@ -101,7 +105,9 @@ async function writeBody(
   size: number,
   pull: Pull,
   onData: () => void,
+  limitRate?: number,
 ): Promise<number> {
+  const started = Date.now();
   const progress = new Progress(`${pull.product.slug} ${pull.release.version}`, size, offset);
   const fh = await open(part, offset > 0 ? 'a' : 'w', 0o600);
   const reader = body.getReader();
@@ -118,6 +124,11 @@ async function writeBody(
       fetched += value.byteLength;
       onData();
       progress.update(offset + fetched);
+      if (limitRate) {
+        // Ahead of the allowed pace: wait until the bytes so far are due (backpressure on the socket).
+        const due = (fetched / limitRate) * 1000 - (Date.now() - started);
+        if (due > 0) await new Promise((r) => setTimeout(r, due));
+      }
     }
     if (offset + fetched !== size) {
       throw new AgentFailure(`the transfer ended early: ${offset + fetched} of ${size} bytes; it resumes at the next sync`);

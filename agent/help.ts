@@ -48,6 +48,8 @@ Reports are queued in <state-dir>/outbox.json and retried at the next sync until
                             the placed file (do not add quotes); the environment carries
                             PORTAL_FILE, PORTAL_PRODUCT, PORTAL_VERSION and PORTAL_SHA256.
                             A non-zero exit is reported with its code and the stderr tail.
+  --limit-rate RATE         download at most RATE bytes per second (e.g. 500K, 2M) to spare
+                            a slow or shared link
 ${STATE}
 
 exit: 0 all installed or up to date and all reports delivered; 1 an item failed, reports

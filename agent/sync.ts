@@ -13,7 +13,7 @@ import { Outbox } from './outbox';
 import { Reporter } from './reporter';
 import { AGENT_VERSION } from './version';
 
-export type SyncOptions = { stateDir: string; installDir?: string; installCommand?: string };
+export type SyncOptions = { stateDir: string; installDir?: string; installCommand?: string; limitRate?: number };
 
 type Context = {
   api: ApiClient;
@@ -22,6 +22,7 @@ type Context = {
   cacheDir: string;
   installDir: string;
   installCommand?: string;
+  limitRate?: number;
 };
 type Outcome = 'installed' | 'upToDate' | 'failed';
 
@@ -63,6 +64,7 @@ export async function sync(opts: SyncOptions): Promise<number> {
     cacheDir: paths.cache,
     installDir: path.resolve(opts.installDir ?? config.installDir ?? paths.installDir),
     installCommand: opts.installCommand ?? config.installCommand,
+    limitRate: opts.limitRate,
   };
   const tally: Record<Outcome, number> = { installed: 0, upToDate: 0, failed: 0 };
   let fatal: AgentFailure | undefined;
@@ -172,7 +174,7 @@ async function obtainVerified(ctx: Context, pull: Pull): Promise<string> {
   const part = `${file}.part`;
   await ctx.reporter.add({ type: 'download_started', artifactId });
   await ctx.reporter.flush();
-  const { fetched } = await downloadToPart(ctx.api, pull, part);
+  const { fetched } = await downloadToPart(ctx.api, pull, part, { limitRate: ctx.limitRate });
   const actual = await sha256File(part);
   if (actual !== sha256) {
     await rm(part, { force: true });

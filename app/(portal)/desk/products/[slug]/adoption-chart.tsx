@@ -21,12 +21,13 @@ const M = { top: 14, right: 16, bottom: 30, left: 48 };
 const PW = W - M.left - M.right;
 const PH = H - M.top - M.bottom;
 
-/** A round axis maximum with 4 even steps (0–4, 0–20, 0–2,000, …). */
+/** A round axis maximum with 4 even steps (0–4, 0–60, 0–2,000, …). */
 function niceMax(max: number): number {
   if (max <= 4) return 4;
   const step = max / 4;
   const magnitude = 10 ** Math.floor(Math.log10(step));
-  const nice = [1, 2, 2.5, 5, 10].find((m) => m * magnitude >= step)! * magnitude;
+  // Whole steps only: these are device counts.
+  const nice = [1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10].find((m) => Number.isInteger(m * magnitude) && m * magnitude >= step)! * magnitude;
   return nice * 4;
 }
 

@@ -20,7 +20,10 @@ const load = cache(async (slug: string) => {
   try {
     const adoption = await getProductAdoption(actor, slug);
     // Deprecated and withdrawn releases that devices still run: the desk's follow-up list.
-    const lagging = adoption.versions.filter((v) => v.status !== 'published' && v.status !== 'draft' && v.devices > 0);
+    // Withdrawn first: those are the ones to chase today.
+    const lagging = adoption.versions
+      .filter((v) => (v.status === 'withdrawn' || v.status === 'deprecated') && v.devices > 0)
+      .sort((x, y) => Number(y.status === 'withdrawn') - Number(x.status === 'withdrawn'));
     const stillOn = await Promise.all(lagging.map((v) => devicesOnRelease(actor, v.releaseId, STILL_ON_LIMIT)));
     return { adoption, stillOn };
   } catch (e) {
