@@ -6,9 +6,11 @@ import { installFilterInput, type InstallFilter } from '@/lib/installs/filters';
 import {
   csvHeader,
   devicesOnRelease,
+  findDevices,
   getDeviceView,
   getProductAdoption,
   listInstallRecords,
+  listProductChoices,
   streamInstallRecordsCsv,
 } from '@/lib/installs/queries';
 import { actor } from '../support/actors';
@@ -134,10 +136,22 @@ describe(`service desk: install records (${engine})`, () => {
       await expect(getDeviceView(who, device.id)).rejects.toBeInstanceOf(ForbiddenError);
       await expect(getProductAdoption(who, 'firefox')).rejects.toBeInstanceOf(ForbiddenError);
       await expect(devicesOnRelease(who, releaseId)).rejects.toBeInstanceOf(ForbiddenError);
+      await expect(findDevices(who, 'alice')).rejects.toBeInstanceOf(ForbiddenError);
+      await expect(listProductChoices(who)).rejects.toBeInstanceOf(ForbiddenError);
     }
     const admin = await actor('admin@example.com');
     await expect(listInstallRecords(admin, {})).resolves.toMatchObject({ nextCursor: null });
     await expect(getDeviceView(admin, device.id)).resolves.toMatchObject({ hostname: 'alice-mbp', software: [], timeline: [] });
+  });
+
+  it('finds devices by part of their name, records or not, taking % and _ literally', async () => {
+    const desk = await actor('desk@example.com');
+    expect((await findDevices(desk, 'ALICE')).map((d) => [d.hostname, d.owner])).toEqual([
+      ['ALICE-LT-4411', 'Alice Anders'],
+      ['alice-mbp', 'Alice Anders'],
+    ]);
+    expect(await findDevices(desk, '%')).toEqual([]);
+    expect(await findDevices(desk, '_')).toEqual([]);
   });
 
   it('filters by device, user, product, version, outcome and day, each returning exactly the matching rows', async () => {
