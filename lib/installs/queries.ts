@@ -40,6 +40,7 @@ export const csvHeader = [
   'approver',
   'agent_version',
   'exit_code',
+  'bytes',
   'error_text',
   'event_id',
 ] as const;
@@ -77,6 +78,7 @@ export async function* streamInstallRecordsCsv(
         r.approverName,
         r.agentVersion,
         r.exitCode,
+        r.bytes,
         r.errorText,
         r.id,
       ]);

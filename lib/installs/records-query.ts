@@ -18,6 +18,8 @@ export interface InstallRecordView {
   approver: string | null;
   agentVersion: string | null;
   exitCode: number | null;
+  /** Bytes transferred, on download events (after a resume: only what that run fetched). */
+  bytes: number | null;
   /** The start of the error text on one line; the CSV export carries all of it. */
   errorExcerpt: string | null;
 }
@@ -116,6 +118,7 @@ export function recordsQuery(filter: ResolvedFilter, cursor: RecordCursor | unde
       approverId: e.approverId,
       agentVersion: e.agentVersion,
       exitCode: e.exitCode,
+      bytes: e.bytes,
       errorText: e.errorText,
       occurredAt: e.occurredAt,
       atText: sql<string>`to_char(${e.occurredAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`.as('at_text'),
@@ -135,6 +138,7 @@ export function recordsQuery(filter: ResolvedFilter, cursor: RecordCursor | unde
       requestId: page.requestId,
       agentVersion: page.agentVersion,
       exitCode: page.exitCode,
+      bytes: page.bytes,
       errorText: page.errorText,
       occurredAt: page.occurredAt,
       atText: page.atText,
@@ -181,6 +185,7 @@ export function toView(r: Row): InstallRecordView {
     approver: r.approverName,
     agentVersion: r.agentVersion,
     exitCode: r.exitCode,
+    bytes: r.bytes,
     errorExcerpt: excerpt(r.errorText),
   };
 }

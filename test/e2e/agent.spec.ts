@@ -83,10 +83,14 @@ test('enrol, sync with a resumed download, verify, install and report into the l
 
   // A sync throttled to 2 MiB/s is killed once a quarter of the file has arrived.
   const part = path.join(stateDir, 'cache', `${sha(v1)}.part`);
-  const slow = spawn(process.execPath, agentArgs('sync', '--limit-rate', '2M'), { stdio: 'ignore' });
-  await expect.poll(() => (existsSync(part) ? statSync(part).size : 0), { timeout: 60_000, intervals: [50] }).toBeGreaterThan(3 * 1024 * 1024);
-  slow.kill('SIGKILL');
-  await new Promise((r) => slow.on('exit', r));
+  // Its own process group: tsx runs the agent in a child process, and the whole group is killed.
+  const slow = spawn(process.execPath, agentArgs('sync', '--limit-rate', '2M'), { stdio: 'ignore', detached: true });
+  await expect
+    .poll(() => (existsSync(part) ? statSync(part).size : 0), { timeout: 60_000, intervals: [50] })
+    .toBeGreaterThan(3 * 1024 * 1024);
+  const exited = new Promise((r) => slow.on('exit', r));
+  process.kill(-slow.pid!, 'SIGKILL');
+  await exited;
   const kept = statSync(part).size;
   expect(kept).toBeLessThan(v1.length);
 

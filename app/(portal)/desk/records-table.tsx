@@ -1,6 +1,6 @@
 import Link from 'next/link';
 import type { InstallRecordView } from '@/lib/installs/queries';
-import { formatDate, platformLabels } from '@/app/ui/format';
+import { formatBytes, formatDate, platformLabels } from '@/app/ui/format';
 import { OutcomeBadge, ShortHash, shortId } from './outcome-badge';
 
 const th = 'px-3 py-2 font-medium';
@@ -39,7 +39,13 @@ export function RecordsTable({ rows }: { rows: InstallRecordView[] }) {
                   </p>
                 )}
                 <p className="mt-0.5 text-xs text-slate-500">
-                  {[r.agentVersion && `agent ${r.agentVersion}`, r.exitCode !== null && `exit ${r.exitCode}`].filter(Boolean).join(' · ')}
+                  {[
+                    r.agentVersion && `agent ${r.agentVersion}`,
+                    r.exitCode !== null && `exit ${r.exitCode}`,
+                    r.bytes !== null && formatBytes(r.bytes),
+                  ]
+                    .filter(Boolean)
+                    .join(' · ')}
                 </p>
               </td>
               <td className={td}>
