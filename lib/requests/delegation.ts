@@ -31,11 +31,16 @@ export async function createDelegation(actor: Actor, input: DelegationInput): Pr
 export async function endDelegation(actor: Actor, id: string): Promise<void> {
   await getDb().transaction(async (tx) => {
     const now = new Date();
-    const current = await tx.query.delegations.findFirst({ where: and(eq(delegations.id, id), eq(delegations.approverId, actor.id), gt(delegations.endsAt, now)) });
+    const current = await tx.query.delegations.findFirst({
+      where: and(eq(delegations.id, id), eq(delegations.approverId, actor.id), gt(delegations.endsAt, now)),
+    });
     if (!current) throw new NotFoundError('No such current delegation.');
     if (current.startsAt > now) {
       await tx.delete(delegations).where(eq(delegations.id, id));
-      await recordAudit({ actor: { kind: 'user', id: actor.id }, action: 'delegation.cancelled', entityType: 'delegation', entityId: id }, tx);
+      await recordAudit(
+        { actor: { kind: 'user', id: actor.id }, action: 'delegation.cancelled', entityType: 'delegation', entityId: id },
+        tx,
+      );
     } else {
       await tx.update(delegations).set({ endsAt: now }).where(eq(delegations.id, id));
       await recordAudit({ actor: { kind: 'user', id: actor.id }, action: 'delegation.ended', entityType: 'delegation', entityId: id }, tx);

@@ -195,14 +195,24 @@ describe(`service requests and approvals (${engine})`, () => {
 describe(`delegations (${engine})`, () => {
   it('ends a running delegation now and cancels one that has not started', async () => {
     const [maria, otto] = await Promise.all([actor('manager@example.com'), actor('ops1@example.com')]);
-    const running = await createDelegation(maria, { delegateId: otto.id, startsAt: new Date(Date.now() - 60_000), endsAt: new Date(Date.now() + 86_400_000) });
-    const future = await createDelegation(maria, { delegateId: otto.id, startsAt: new Date(Date.now() + 86_400_000), endsAt: new Date(Date.now() + 2 * 86_400_000) });
+    const running = await createDelegation(maria, {
+      delegateId: otto.id,
+      startsAt: new Date(Date.now() - 60_000),
+      endsAt: new Date(Date.now() + 86_400_000),
+    });
+    const future = await createDelegation(maria, {
+      delegateId: otto.id,
+      startsAt: new Date(Date.now() + 86_400_000),
+      endsAt: new Date(Date.now() + 2 * 86_400_000),
+    });
     await endDelegation(maria, running.id);
     await endDelegation(maria, future.id);
     const { given } = await listDelegations(maria);
     expect(given.map((d) => d.id)).not.toContain(running.id);
     expect(given.map((d) => d.id)).not.toContain(future.id);
     await expect(endDelegation(otto, running.id)).rejects.toBeInstanceOf(NotFoundError);
-    await expect(createDelegation(maria, { delegateId: maria.id, startsAt: new Date(), endsAt: new Date(Date.now() + 1000) })).rejects.toMatchObject({ field: 'delegateId' });
+    await expect(
+      createDelegation(maria, { delegateId: maria.id, startsAt: new Date(), endsAt: new Date(Date.now() + 1000) }),
+    ).rejects.toMatchObject({ field: 'delegateId' });
   });
 });
