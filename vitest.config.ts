@@ -15,6 +15,7 @@ const shared = {
 // Service tests run on a fresh embedded PGlite per file, and again on real PostgreSQL when
 // DATABASE_URL is set (each file in a database of its own, copied from a migrated template).
 const engines = process.env.DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
+const dbFree = ['test/unit/agent.test.ts', 'test/unit/dml-storage.test.ts', 'test/unit/openapi.test.ts', 'test/unit/pglite-lock.test.ts'];
 
 export default defineConfig({
   test: {
@@ -23,6 +24,8 @@ export default defineConfig({
       test: {
         name: engine,
         include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts'],
+        // Tests that use no database run once, in the PGlite project.
+        exclude: engine === 'postgres' ? dbFree : [],
         globalSetup: ['test/support/global-setup.ts'],
         env: { TEST_ENGINE: engine, NODE_ENV: 'test' },
         testTimeout: 30_000,

@@ -1,14 +1,101 @@
 import { z } from 'zod';
-import { AppError } from '@/lib/errors';
+import { AppError, UnauthorizedError, ValidationError } from '@/lib/errors';
+import { fieldOf } from '@/lib/pipeline/schema';
 
-/** JSON error body for the HTTP APIs: a message and the field at fault, never a stack trace. */
+/** A body that is not JSON at all: the client's request is malformed, not its values. */
+export class BadRequestError extends AppError {
+  override readonly status = 400;
+}
+
+const MAX_JSON_BYTES = 64 * 1024;
+
+/** API answers are per-caller and change with every call: never cache them. */
+export function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
+  return Response.json(body, { status, headers: { 'Cache-Control': 'no-store', ...headers } });
+}
+
+/**
+ * Maps any error to a JSON answer: typed errors keep their status, message and field; invalid input
+ * is 422 naming every field at fault; anything else is a bare 500 (the details go to the server log,
+ * never to the client).
+ */
 export function errorResponse(e: unknown): Response {
-  if (e instanceof AppError) return Response.json({ error: e.message, field: e.field }, { status: e.status });
   if (e instanceof z.ZodError) {
-    const issue = e.issues[0];
-    const field = issue?.path.join('.') || undefined;
-    return Response.json({ error: issue?.message ?? 'Invalid input.', field, fields: z.flattenError(e).fieldErrors }, { status: 422 });
+    const fields: Record<string, string> = {};
+    for (const issue of e.issues) fields[fieldOf(issue)] ??= issue.message;
+    const first = e.issues[0];
+    return json({ error: first?.message ?? 'Invalid input.', field: first ? fieldOf(first) : undefined, fields }, 422);
   }
-  console.error(e);
-  return Response.json({ error: 'Internal error' }, { status: 500 });
+  if (e instanceof AppError) {
+    // RFC 6750: a 401 names the scheme the client should use.
+    const headers: Record<string, string> = e instanceof UnauthorizedError ? { 'WWW-Authenticate': 'Bearer' } : {};
+    return json({ error: e.message, field: e.field }, e.status, headers);
+  }
+  console.error('API request failed', e);
+  return json({ error: 'Internal error' }, 500);
+}
+
+/** Runs a handler body and turns whatever it throws into a response. */
+export async function respond(handler: () => Promise<Response>): Promise<Response> {
+  try {
+    return await handler();
+  } catch (e) {
+    return errorResponse(e);
+  }
+}
+
+/** The JSON request body; an empty body is `{}` so that all-optional bodies may be left out. */
+export async function readJson(request: Request): Promise<unknown> {
+  if (Number(request.headers.get('content-length') ?? 0) > MAX_JSON_BYTES) {
+    throw new BadRequestError(`The JSON body is larger than ${MAX_JSON_BYTES} bytes.`, 'body');
+  }
+  const text = await request.text();
+  if (!text.trim()) return {};
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new BadRequestError('The request body is not valid JSON.', 'body');
+  }
+}
+
+/** A web stream as the async iterable the DML store reads, without buffering it. */
+export async function* bodyChunks(body: ReadableStream<Uint8Array> | null): AsyncIterable<Uint8Array> {
+  if (!body) return;
+  const reader = body.getReader();
+  let finished = false;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) {
+        finished = true;
+        return;
+      }
+      yield value;
+    }
+  } finally {
+    // The store stopped early (too large, or a failure): tell the client's stream we are done with it.
+    if (!finished) await reader.cancel().catch(() => {});
+    reader.releaseLock();
+  }
+}
+
+/** Header values are Latin-1 only, so clients may percent-encode a UTF-8 file name. */
+export function decodeFileName(value: string | null): string | undefined {
+  if (value === null) return undefined;
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+
+/** The Content-Type without parameters; absent means application/octet-stream. */
+export function mediaTypeOf(contentType: string | null): string | undefined {
+  const type = contentType?.split(';')[0]?.trim().toLowerCase();
+  if (!type) return undefined;
+  // curl's --data-binary labels bytes as a form unless told otherwise; storing that label would be wrong.
+  if (type === 'application/x-www-form-urlencoded' || type.startsWith('multipart/')) {
+    throw new ValidationError('Send the file itself as the request body (curl -T file), not as a form.', 'mediaType');
+  }
+  return type;
 }

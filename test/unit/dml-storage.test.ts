@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -59,6 +59,15 @@ describe('local DML storage', () => {
     await expect(s.put(broken())).rejects.toThrow('client went away');
     expect(await readdir(path.join(s.root, 'tmp'))).toEqual([]);
     expect(await readdir(path.join(s.root, 'objects')).catch(() => [])).toEqual([]);
+  });
+
+  it('removes the temporary files of uploads a killed process left behind (run at start-up)', async () => {
+    const s = await store();
+    await s.put(chunks(Buffer.from('complete')));
+    await writeFile(path.join(s.root, 'tmp', 'killed-mid-upload.part'), Buffer.alloc(4096));
+    expect(await s.cleanTemporaryFiles()).toBe(1);
+    expect(await readdir(path.join(s.root, 'tmp'))).toEqual([]);
+    expect(await s.has(sha(Buffer.from('complete')))).toBe(true);
   });
 
   it('never turns a key that is not a hash into a path', async () => {

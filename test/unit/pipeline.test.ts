@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it, vi } from 'vitest';
 import { artifacts, auditEvents, apiTokens, products, releases, users } from '@/db/schema';
-import { errorResponse } from '@/app/api/v1/respond';
+import { errorResponse } from '@/app/api/respond';
 import { getStorage, setStorage } from '@/lib/dml';
 import { AppError, ConflictError, ForbiddenError, NotFoundError, UnauthorizedError, ValidationError } from '@/lib/errors';
 import { artifactHeaders } from '@/lib/pipeline/schema';

@@ -1,4 +1,4 @@
-import { json, readJson, respond } from '@/app/api/v1/respond';
+import { json, readJson, respond } from '@/app/api/respond';
 import { checkIn } from '@/lib/devices/pulls';
 import { checkInInput } from '@/lib/devices/schema';
 import { authenticateDevice } from '@/lib/devices/service';

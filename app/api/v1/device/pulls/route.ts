@@ -1,4 +1,4 @@
-import { json, respond } from '@/app/api/v1/respond';
+import { json, respond } from '@/app/api/respond';
 import { listPulls } from '@/lib/devices/pulls';
 import { authenticateDevice } from '@/lib/devices/service';
 

@@ -1,4 +1,4 @@
-import { BadRequestError, json, respond } from '@/app/api/v1/respond';
+import { BadRequestError, json, respond } from '@/app/api/respond';
 import { reportsInput } from '@/lib/devices/schema';
 import { authenticateDevice } from '@/lib/devices/service';
 import { recordInstallEvents } from '@/lib/installs/record';

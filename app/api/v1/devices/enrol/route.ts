@@ -1,4 +1,4 @@
-import { json, readJson, respond } from '@/app/api/v1/respond';
+import { json, readJson, respond } from '@/app/api/respond';
 import { enrolInput } from '@/lib/devices/schema';
 import { enrolDevice } from '@/lib/devices/service';
 

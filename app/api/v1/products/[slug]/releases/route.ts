@@ -1,4 +1,4 @@
-import { json, readJson, respond } from '@/app/api/v1/respond';
+import { json, readJson, respond } from '@/app/api/respond';
 import { releaseBody } from '@/lib/pipeline/schema';
 import { ensureRelease } from '@/lib/pipeline/service';
 import { authenticatePipelineToken } from '@/lib/pipeline/tokens';
