@@ -1,6 +1,6 @@
 import type { Actor } from '@/lib/auth/roles';
 import { listNotifications } from '@/lib/notifications/service';
-import { formatDateTime } from '@/app/ui/request-status-badge';
+import { formatDateTime } from '@/app/ui/format';
 import { markAllNotificationsReadAction, openNotificationAction } from './notification-actions';
 
 /**

@@ -23,3 +23,15 @@ export function formatBytes(n: number): string {
 
 const dateFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
 export const formatDate = (d: Date) => dateFormat.format(d);
+
+const dateTimeFormat = new Intl.DateTimeFormat('en-GB', {
+  day: 'numeric',
+  month: 'short',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  timeZone: 'UTC',
+  timeZoneName: 'short',
+});
+/** Date and time, e.g. "3 Mar 2025, 14:05 UTC" (UTC like formatDate, so server and reader agree). */
+export const formatDateTime = (d: Date) => dateTimeFormat.format(d);

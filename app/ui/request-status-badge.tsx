@@ -32,15 +32,3 @@ export function RequestStatusBadge({ status }: { status: RequestStatus }) {
     </span>
   );
 }
-
-const dateTimeFormat = new Intl.DateTimeFormat('en-GB', {
-  day: 'numeric',
-  month: 'short',
-  year: 'numeric',
-  hour: '2-digit',
-  minute: '2-digit',
-  timeZone: 'UTC',
-  timeZoneName: 'short',
-});
-/** Date and time, e.g. "3 Mar 2025, 14:05 UTC" (UTC like formatDate, so server and reader agree). */
-export const formatDateTime = (d: Date) => dateTimeFormat.format(d);

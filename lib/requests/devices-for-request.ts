@@ -1,10 +1,10 @@
 import { and, asc, desc, eq, gt, inArray, isNull, or } from 'drizzle-orm';
 import { getDb } from '@/db';
-import { approvalStages, artifacts, devices, entitlements, groups, products, releases, serviceRequests, type Platform } from '@/db/schema';
+import { approvalStages, artifacts, devices, entitlements, groups, products, releases, type Platform } from '@/db/schema';
 import type { Actor } from '@/lib/auth/roles';
 import { requesterCanSee } from '@/lib/catalogue/visibility';
 import { NotFoundError } from '@/lib/errors';
-import { getRequestDetail, listMyRequests, type RequestDetail, type RequestRow } from './queries';
+import { listMyRequests, type RequestRow } from './queries';
 
 export interface RequestableDevice {
   id: string;
@@ -95,7 +95,6 @@ export async function activeEntitlementsFor(actor: Actor, productId: string): Pr
 }
 
 export interface MyRequestRow extends RequestRow {
-  closedReason: string | null;
   /** The product's approval stages in order, by who decides them ("Manager", a group's name). */
   stages: { position: number; label: string }[];
 }
@@ -104,43 +103,16 @@ export interface MyRequestRow extends RequestRow {
 export async function listMyRequestsWithSteps(actor: Actor): Promise<MyRequestRow[]> {
   const rows = await listMyRequests(actor);
   if (rows.length === 0) return [];
-  const db = getDb();
-  const extra = await db
-    .select({ id: serviceRequests.id, closedReason: serviceRequests.closedReason, productId: serviceRequests.productId })
-    .from(serviceRequests)
-    .where(
-      and(
-        eq(serviceRequests.requesterId, actor.id),
-        inArray(
-          serviceRequests.id,
-          rows.map((r) => r.id),
-        ),
-      ),
-    );
-  const stageRows = await db
+  const stageRows = await getDb()
     .select({ productId: approvalStages.productId, position: approvalStages.position, kind: approvalStages.kind, group: groups.name })
     .from(approvalStages)
     .leftJoin(groups, eq(groups.id, approvalStages.groupId))
-    .where(inArray(approvalStages.productId, [...new Set(extra.map((e) => e.productId))]))
+    .where(inArray(approvalStages.productId, [...new Set(rows.map((r) => r.productId))]))
     .orderBy(asc(approvalStages.position));
   const labels = new Map<string, MyRequestRow['stages']>();
   for (const s of stageRows) {
     const label = s.kind === 'manager' ? 'Manager' : s.kind === 'group' ? (s.group ?? 'Group') : 'Automatic';
     labels.set(s.productId, [...(labels.get(s.productId) ?? []), { position: s.position, label }]);
   }
-  const byId = new Map(extra.map((e) => [e.id, e]));
-  return rows.map((r) => {
-    const e = byId.get(r.id);
-    return { ...r, closedReason: e?.closedReason ?? null, stages: e ? (labels.get(e.productId) ?? []) : [] };
-  });
-}
-
-/**
- * One request as its page shows it: getRequestDetail (which decides who may see it) plus the
- * device's id, which the download links name.
- */
-export async function getRequestView(actor: Actor, requestId: string): Promise<RequestDetail & { deviceId: string }> {
-  const detail = await getRequestDetail(actor, requestId);
-  const [row] = await getDb().select({ deviceId: serviceRequests.deviceId }).from(serviceRequests).where(eq(serviceRequests.id, requestId));
-  return { ...detail, deviceId: row!.deviceId };
+  return rows.map((r) => ({ ...r, stages: labels.get(r.productId) ?? [] }));
 }

@@ -20,7 +20,10 @@ import { currentStage, decidingAs, namesOf } from './approvers';
 
 export interface RequestRow {
   id: string;
+  productId: string;
+  deviceId: string;
   status: RequestStatus;
+  closedReason: string | null;
   product: { name: string; slug: string };
   version: string | null;
   device: { hostname: string; platform: string };
@@ -50,6 +53,8 @@ function baseQuery() {
       stage: serviceRequests.currentStage,
       stageDueAt: serviceRequests.stageDueAt,
       productId: serviceRequests.productId,
+      deviceId: serviceRequests.deviceId,
+      closedReason: serviceRequests.closedReason,
     })
     .from(serviceRequests)
     .innerJoin(products, eq(products.id, serviceRequests.productId))
@@ -61,7 +66,10 @@ type BaseRow = Awaited<ReturnType<ReturnType<typeof baseQuery>['where']>>[number
 
 const toRow = (r: BaseRow): RequestRow => ({
   id: r.id,
+  productId: r.productId,
+  deviceId: r.deviceId,
   status: r.status,
+  closedReason: r.closedReason,
   product: { name: r.productName, slug: r.productSlug },
   version: r.version,
   device: { hostname: r.hostname, platform: r.platform },
@@ -122,9 +130,7 @@ export interface HistoryEntry {
 }
 
 export interface RequestDetail extends RequestRow {
-  productId: string;
   requesterId: string;
-  closedReason: string | null;
   stages: { position: number; label: string; requiredApprovals: number }[];
   history: HistoryEntry[];
   /** Artifacts the requester may download now (approved or fulfilled, entitlement active). */
@@ -189,9 +195,7 @@ export async function getRequestDetail(actor: Actor, requestId: string): Promise
   const downloads = mine && (r.status === 'approved' || r.status === 'fulfilled') ? await downloadsFor(requestId, r.platform) : [];
   return {
     ...toRow(r),
-    productId: r.productId,
     requesterId: r.requesterId,
-    closedReason: request.closedReason,
     stages: stages.map((s) => ({
       position: s.position,
       label: s.kind === 'manager' ? 'Manager' : (groupNames.find((g) => g.id === s.group)?.name ?? 'Group'),

@@ -4,7 +4,8 @@ import { devices, entitlements, products, releases } from '@/db/schema';
 import type { Actor } from '@/lib/auth/roles';
 import { NotFoundError } from '@/lib/errors';
 import { decide } from '@/lib/requests/decide';
-import { activeEntitlementsFor, getRequestView, listMyRequestsWithSteps, listRequestableDevices } from '@/lib/requests/devices-for-request';
+import { activeEntitlementsFor, listMyRequestsWithSteps, listRequestableDevices } from '@/lib/requests/devices-for-request';
+import { getRequestDetail } from '@/lib/requests/queries';
 import { decisionInput, requestInput } from '@/lib/requests/schema';
 import { openRequestsFor, submitRequest } from '@/lib/requests/submit';
 import { actor } from '../support/actors';
@@ -95,12 +96,12 @@ describe(`requester UI services (${engine})`, () => {
     expect((await listMyRequestsWithSteps(bob)).map((m) => m.id)).not.toContain(docker.id);
   });
 
-  it('the request view adds the device id and hides the request from others', async () => {
+  it('the request detail carries the device id and hides the request from others', async () => {
     const [alice, bob] = await Promise.all([actor('alice@example.com'), actor('bob@example.com')]);
     const r = await ask(alice, 'git', 'ALICE-LT-4411');
-    const view = await getRequestView(alice, r.id);
+    const view = await getRequestDetail(alice, r.id);
     expect(view.deviceId).toBe(await deviceId('ALICE-LT-4411'));
     expect(view.downloads.length).toBeGreaterThan(0);
-    await expect(getRequestView(bob, r.id)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(getRequestDetail(bob, r.id)).rejects.toBeInstanceOf(NotFoundError);
   });
 });

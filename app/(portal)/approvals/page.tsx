@@ -6,8 +6,7 @@ import type { Actor } from '@/lib/auth/roles';
 import { NotFoundError } from '@/lib/errors';
 import { sweepRequests } from '@/lib/requests/lifecycle';
 import { getRequestDetail, listInbox, type InboxFilter } from '@/lib/requests/queries';
-import { platformLabels } from '@/app/ui/format';
-import { formatDateTime } from '@/app/ui/request-status-badge';
+import { formatDateTime, platformLabels } from '@/app/ui/format';
 import { ago, dueIn } from './format';
 import { InboxTable, type InboxRow } from './inbox-table';
 

@@ -6,8 +6,8 @@ import { requireArea } from '@/lib/auth/session';
 import { NotFoundError } from '@/lib/errors';
 import { sweepRequests } from '@/lib/requests/lifecycle';
 import { getRequestDetail, type RequestDetail } from '@/lib/requests/queries';
-import { platformLabels } from '@/app/ui/format';
-import { formatDateTime, RequestStatusBadge } from '@/app/ui/request-status-badge';
+import { formatDateTime, platformLabels } from '@/app/ui/format';
+import { RequestStatusBadge } from '@/app/ui/request-status-badge';
 import { ago, dueIn } from '../format';
 import { DecisionForm } from './decision-form';
 

@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { requireArea } from '@/lib/auth/session';
 import { listDelegateChoices, listDelegations } from '@/lib/requests/delegation';
-import { formatDateTime } from '@/app/ui/request-status-badge';
+import { formatDateTime } from '@/app/ui/format';
 import { DelegationForm, EndDelegationButton } from './delegation-form';
 
 export const metadata: Metadata = { title: 'Delegation' };

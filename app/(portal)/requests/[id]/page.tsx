@@ -5,10 +5,10 @@ import { z } from 'zod';
 import type { Platform } from '@/db/schema';
 import { requireActor } from '@/lib/auth/session';
 import { NotFoundError } from '@/lib/errors';
-import { getRequestView } from '@/lib/requests/devices-for-request';
+import { getRequestDetail } from '@/lib/requests/queries';
 import type { HistoryEntry, RequestDetail } from '@/lib/requests/queries';
-import { formatBytes, formatDate, platformLabels } from '@/app/ui/format';
-import { formatDateTime, RequestStatusBadge } from '@/app/ui/request-status-badge';
+import { formatBytes, formatDate, formatDateTime, platformLabels } from '@/app/ui/format';
+import { RequestStatusBadge } from '@/app/ui/request-status-badge';
 import { CancelButton } from './cancel-button';
 
 type Props = { params: Promise<{ id: string }> };
@@ -17,7 +17,7 @@ async function load(id: string) {
   const actor = await requireActor();
   if (!z.uuid().safeParse(id).success) notFound();
   try {
-    return await getRequestView(actor, id);
+    return await getRequestDetail(actor, id);
   } catch (e) {
     if (e instanceof NotFoundError) notFound();
     throw e;
