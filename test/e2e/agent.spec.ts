@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs
 import os from 'node:os';
 import path from 'node:path';
 import { baseURL } from '../../playwright.config';
-import { demo, signIn } from './support';
+import { addDevice, demo, signIn } from './support';
 
 /**
  * The pull agent against the running portal, as a device owner would use it: enrol with a code
@@ -62,10 +62,7 @@ test('enrol, sync with a resumed download, verify, install and report into the l
 
   // Alice adds the device and enrols the agent with the one-time code.
   const alice = await newPage(browser, demo.requester);
-  await alice.goto('/devices');
-  await alice.getByLabel('Device name').fill(hostname);
-  await alice.getByLabel('Platform').selectOption({ label: 'Linux x64' });
-  await alice.getByRole('button', { name: 'Add device' }).click();
+  await addDevice(alice, hostname, 'Linux x64');
   const code = (await alice.getByTestId('enrolment-code').textContent())!.trim();
   const enrolled = runAgent('enroll', '--server', baseURL, '--code', code, '--hostname', hostname);
   expect(enrolled.status, enrolled.stderr).toBe(0);
@@ -127,9 +124,11 @@ test('enrol, sync with a resumed download, verify, install and report into the l
 test('manager approval, browser download with a matching hash, fulfilled, full history', async ({ browser }) => {
   test.setTimeout(120_000);
   const alice = await newPage(browser, demo.requester);
+  const laptop = `dl-mac-${suffix}`;
+  await addDevice(alice, laptop, 'macOS Apple silicon');
   await alice.goto('/catalogue/docker-desktop');
   const panel = alice.getByTestId('request-panel');
-  await panel.getByLabel('Device').selectOption({ label: 'alice-mbp · macOS Apple silicon' });
+  await panel.getByLabel('Device').selectOption({ label: `${laptop} · macOS Apple silicon` });
   await panel.getByLabel('Why do you need it?').fill('Container builds for the payments service.');
   await panel.getByRole('button', { name: 'Submit request' }).click();
   await expect(alice).toHaveURL(/\/requests\/[0-9a-f-]{36}$/);
@@ -150,8 +149,12 @@ test('manager approval, browser download with a matching hash, fulfilled, full h
   await download.saveAs(file);
   expect(sha(readFileSync(file))).toBe(expected);
 
-  await alice.reload();
+  // The server records the completed download just after the last byte leaves; wait for it.
   const history = alice.getByTestId('history');
+  await expect(async () => {
+    await alice.reload();
+    await expect(history).toContainText('Downloaded — fulfilled', { timeout: 1000 });
+  }).toPass({ timeout: 20_000 });
   await expect(history).toContainText('Submitted');
   await expect(history).toContainText('Alice Anders');
   await expect(history).toContainText('Maria Manager');

@@ -1,5 +1,5 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { demo, expectNoStackTrace, signIn } from './support';
+import { addDevice, demo, expectNoStackTrace, signIn } from './support';
 
 // The tests run in order: the last one reads, as an admin, the audit events the others recorded.
 test.describe.configure({ mode: 'serial' });
@@ -14,7 +14,18 @@ async function signedIn(browser: Browser, email: string): Promise<Page> {
  * The requester asks for a product through the catalogue's request form; returns the request id.
  * A device holds one entitlement per product, so each test names the device it asks for.
  */
-async function requestProduct(page: Page, slug: string, why: string, hostname = 'ALICE-LT-4411'): Promise<string> {
+// Alice's devices for this spec only (see addDevice).
+const tag = Date.now().toString(36);
+const winHost = `appr-win-${tag}`;
+const macHost = `appr-mac-${tag}`;
+let devicesAdded = false;
+
+async function requestProduct(page: Page, slug: string, why: string, hostname = winHost): Promise<string> {
+  if (!devicesAdded) {
+    await addDevice(page, winHost, 'Windows x64');
+    await addDevice(page, macHost, 'macOS Apple silicon');
+    devicesAdded = true;
+  }
   await page.goto(`/catalogue/${slug}`);
   // When they already hold it on another device, the form is folded away.
   const another = page.getByText('Request it for another device');
@@ -35,14 +46,14 @@ test.describe('approvals', () => {
   }) => {
     const alice = await signedIn(browser, demo.requester);
     const why = `I maintain the billing service in Kotlin and need the IDE for refactoring (${Date.now().toString(36)}).`;
-    const id = await requestProduct(alice, 'intellij-idea', why, 'alice-mbp');
+    const id = await requestProduct(alice, 'intellij-idea', why, macHost);
 
     const maria = await signedIn(browser, demo.approver);
     await maria.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Approvals' }).click();
     const row = inboxRow(maria, id);
     await expect(row).toContainText('Alice Anders');
     await expect(row).toContainText('Version current');
-    await expect(row).toContainText('alice-mbp');
+    await expect(row).toContainText(macHost);
     await expect(row).toContainText(why);
     await expect(row).toContainText(/just now|min ago/);
     await expect(row.getByTestId('on-behalf-of')).toHaveCount(0);
@@ -89,9 +100,9 @@ test.describe('approvals', () => {
   test('bulk approval reports each request, including one decided meanwhile in another tab', async ({ browser }) => {
     const alice = await signedIn(browser, demo.requester);
     const why = 'Needed for the onboarding of the new platform team this month.';
-    const docker = await requestProduct(alice, 'docker-desktop', why, 'alice-mbp');
+    const docker = await requestProduct(alice, 'docker-desktop', why, macHost);
     const office = await requestProduct(alice, 'microsoft-365-apps', why);
-    const figma = await requestProduct(alice, 'figma', why, 'alice-mbp');
+    const figma = await requestProduct(alice, 'figma', why, macHost);
 
     const maria = await signedIn(browser, demo.approver);
     await maria.goto('/approvals');
@@ -135,7 +146,7 @@ test.describe('approvals', () => {
     await maria.screenshot({ path: 'test-results/screenshots/delegation.png', fullPage: true });
 
     const alice = await signedIn(browser, demo.requester);
-    const id = await requestProduct(alice, 'wireshark', 'Troubleshooting TLS handshakes between our services.', 'alice-mbp');
+    const id = await requestProduct(alice, 'wireshark', 'Troubleshooting TLS handshakes between our services.', macHost);
 
     const otto = await signedIn(browser, 'ops1@example.com');
     await otto.goto('/approvals');

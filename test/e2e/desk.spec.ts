@@ -3,12 +3,14 @@ import { randomUUID } from 'node:crypto';
 import { expect, test, type Page } from '@playwright/test';
 import { demo, expectNoStackTrace, signIn } from './support';
 
-// The e2e database is the fresh demo seed, which has no install events yet; the data paths
-// (filters, keyset pages, CSV contents, current software, adoption counts) are proven by
-// test/unit/desk.test.ts. Here: the pages, their empty states, the export and who may see them.
+// Other specs in the same run may already have recorded install events (the agent spec does),
+// so this one asserts nothing about the whole ledger's size; the data paths (filters, keyset
+// pages, CSV contents, current software, adoption counts) are proven by test/unit/desk.test.ts,
+// and the agent spec reads back its own events. Here: the pages, their empty states, the export
+// and who may see them.
 
 const csvHeader =
-  'occurred_at,event,device,device_id,user,user_email,product,product_slug,version,platform,sha256,request_id,approver,agent_version,exit_code,error_text,event_id';
+  'occurred_at,event,device,device_id,user,user_email,product,product_slug,version,platform,sha256,request_id,approver,agent_version,exit_code,bytes,error_text,event_id';
 
 /** RFC 4180 rows (quoted cells may hold commas, doubled quotes and line breaks). */
 function parseCsv(text: string): string[][] {
@@ -62,9 +64,7 @@ test('the service desk searches install records, exports them, and opens a devic
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Service desk' }).click();
   await expect(page).toHaveURL(/\/desk$/);
   await expect(page.getByRole('heading', { name: 'Install records', level: 1 })).toBeVisible();
-  await expect(page.getByTestId('records-empty')).toContainText('No install records yet');
-  await expect(page.getByTestId('older')).toHaveCount(0);
-  await page.screenshot({ path: 'test-results/screenshots/desk-records-empty.png', fullPage: true });
+  await expect(page.getByTestId('install-records').or(page.getByTestId('records-empty'))).toBeVisible();
   await exportMatchesTable(page);
 
   // Filters are GET parameters: the form keeps them, the export link carries them.

@@ -23,3 +23,15 @@ export async function expectNoStackTrace(page: Page) {
   const text = await page.locator('body').innerText();
   expect(text).not.toMatch(/\bat .+\(.+:\d+:\d+\)|node_modules|Error:|CredentialsSignin|TypeError/);
 }
+
+/**
+ * Adds a device on "My devices" for the signed-in user. Specs that request products use devices
+ * of their own, so their requests never meet another spec's on the shared demo devices.
+ */
+export async function addDevice(page: Page, hostname: string, platformLabel: string) {
+  await page.goto('/devices');
+  await page.getByLabel('Device name').fill(hostname);
+  await page.getByLabel('Platform').selectOption({ label: platformLabel });
+  await page.getByRole('button', { name: 'Add device' }).click();
+  await expect(page.getByTestId('device-row').filter({ hasText: hostname })).toBeVisible();
+}
