@@ -1,10 +1,14 @@
 import { LocalStorage } from './dml/local-storage';
 import { authSecret, dmlStorageDir } from './env';
+import { expireEntitlements, sweepRequests } from './requests/lifecycle';
+
+const SWEEP_EVERY_MS = 5 * 60_000;
 
 /**
  * Refuses to start without the configuration production needs (the env module has already
- * validated every variable when it was imported), and removes temporary files of uploads that
- * a previous process never finished.
+ * validated every variable when it was imported), removes temporary files of uploads that a
+ * previous process never finished, and starts the periodic sweep of overdue requests and
+ * expired entitlements.
  */
 export async function checkStartup(): Promise<void> {
   try {
@@ -16,4 +20,11 @@ export async function checkStartup(): Promise<void> {
   // A store of its own: this module runs in the instrumentation layer, apart from the routes.
   const removed = await new LocalStorage(dmlStorageDir).cleanTemporaryFiles();
   if (removed > 0) console.log(`Removed ${removed} unfinished upload(s) from the media library's temporary folder.`);
+  // Idempotent and race-free (conditional updates), so several instances may all run it; pages
+  // that show requests also run it, so nobody waits for the timer to see an expiry.
+  setInterval(() => {
+    sweepRequests()
+      .then(() => expireEntitlements())
+      .catch((e) => console.error('Request sweep failed', e));
+  }, SWEEP_EVERY_MS).unref();
 }

@@ -128,7 +128,7 @@ test('manager approval, browser download with a matching hash, fulfilled, full h
   await addDevice(alice, laptop, 'macOS Apple silicon');
   await alice.goto('/catalogue/docker-desktop');
   const panel = alice.getByTestId('request-panel');
-  await panel.getByLabel('Device').selectOption({ label: `${laptop} · macOS Apple silicon` });
+  await panel.getByLabel('Device').selectOption({ label: `${laptop} · macOS Apple silicon (enrolling)` });
   await panel.getByLabel('Why do you need it?').fill('Container builds for the payments service.');
   await panel.getByRole('button', { name: 'Submit request' }).click();
   await expect(alice).toHaveURL(/\/requests\/[0-9a-f-]{36}$/);
