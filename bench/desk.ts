@@ -49,7 +49,8 @@ async function main() {
     console.error(
       'DATABASE_URL is not set: this benchmark runs against PostgreSQL (e.g. postgres://postgres@127.0.0.1:5432/portal_bench).',
     );
-    process.exit(1);
+    // Part of `npm run bench`, which must not fail on a machine without PostgreSQL configured.
+    process.exit(process.argv.includes('--if-configured') ? 0 : 1);
   }
   const handle = createDb({ kind: 'postgres', url });
   setDbHandle(handle);
