@@ -16,6 +16,8 @@ export async function signIn(page: Page, email: string, password = DEMO_PASSWORD
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.getByTestId('signed-in-user')).toBeVisible();
+  // Let the page hydrate: on a loaded machine a click that lands before React does can be lost.
+  await page.waitForLoadState('networkidle');
 }
 
 /** Nothing a user could take for a crash report: no stack frames, no error class names. */
