@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { expect, test, type Page } from '@playwright/test';
+import { parseCsv } from '../support/csv';
 import { demo, expectNoStackTrace, signIn } from './support';
 
 // Other specs in the same run may already have recorded install events (the agent spec does),
@@ -11,35 +12,6 @@ import { demo, expectNoStackTrace, signIn } from './support';
 
 const csvHeader =
   'occurred_at,event,device,device_id,user,user_email,product,product_slug,version,platform,sha256,request_id,approver,agent_version,exit_code,bytes,error_text,event_id';
-
-/** RFC 4180 rows (quoted cells may hold commas, doubled quotes and line breaks). */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(cell);
-      cell = '';
-    } else if (c === '\r' && text[i + 1] === '\n') {
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-      i++;
-    } else cell += c;
-  }
-  return rows;
-}
 
 /** Downloads the CSV through the page's own link and checks it holds exactly the table's rows. */
 async function exportMatchesTable(page: Page) {

@@ -14,6 +14,7 @@ import {
   streamInstallRecordsCsv,
 } from '@/lib/installs/queries';
 import { actor } from '../support/actors';
+import { parseCsv } from '../support/csv';
 import { engine, setupTestDb } from '../support/db';
 
 const db = setupTestDb();
@@ -87,35 +88,6 @@ async function allPages(f: InstallFilter) {
     expect(page.rows).toHaveLength(50);
     cursor = page.nextCursor;
   }
-}
-
-/** RFC 4180: quoted cells may hold commas, doubled quotes and line breaks. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(cell);
-      cell = '';
-    } else if (c === '\r' && text[i + 1] === '\n') {
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-      i++;
-    } else cell += c;
-  }
-  return rows;
 }
 
 /** The CSV for the filter, read in small batches so that a few hundred rows cross several batch boundaries. */
