@@ -6,9 +6,10 @@ import { requireArea } from '@/lib/auth/session';
 
 export const metadata: Metadata = { title: 'Users' };
 
-export default async function AdminPage() {
+export default async function AdminPage({ searchParams }: { searchParams: Promise<{ saved?: string }> }) {
   const actor = await requireArea('/admin');
   const users = await listUsers(actor);
+  const saved = (await searchParams).saved === '1';
   return (
     <div>
       <div className="flex flex-wrap items-start justify-between gap-4">
@@ -20,6 +21,11 @@ export default async function AdminPage() {
           Audit log →
         </Link>
       </div>
+      {saved && (
+        <p role="status" className="mt-4 rounded-md border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm text-emerald-800">
+          Saved.
+        </p>
+      )}
       <div className="mt-6 overflow-x-auto rounded-xl border border-slate-200 bg-white">
         <table className="w-full text-left text-sm">
           <thead className="border-b border-slate-200 bg-slate-50 text-xs uppercase text-slate-500">
@@ -45,7 +51,9 @@ export default async function AdminPage() {
             {users.map((u) => (
               <tr key={u.id} className="border-t border-slate-100">
                 <td className="px-4 py-2">
-                  <div className="font-medium">{u.name}</div>
+                  <Link href={`/admin/users/${u.id}`} className="font-medium text-indigo-700 hover:underline">
+                    {u.name}
+                  </Link>
                   <div className="text-xs text-slate-500">{u.email}</div>
                 </td>
                 <td className="px-4 py-2">{u.roles.map((r) => roleLabels[r]).join(', ')}</td>

@@ -1,0 +1,33 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import { getEditableUser } from '@/lib/admin/users';
+import { requireArea } from '@/lib/auth/session';
+import { NotFoundError } from '@/lib/errors';
+import { UserForm } from './user-form';
+
+export const metadata: Metadata = { title: 'Edit user' };
+
+export default async function EditUserPage({ params }: { params: Promise<{ id: string }> }) {
+  const actor = await requireArea('/admin');
+  const { id } = await params;
+  const data = await getEditableUser(actor, id).catch((e) => {
+    if (e instanceof NotFoundError) notFound();
+    throw e;
+  });
+  return (
+    <div className="max-w-2xl">
+      <nav className="text-sm text-slate-500">
+        <Link href="/admin" className="hover:underline">
+          Users
+        </Link>{' '}
+        / {data.user.name}
+      </nav>
+      <h1 className="mt-2 text-2xl font-semibold">{data.user.name}</h1>
+      <p className="text-slate-600">{data.user.email}</p>
+      <div className="mt-6 rounded-xl border border-slate-200 bg-white p-6">
+        <UserForm user={data.user} managers={data.managers} groups={data.groups} />
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,35 @@
+import { expect, test } from '@playwright/test';
+import { demo, signIn } from './support';
+
+test('an admin grants a role and a group; the person has them at their next sign-in, and loses them at once', async ({ browser }) => {
+  const admin = await (await browser.newContext()).newPage();
+  await signIn(admin, demo.admin);
+  await admin.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Admin' }).click();
+  await admin.getByRole('link', { name: 'Selma Secure' }).click();
+  await expect(admin.getByRole('heading', { name: 'Selma Secure', level: 1 })).toBeVisible();
+  await admin.getByLabel('Service desk').check();
+  await admin.getByLabel('Pilot Ring').check();
+  await admin.getByRole('button', { name: 'Save' }).click();
+  await expect(admin.getByRole('status')).toHaveText('Saved.');
+  const row = admin.getByRole('row').filter({ hasText: 'Selma Secure' });
+  await expect(row).toContainText('Service desk');
+  await expect(row).toContainText('Pilot Ring');
+
+  const selma = await (await browser.newContext()).newPage();
+  await signIn(selma, 'sec2@example.com');
+  await selma.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Service desk' }).click();
+  await expect(selma.getByRole('heading', { name: 'Install records', level: 1 })).toBeVisible();
+
+  // Taking the role away works on her very next request, whatever her session still says.
+  await admin.getByRole('link', { name: 'Selma Secure' }).click();
+  await admin.getByLabel('Service desk').uncheck();
+  await admin.getByRole('button', { name: 'Save' }).click();
+  await expect(admin.getByRole('status')).toHaveText('Saved.');
+  expect((await selma.reload())?.status()).toBe(403);
+
+  // An admin cannot lock themselves out.
+  await admin.getByRole('link', { name: 'Ada Admin' }).click();
+  await admin.getByLabel('Administrator').uncheck();
+  await admin.getByRole('button', { name: 'Save' }).click();
+  await expect(admin.getByTestId('error-roles')).toHaveText('You cannot remove your own administrator role.');
+});
