@@ -13,7 +13,13 @@ const groupId = async (name: string) => (await db().query.groups.findFirst({ whe
 describe(`user administration (${engine})`, () => {
   it('changes roles, manager, groups and active in one audited step; everyone stays a requester', async () => {
     const [ada, bob, otto] = await Promise.all([actor('admin@example.com'), actor('bob@example.com'), actor('ops1@example.com')]);
-    const input = userUpdateInput.parse({ name: 'Bob Berg', roles: ['librarian'], managerId: otto.id, groupIds: [await groupId('Engineering')], active: 'on' });
+    const input = userUpdateInput.parse({
+      name: 'Bob Berg',
+      roles: ['librarian'],
+      managerId: otto.id,
+      groupIds: [await groupId('Engineering')],
+      active: 'on',
+    });
     expect(input.roles).toEqual(['requester', 'librarian']);
     await updateUser(ada, bob.id, input);
     const row = await db().query.users.findFirst({ where: eq(users.id, bob.id) });
@@ -36,21 +42,27 @@ describe(`user administration (${engine})`, () => {
   it('protects admins from locking themselves out, and names the field at fault', async () => {
     const ada = await actor('admin@example.com');
     const keep = { name: 'Ada Admin', managerId: '', groupIds: [] };
-    await expect(updateUser(ada, ada.id, userUpdateInput.parse({ ...keep, roles: ['librarian'], active: 'on' }))).rejects.toMatchObject({ field: 'roles' });
-    await expect(updateUser(ada, ada.id, userUpdateInput.parse({ ...keep, roles: ['admin'], active: '' }))).rejects.toMatchObject({ field: 'active' });
-    await expect(updateUser(ada, ada.id, userUpdateInput.parse({ ...keep, roles: ['admin'], managerId: ada.id, active: 'on' }))).rejects.toBeInstanceOf(ValidationError);
-    expect(userUpdateInput.safeParse({ name: '', roles: ['wizard'], managerId: 'x', groupIds: [] }).error?.issues.map((i) => i.path[0])).toEqual([
-      'name',
-      'roles',
-      'managerId',
-    ]);
+    await expect(updateUser(ada, ada.id, userUpdateInput.parse({ ...keep, roles: ['librarian'], active: 'on' }))).rejects.toMatchObject({
+      field: 'roles',
+    });
+    await expect(updateUser(ada, ada.id, userUpdateInput.parse({ ...keep, roles: ['admin'], active: '' }))).rejects.toMatchObject({
+      field: 'active',
+    });
+    await expect(
+      updateUser(ada, ada.id, userUpdateInput.parse({ ...keep, roles: ['admin'], managerId: ada.id, active: 'on' })),
+    ).rejects.toBeInstanceOf(ValidationError);
+    expect(
+      userUpdateInput.safeParse({ name: '', roles: ['wizard'], managerId: 'x', groupIds: [] }).error?.issues.map((i) => i.path[0]),
+    ).toEqual(['name', 'roles', 'managerId']);
     expect((await db().query.users.findFirst({ where: eq(users.id, ada.id) }))?.roles).toContain('admin');
   });
 
   it('is for admins only, and an unknown id is not found', async () => {
     const [lena, bob, ada] = await Promise.all([actor('librarian@example.com'), actor('bob@example.com'), actor('admin@example.com')]);
     await expect(getEditableUser(lena, bob.id)).rejects.toBeInstanceOf(ForbiddenError);
-    await expect(updateUser(lena, bob.id, userUpdateInput.parse({ name: 'x', roles: ['admin'], managerId: '', groupIds: [] }))).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(
+      updateUser(lena, bob.id, userUpdateInput.parse({ name: 'x', roles: ['admin'], managerId: '', groupIds: [] })),
+    ).rejects.toBeInstanceOf(ForbiddenError);
     await expect(getEditableUser(ada, 'not-a-uuid')).rejects.toBeInstanceOf(NotFoundError);
     await expect(getEditableUser(ada, crypto.randomUUID())).rejects.toBeInstanceOf(NotFoundError);
   });
