@@ -1,9 +1,9 @@
 import type { Metadata } from 'next';
+import { orNotFound } from '@/app/ui/or-not-found';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { z } from 'zod';
 import { requireArea } from '@/lib/auth/session';
-import { NotFoundError } from '@/lib/errors';
 import { sweepRequests } from '@/lib/requests/lifecycle';
 import { getRequestDetail, type RequestDetail } from '@/lib/requests/queries';
 import { formatDateTime, platformLabels } from '@/app/ui/format';
@@ -44,13 +44,7 @@ export default async function ApprovalRequestPage({ params }: { params: Promise<
   const id = z.uuid().safeParse((await params).id);
   if (!id.success) notFound();
   await sweepRequests();
-  let r: RequestDetail;
-  try {
-    r = await getRequestDetail(actor, id.data);
-  } catch (e) {
-    if (e instanceof NotFoundError) notFound();
-    throw e;
-  }
+  const r = await orNotFound(getRequestDetail(actor, id.data));
   const now = new Date();
   const due = r.status === 'pending_approval' ? dueIn(r.stageDueAt, now) : null;
   const facts: [string, React.ReactNode][] = [

@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
+import { orNotFound } from '@/app/ui/or-not-found';
 import Link from 'next/link';
-import { notFound } from 'next/navigation';
+import { cache } from 'react';
 import type { Actor } from '@/lib/auth/roles';
 import { requireActor } from '@/lib/auth/session';
 import { getProduct, type ProductDetail } from '@/lib/catalogue/service';
@@ -16,15 +17,11 @@ import { RequestForm, type FormRelease } from './request-form';
 
 type Props = { params: Promise<{ slug: string }> };
 
-async function load(slug: string): Promise<{ actor: Actor; product: ProductDetail; librarianView: boolean }> {
+// Metadata and page share one read per request.
+const load = cache(async (slug: string): Promise<{ actor: Actor; product: ProductDetail; librarianView: boolean }> => {
   const actor = await requireActor();
-  try {
-    return { actor, product: await getProduct(actor, slug), librarianView: seesEverything(actor) };
-  } catch (e) {
-    if (e instanceof NotFoundError) notFound();
-    throw e;
-  }
-}
+  return { actor, product: await orNotFound(getProduct(actor, slug)), librarianView: seesEverything(actor) };
+});
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const { product } = await load((await params).slug);

@@ -1,10 +1,11 @@
 import type { Metadata } from 'next';
+import { orNotFound } from '@/app/ui/or-not-found';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
+import { cache } from 'react';
 import { z } from 'zod';
 import type { Platform } from '@/db/schema';
 import { requireActor } from '@/lib/auth/session';
-import { NotFoundError } from '@/lib/errors';
 import { getRequestDetail } from '@/lib/requests/queries';
 import type { HistoryEntry, RequestDetail } from '@/lib/requests/queries';
 import { formatBytes, formatDate, formatDateTime, platformLabels } from '@/app/ui/format';
@@ -13,16 +14,12 @@ import { CancelButton } from './cancel-button';
 
 type Props = { params: Promise<{ id: string }> };
 
-async function load(id: string) {
+// Metadata and page share one read per request.
+const load = cache(async (id: string) => {
   const actor = await requireActor();
   if (!z.uuid().safeParse(id).success) notFound();
-  try {
-    return await getRequestDetail(actor, id);
-  } catch (e) {
-    if (e instanceof NotFoundError) notFound();
-    throw e;
-  }
-}
+  return orNotFound(getRequestDetail(actor, id));
+});
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const r = await load((await params).id);

@@ -1,9 +1,8 @@
 import type { Metadata } from 'next';
+import { orNotFound } from '@/app/ui/or-not-found';
 import Link from 'next/link';
-import { notFound } from 'next/navigation';
 import { getEditableUser } from '@/lib/admin/users';
 import { requireArea } from '@/lib/auth/session';
-import { NotFoundError } from '@/lib/errors';
 import { UserForm } from './user-form';
 
 export const metadata: Metadata = { title: 'Edit user' };
@@ -11,10 +10,7 @@ export const metadata: Metadata = { title: 'Edit user' };
 export default async function EditUserPage({ params }: { params: Promise<{ id: string }> }) {
   const actor = await requireArea('/admin');
   const { id } = await params;
-  const data = await getEditableUser(actor, id).catch((e) => {
-    if (e instanceof NotFoundError) notFound();
-    throw e;
-  });
+  const data = await orNotFound(getEditableUser(actor, id));
   return (
     <div className="max-w-2xl">
       <nav className="text-sm text-slate-500">

@@ -1,9 +1,8 @@
 import type { Metadata } from 'next';
+import { orNotFound } from '@/app/ui/or-not-found';
 import Link from 'next/link';
-import { notFound } from 'next/navigation';
 import { cache } from 'react';
 import { requireArea } from '@/lib/auth/session';
-import { NotFoundError } from '@/lib/errors';
 import { DEVICE_TIMELINE_LIMIT } from '@/lib/installs/device-view';
 import { getDeviceView } from '@/lib/installs/queries';
 import { formatDate, formatDateTime, platformLabels } from '@/app/ui/format';
@@ -16,12 +15,7 @@ type Props = { params: Promise<{ id: string }> };
 // Metadata and page share one read per request.
 const load = cache(async (id: string) => {
   const actor = await requireArea('/desk');
-  try {
-    return await getDeviceView(actor, id);
-  } catch (e) {
-    if (e instanceof NotFoundError) notFound();
-    throw e;
-  }
+  return orNotFound(getDeviceView(actor, id));
 });
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {

@@ -1,9 +1,8 @@
 import type { Metadata } from 'next';
+import { orNotFound } from '@/app/ui/or-not-found';
 import Link from 'next/link';
-import { notFound } from 'next/navigation';
 import { cache } from 'react';
 import { requireArea } from '@/lib/auth/session';
-import { NotFoundError } from '@/lib/errors';
 import { ADOPTION_DAYS } from '@/lib/installs/adoption';
 import { devicesOnRelease, getProductAdoption } from '@/lib/installs/queries';
 import { ReleaseStatusBadge } from '@/app/ui/status-badge';
@@ -17,19 +16,14 @@ const STILL_ON_LIMIT = 50;
 // Metadata and page share one read per request.
 const load = cache(async (slug: string) => {
   const actor = await requireArea('/desk');
-  try {
-    const adoption = await getProductAdoption(actor, slug);
-    // Deprecated and withdrawn releases that devices still run: the desk's follow-up list.
-    // Withdrawn first: those are the ones to chase today.
-    const lagging = adoption.versions
-      .filter((v) => (v.status === 'withdrawn' || v.status === 'deprecated') && v.devices > 0)
-      .sort((x, y) => Number(y.status === 'withdrawn') - Number(x.status === 'withdrawn'));
-    const stillOn = await Promise.all(lagging.map((v) => devicesOnRelease(actor, v.releaseId, STILL_ON_LIMIT)));
-    return { adoption, stillOn };
-  } catch (e) {
-    if (e instanceof NotFoundError) notFound();
-    throw e;
-  }
+  const adoption = await orNotFound(getProductAdoption(actor, slug));
+  // Deprecated and withdrawn releases that devices still run: the desk's follow-up list.
+  // Withdrawn first: those are the ones to chase today.
+  const lagging = adoption.versions
+    .filter((v) => (v.status === 'withdrawn' || v.status === 'deprecated') && v.devices > 0)
+    .sort((x, y) => Number(y.status === 'withdrawn') - Number(x.status === 'withdrawn'));
+  const stillOn = await Promise.all(lagging.map((v) => devicesOnRelease(actor, v.releaseId, STILL_ON_LIMIT)));
+  return { adoption, stillOn };
 });
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {

@@ -1,9 +1,8 @@
 import type { Metadata } from 'next';
+import { orNotFound } from '@/app/ui/or-not-found';
 import Link from 'next/link';
-import { notFound } from 'next/navigation';
 import { requireArea } from '@/lib/auth/session';
 import { getProduct } from '@/lib/catalogue/service';
-import { NotFoundError } from '@/lib/errors';
 import { formatBytes, formatDate, platformLabels } from '@/app/ui/format';
 import { ProductIcon } from '@/app/ui/product-icon';
 import { ReleaseStatusBadge } from '@/app/ui/status-badge';
@@ -17,10 +16,7 @@ export const metadata: Metadata = { title: 'Manage product' };
 
 export default async function ManageProductPage({ params }: { params: Promise<{ slug: string }> }) {
   const actor = await requireArea('/library');
-  const product = await getProduct(actor, (await params).slug).catch((e) => {
-    if (e instanceof NotFoundError) notFound();
-    throw e;
-  });
+  const product = await orNotFound(getProduct(actor, (await params).slug));
   const requireChangeRef = product.requireChangeRef;
   const seats = await getSeatUsage(actor, product.id);
   return (

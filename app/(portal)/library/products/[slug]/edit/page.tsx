@@ -1,10 +1,9 @@
 import type { Metadata } from 'next';
+import { orNotFound } from '@/app/ui/or-not-found';
 import Link from 'next/link';
-import { notFound } from 'next/navigation';
 import { requireArea } from '@/lib/auth/session';
 import { listProductFormChoices } from '@/lib/catalogue/choices';
 import { getEditableProduct } from '@/lib/catalogue/products';
-import { NotFoundError } from '@/lib/errors';
 import { updateProductAction } from '../../actions';
 import { ProductForm } from '../../product-form';
 import { IconForm } from './icon-form';
@@ -14,10 +13,7 @@ export const metadata: Metadata = { title: 'Edit product' };
 export default async function EditProductPage({ params }: { params: Promise<{ slug: string }> }) {
   const actor = await requireArea('/library');
   const { slug } = await params;
-  const product = await getEditableProduct(actor, slug).catch((e) => {
-    if (e instanceof NotFoundError) notFound();
-    throw e;
-  });
+  const product = await orNotFound(getEditableProduct(actor, slug));
   const choices = await listProductFormChoices(actor);
   return (
     <div className="max-w-3xl">
