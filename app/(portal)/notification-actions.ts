@@ -3,6 +3,7 @@
 import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
+import { text } from '@/lib/text';
 import { requireActor } from '@/lib/auth/session';
 import { markNotificationsRead } from '@/lib/notifications/service';
 
@@ -13,8 +14,7 @@ export async function markAllNotificationsReadAction(): Promise<void> {
 }
 
 /** Only a path inside the portal: a forged form must not turn this into an open redirect. */
-const localPath = z
-  .string()
+const localPath = text()
   .regex(/^\/(?![/\\])[^\s]*$/)
   .catch('/requests');
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AppError, UnauthorizedError, ValidationError } from '@/lib/errors';
+import { AppError, asInputError, ConflictError, isContention, UnauthorizedError, ValidationError } from '@/lib/errors';
 import { fieldOf } from '@/lib/pipeline/schema';
 
 /** A body that is not JSON at all: the client's request is malformed, not its values. */
@@ -19,7 +19,10 @@ export function json(body: unknown, status = 200, headers: Record<string, string
  * is 422 naming every field at fault; anything else is a bare 500 (the details go to the server log,
  * never to the client).
  */
-export function errorResponse(e: unknown): Response {
+export function errorResponse(caught: unknown): Response {
+  // Last line of defence: a value the database refused is the caller's input (422), and a
+  // collision that outlived its retries is a conflict (409), never a 500.
+  const e = isContention(caught) ? new ConflictError('Busy with the same item right now; try again.') : asInputError(caught);
   if (e instanceof z.ZodError) {
     const fields: Record<string, string> = {};
     for (const issue of e.issues) fields[fieldOf(issue)] ??= issue.message;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AppError } from '@/lib/errors';
+import { AppError, asInputError, ConflictError, isContention } from '@/lib/errors';
 
 /** What a server action hands back to its form: a message, or messages per field. */
 export interface ActionState {
@@ -18,7 +18,8 @@ export function fromZodError(error: z.ZodError): ActionState {
  * Maps a service error to form state. Only typed, user-facing errors are shown; anything else is
  * rethrown so the error boundary handles it (and nothing internal reaches the page).
  */
-export function fromServiceError(e: unknown): ActionState {
+export function fromServiceError(caught: unknown): ActionState {
+  const e = isContention(caught) ? new ConflictError('Someone else is changing this right now; try again.') : asInputError(caught);
   if (e instanceof AppError) return { error: e.message, fieldErrors: e.field ? { [e.field]: [e.message] } : undefined };
   throw e;
 }

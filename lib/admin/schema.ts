@@ -1,11 +1,12 @@
 import { z } from 'zod';
+import { text } from '@/lib/text';
 import { roleValues } from '@/db/schema';
 
 const checkbox = z.preprocess((v) => v === 'on' || v === 'true' || v === true, z.boolean());
 
 /** An admin's changes to one account. Everyone keeps the requester role: it is what signing in means. */
 export const userUpdateInput = z.object({
-  name: z.string().trim().min(1, 'Enter a name.').max(120, 'A name is at most 120 characters.'),
+  name: text().trim().min(1, 'Enter a name.').max(120, 'A name is at most 120 characters.'),
   roles: z
     .array(z.enum(roleValues, 'Unknown role.'))
     .max(roleValues.length)

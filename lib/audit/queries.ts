@@ -1,6 +1,7 @@
 import 'server-only';
 import { and, desc, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
+import { text as storableText } from '@/lib/text';
 import { getDb } from '@/db';
 import { apiTokens, auditEvents, devices, users, type AuditEvent } from '@/db/schema';
 import { assertRole, type Actor } from '@/lib/auth/roles';
@@ -15,13 +16,12 @@ export const AUDIT_PAGE_SIZE = 50;
 const cursorPattern = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z)~(\d{1,18})$/;
 
 const text = (max: number, message: string) =>
-  z.preprocess((v) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined), z.string().max(max, message).optional());
+  z.preprocess((v) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined), storableText().max(max, message).optional());
 
 const day = (message: string) =>
   z.preprocess(
     (v) => (typeof v === 'string' && v !== '' ? v : undefined),
-    z
-      .string()
+    storableText()
       .regex(/^\d{4}-\d{2}-\d{2}$/, message)
       .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), message)
       .optional(),
@@ -38,7 +38,7 @@ export const auditFilterInput = z
     to: day('Give the last day as a date.'),
     cursor: z.preprocess(
       (v) => (typeof v === 'string' && v !== '' ? v : undefined),
-      z.string().regex(cursorPattern, 'This page link is no longer valid: start from the newest events.').optional(),
+      storableText().regex(cursorPattern, 'This page link is no longer valid: start from the newest events.').optional(),
     ),
   })
   .refine((f) => !f.from || !f.to || f.from <= f.to, { path: ['to'], message: 'The last day cannot be before the first day.' });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { text } from '@/lib/text';
 
 export const licenceModels = ['free', 'open-source', 'per-seat', 'site'] as const;
 
@@ -21,19 +22,17 @@ const optionalInt = (min: number, max: number, message: string) =>
 /** A product as a librarian edits it. Forms send strings; this is where they become types. */
 export const productInput = z
   .object({
-    name: z.string().trim().min(1, 'Enter a name.').max(120, 'A name is at most 120 characters.'),
-    slug: z
-      .string()
+    name: text().trim().min(1, 'Enter a name.').max(120, 'A name is at most 120 characters.'),
+    slug: text()
       .trim()
       .toLowerCase()
       .max(80, 'A URL name is at most 80 characters.')
       .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'Use lower-case letters, digits and single hyphens, like visual-studio-code.'),
-    publisher: z.string().trim().min(1, 'Enter the publisher.').max(120, 'A publisher is at most 120 characters.'),
-    category: z.string().trim().min(1, 'Enter a category.').max(60, 'A category is at most 60 characters.'),
-    summary: z.string().trim().max(200, 'A summary is at most 200 characters.').default(''),
-    description: z.string().trim().max(10_000, 'A description is at most 10,000 characters.').default(''),
-    homepageUrl: z
-      .string()
+    publisher: text().trim().min(1, 'Enter the publisher.').max(120, 'A publisher is at most 120 characters.'),
+    category: text().trim().min(1, 'Enter a category.').max(60, 'A category is at most 60 characters.'),
+    summary: text().trim().max(200, 'A summary is at most 200 characters.').default(''),
+    description: text().trim().max(10_000, 'A description is at most 10,000 characters.').default(''),
+    homepageUrl: text()
       .trim()
       .max(500)
       .refine((u) => u === '' || /^https?:\/\/[^\s]+$/.test(u), 'Enter a web address starting with https://.')

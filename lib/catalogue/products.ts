@@ -4,7 +4,7 @@ import { approvalStages, groups, productGroups, products, type Product } from '@
 import { recordAudit } from '@/lib/audit/service';
 import { assertRole, type Actor } from '@/lib/auth/roles';
 import { getStorage } from '@/lib/dml';
-import { ConflictError, NotFoundError, ValidationError } from '@/lib/errors';
+import { assertId, ConflictError, NotFoundError, ValidationError } from '@/lib/errors';
 import { ICON_MAX_BYTES, sniffIcon, type ProductInput } from './product-schema';
 
 /** What the edit form needs: the product with its policy and groups as ids. */
@@ -110,6 +110,7 @@ export async function createProduct(actor: Actor, input: ProductInput): Promise<
 
 export async function updateProduct(actor: Actor, productId: string, input: ProductInput): Promise<{ slug: string }> {
   assertRole(actor, 'librarian', 'admin');
+  assertId(productId, 'No such product.', 'product');
   return getDb().transaction(async (tx) => {
     const before = await tx.query.products.findFirst({ where: eq(products.id, productId) });
     if (!before) throw new NotFoundError('No such product.', 'product');
@@ -152,6 +153,7 @@ function productInputOf(p: Product): ProductInput {
 /** Stores an icon (PNG, JPEG or WebP, checked by content) in the DML and points the product at it. */
 export async function setProductIcon(actor: Actor, productId: string, bytes: Uint8Array): Promise<void> {
   assertRole(actor, 'librarian', 'admin');
+  assertId(productId, 'No such product.', 'product');
   if (bytes.length === 0) throw new ValidationError('Choose an image file.', 'icon');
   if (bytes.length > ICON_MAX_BYTES) throw new ValidationError(`An icon is at most ${ICON_MAX_BYTES / 1024} KiB.`, 'icon');
   const type = sniffIcon(bytes);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { cleanText, text } from '@/lib/text';
 import { installEventTypeValues, platformValues } from '@/db/schema';
 
 /** Enrolment codes avoid characters people misread (0/O, 1/I/L): 8 of these 31, shown as XXXX-XXXX. */
@@ -11,8 +12,7 @@ export const deviceTokenPattern = /^pdt_[A-Za-z0-9_-]{43}$/;
 /** The stored length of an install error: its tail, where installers print the reason they stopped. */
 export const ERROR_TEXT_MAX = 8000;
 
-export const hostnameSchema = z
-  .string({ error: 'Give the device’s name.' })
+export const hostnameSchema = text({ error: 'Give the device’s name.' })
   .trim()
   .min(1, 'Give the device’s name, e.g. its hostname.')
   .max(63, 'A device name is at most 63 characters.')
@@ -21,15 +21,13 @@ export const hostnameSchema = z
 export const platformSchema = z.enum(platformValues, { error: `Choose a platform: ${platformValues.join(', ')}.` });
 
 const optionalText = (max: number, label: string) =>
-  z
-    .string({ error: `${label} must be text.` })
+  text({ error: `${label} must be text.` })
     .trim()
     .max(max, `${label} is at most ${max} characters.`)
     .optional()
     .transform((v) => v || undefined);
 
-export const agentVersionSchema = z
-  .string({ error: 'Send the agent’s version.' })
+export const agentVersionSchema = text({ error: 'Send the agent’s version.' })
   .trim()
   .min(1, 'Send the agent’s version.')
   .max(50, 'An agent version is at most 50 characters.');
@@ -44,8 +42,7 @@ export type RegisterDeviceInput = z.input<typeof registerDeviceInput>;
 export const renameDeviceInput = z.object({ hostname: hostnameSchema });
 
 export const revokeDeviceInput = z.object({
-  reason: z
-    .string({ error: 'Give the reason for revoking.' })
+  reason: text({ error: 'Give the reason for revoking.' })
     .trim()
     .min(1, 'Give the reason for revoking.')
     .max(2000, 'The reason is at most 2,000 characters.'),
@@ -53,7 +50,7 @@ export const revokeDeviceInput = z.object({
 
 /** The code's format is checked by the service (a malformed code is just a wrong code: 401). */
 export const enrolInput = z.object({
-  code: z.string({ error: 'Send the enrolment code shown in the portal.' }).max(64, 'Send the enrolment code shown in the portal.'),
+  code: text({ error: 'Send the enrolment code shown in the portal.' }).max(64, 'Send the enrolment code shown in the portal.'),
   agentVersion: agentVersionSchema.optional(),
   // The machine's own name, only recorded (the name its owner gave is kept): any FQDN must do.
   hostname: optionalText(255, 'A hostname'),
@@ -61,8 +58,7 @@ export const enrolInput = z.object({
 });
 export type EnrolInput = z.input<typeof enrolInput>;
 
-const sha256 = z
-  .string({ error: 'A SHA-256 is 64 hexadecimal characters.' })
+const sha256 = text({ error: 'A SHA-256 is 64 hexadecimal characters.' })
   .trim()
   .toLowerCase()
   .regex(/^[0-9a-f]{64}$/, 'A SHA-256 is 64 hexadecimal characters.');
@@ -86,8 +82,7 @@ export type CheckInInput = z.input<typeof checkInInput>;
 
 const installEvent = z
   .object({
-    idempotencyKey: z
-      .string({ error: 'Send an idempotency key (8 to 100 characters) with each event.' })
+    idempotencyKey: text({ error: 'Send an idempotency key (8 to 100 characters) with each event.' })
       .min(8, 'An idempotency key is 8 to 100 characters.')
       .max(100, 'An idempotency key is 8 to 100 characters.'),
     type: z.enum(installEventTypeValues, { error: `The type is one of: ${installEventTypeValues.join(', ')}.` }),
@@ -100,10 +95,10 @@ const installEvent = z
       .max(2147483647)
       .optional(),
     // Any length is accepted; only the tail is kept (installers print why they stopped last).
-    errorText: z
-      .string({ error: 'errorText is text.' })
+    // Cleaned, not refused: one NUL in an installer's output must not lose the report.
+    errorText: text({ error: 'errorText is text.' })
       .optional()
-      .transform((t) => (t ? t.slice(-ERROR_TEXT_MAX) : undefined)),
+      .transform((t) => (t ? cleanText(t).slice(-ERROR_TEXT_MAX) : undefined)),
     bytes: z.number({ error: 'bytes is an integer.' }).int('bytes is an integer.').min(0, 'bytes cannot be negative.').optional(),
     agentVersion: agentVersionSchema.optional(),
   })

@@ -1,6 +1,6 @@
 import { authenticateDevice } from '@/lib/devices/service';
 import { loadActiveActor } from '@/lib/auth/actor';
-import { AppError, UnauthorizedError } from '@/lib/errors';
+import { AppError, asInputError, UnauthorizedError } from '@/lib/errors';
 import { recordedBrowserBody } from '@/lib/installs/browser-download';
 import { openDownload, type DownloadPrincipal } from './download';
 
@@ -59,7 +59,8 @@ export async function answerDownload(req: DownloadHttpRequest): Promise<HttpAnsw
         ? await recordedBrowserBody({ userId: principal.actor.id, deviceId: principal.deviceId }, req.artifactId, r)
         : r.body;
     return { status: r.status, headers: r.headers, body };
-  } catch (e) {
+  } catch (caught) {
+    const e = asInputError(caught);
     if (e instanceof AppError) {
       return json(e.status, { error: e.message, field: e.field }, e instanceof UnauthorizedError ? { 'WWW-Authenticate': 'Bearer' } : {});
     }

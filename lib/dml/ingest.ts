@@ -3,9 +3,9 @@ import { getDb } from '@/db';
 import { artifacts, releases, type Artifact, type Platform } from '@/db/schema';
 import { recordAudit } from '@/lib/audit/service';
 import { env } from '@/lib/env';
-import { ConflictError, NotFoundError, ValidationError } from '@/lib/errors';
+import { assertId, ConflictError, NotFoundError, ValidationError } from '@/lib/errors';
 import { getStorage } from './index';
-import { assertMayManageProduct, auditActorOf, type DmlPrincipal } from './principal';
+import { assertMayManageProduct, assertMayUseLibrary, auditActorOf, type DmlPrincipal } from './principal';
 import type { ArtifactInput } from './schema';
 import { isHashMismatch, isTooLarge } from './storage';
 
@@ -44,6 +44,8 @@ export async function ingestArtifact(
   input: ArtifactInput,
   body: AsyncIterable<Uint8Array>,
 ): Promise<ArtifactSummary> {
+  assertMayUseLibrary(p);
+  assertId(releaseId, 'No such release.', 'release');
   const db = getDb();
   const release = await db.query.releases.findFirst({ where: eq(releases.id, releaseId) });
   if (!release) throw new NotFoundError('No such release.', 'release');
@@ -102,6 +104,8 @@ export async function ingestArtifact(
 
 /** Removes an artifact from a draft release (the database refuses it for any other state). */
 export async function removeArtifact(p: DmlPrincipal, artifactId: string): Promise<void> {
+  assertMayUseLibrary(p);
+  assertId(artifactId, 'No such artifact.', 'artifact');
   await getDb().transaction(async (tx) => {
     const artifact = await tx.query.artifacts.findFirst({ where: eq(artifacts.id, artifactId) });
     if (!artifact) throw new NotFoundError('No such artifact.', 'artifact');

@@ -16,6 +16,16 @@ export function userIdOf(p: DmlPrincipal): string | null {
   return p.kind === 'user' ? p.actor.id : null;
 }
 
+/**
+ * For people, the role decides before anything is looked up: a requester gets the same 403 for
+ * a release that exists and one that does not, so ids cannot be probed. Tokens are checked per
+ * product (assertMayManageProduct) once the item is found.
+ */
+export function assertMayUseLibrary(p: DmlPrincipal): void {
+  if (p.kind === 'user' && !hasRole(p.actor, 'librarian', 'admin'))
+    throw new ForbiddenError('Only librarians and admins can change the media library.');
+}
+
 /** Throws unless the principal may change this product's releases. */
 export async function assertMayManageProduct(p: DmlPrincipal, productId: string, tx: DbOrTx): Promise<void> {
   if (p.kind === 'user') {

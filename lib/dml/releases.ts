@@ -2,8 +2,9 @@ import { and, count, eq, inArray } from 'drizzle-orm';
 import { getDb, type DbOrTx } from '@/db';
 import { artifacts, products, releases, type Release, type ReleaseStatus } from '@/db/schema';
 import { recordAudit } from '@/lib/audit/service';
-import { ConflictError, NotFoundError, ValidationError } from '@/lib/errors';
-import { assertMayManageProduct, auditActorOf, userIdOf, type DmlPrincipal } from './principal';
+import { assertId, ConflictError, NotFoundError, ValidationError } from '@/lib/errors';
+import { isStorableText } from '@/lib/text';
+import { assertMayManageProduct, assertMayUseLibrary, auditActorOf, userIdOf, type DmlPrincipal } from './principal';
 import type { ReleaseInput } from './schema';
 
 export interface ReleaseSummary {
@@ -29,12 +30,14 @@ const summary = (r: Release): ReleaseSummary => ({
 });
 
 export async function findProductBySlug(slug: string, tx: DbOrTx = getDb()) {
-  const product = await tx.query.products.findFirst({ where: eq(products.slug, slug) });
+  const product =
+    slug.length <= 100 && isStorableText(slug) ? await tx.query.products.findFirst({ where: eq(products.slug, slug) }) : undefined;
   if (!product) throw new NotFoundError(`No product "${slug}".`, 'product');
   return product;
 }
 
 async function loadRelease(tx: DbOrTx, releaseId: string): Promise<Release> {
+  assertId(releaseId, 'No such release.', 'release');
   const release = await tx.query.releases.findFirst({ where: eq(releases.id, releaseId) });
   if (!release) throw new NotFoundError('No such release.', 'release');
   return release;
@@ -42,6 +45,8 @@ async function loadRelease(tx: DbOrTx, releaseId: string): Promise<Release> {
 
 /** A new draft release. A version already used by the product is a conflict. */
 export async function createRelease(p: DmlPrincipal, productId: string, input: ReleaseInput): Promise<ReleaseSummary> {
+  assertMayUseLibrary(p);
+  assertId(productId, 'No such product.', 'product');
   return getDb().transaction(async (tx) => {
     await assertMayManageProduct(p, productId, tx);
     const [created] = await tx
@@ -60,6 +65,7 @@ export async function createRelease(p: DmlPrincipal, productId: string, input: R
 
 /** Notes can be corrected at any stage; they describe the release, they are not its bytes. */
 export async function updateReleaseNotes(p: DmlPrincipal, releaseId: string, notes: string): Promise<ReleaseSummary> {
+  assertMayUseLibrary(p);
   return getDb().transaction(async (tx) => {
     const before = await loadRelease(tx, releaseId);
     await assertMayManageProduct(p, before.productId, tx);
@@ -91,6 +97,7 @@ async function transition(
   changes: Partial<typeof releases.$inferInsert>,
   check?: (release: Release, tx: DbOrTx) => Promise<void>,
 ): Promise<ReleaseSummary> {
+  assertMayUseLibrary(p);
   return getDb().transaction(async (tx) => {
     const before = await loadRelease(tx, releaseId);
     await assertMayManageProduct(p, before.productId, tx);
@@ -149,6 +156,7 @@ export async function withdrawRelease(p: DmlPrincipal, releaseId: string, reason
 
 /** Drafts that were never published can be thrown away, with their artifacts. */
 export async function deleteDraftRelease(p: DmlPrincipal, releaseId: string): Promise<void> {
+  assertMayUseLibrary(p);
   await getDb().transaction(async (tx) => {
     const before = await loadRelease(tx, releaseId);
     await assertMayManageProduct(p, before.productId, tx);

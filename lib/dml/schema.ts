@@ -1,9 +1,9 @@
 import { z } from 'zod';
+import { text } from '@/lib/text';
 import { platformValues } from '@/db/schema';
 
 /** Versions like 1.2.3, 2025.2, 24.08, 7.26.19811, 2.0.0-beta.1, 1.0+build.5. */
-export const versionSchema = z
-  .string({ error: 'Enter a version.' })
+export const versionSchema = text({ error: 'Enter a version.' })
   .trim()
   .min(1, 'Enter a version.')
   .max(64, 'A version is at most 64 characters.')
@@ -14,12 +14,11 @@ export const versionSchema = z
 
 export const releaseInput = z.object({
   version: versionSchema,
-  notes: z.string().trim().max(10_000, 'Release notes are at most 10,000 characters.').default(''),
+  notes: text().trim().max(10_000, 'Release notes are at most 10,000 characters.').default(''),
 });
 export type ReleaseInput = z.infer<typeof releaseInput>;
 
-export const changeRefSchema = z
-  .string()
+export const changeRefSchema = text()
   .trim()
   .max(64, 'A change reference is at most 64 characters.')
   .regex(/^[A-Za-z0-9][A-Za-z0-9._/-]*$/, 'A change reference uses letters, digits, dots, slashes and hyphens.')
@@ -28,30 +27,26 @@ export const changeRefSchema = z
 
 export const publishInput = z.object({ changeRef: changeRefSchema });
 export const withdrawInput = z.object({
-  reason: z
-    .string({ error: 'Give the reason for withdrawal.' })
+  reason: text({ error: 'Give the reason for withdrawal.' })
     .trim()
     .min(1, 'Give the reason for withdrawal.')
     .max(2000, 'The reason is at most 2,000 characters.'),
 });
 
-export const sha256Schema = z
-  .string()
+export const sha256Schema = text()
   .trim()
   .toLowerCase()
   .regex(/^[0-9a-f]{64}$/, 'A SHA-256 is 64 hexadecimal characters.');
 
 /** A name offered to browsers on download; it is never used as a path. */
-export const fileNameSchema = z
-  .string({ error: 'Give the file name.' })
+export const fileNameSchema = text({ error: 'Give the file name.' })
   .trim()
   .min(1, 'Give the file name.')
   .max(200, 'A file name is at most 200 characters.')
   .regex(/^[^/\\:*?"<>|\u0000-\u001f]+$/, 'A file name cannot contain / \\ : * ? " < > | or control characters.')
   .refine((n) => n !== '.' && n !== '..', 'A file name cannot be . or ..');
 
-export const mediaTypeSchema = z
-  .string()
+export const mediaTypeSchema = text()
   .trim()
   .max(127)
   .regex(/^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*$/i, 'A media type looks like application/octet-stream.')

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { text as storableText } from '@/lib/text';
 import { installEventTypeValues, type InstallEventType } from '@/db/schema';
 import { ValidationError } from '@/lib/errors';
 
@@ -15,13 +16,12 @@ export const outcomeLabels: Record<InstallEventType, string> = {
 
 // A blank field in a GET form arrives as '' and means "no filter", not "match the empty string".
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined);
-const text = (max: number, message: string) => z.preprocess(blankToUndefined, z.string().max(max, message).optional());
+const text = (max: number, message: string) => z.preprocess(blankToUndefined, storableText().max(max, message).optional());
 
 const day = (message: string) =>
   z.preprocess(
     blankToUndefined,
-    z
-      .string()
+    storableText()
       .regex(/^\d{4}-\d{2}-\d{2}$/, message)
       .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), message)
       .optional(),
@@ -37,8 +37,7 @@ export const installFilterInput = z
     user: text(320, 'A user is at most 320 characters.'),
     product: z.preprocess(
       blankToUndefined,
-      z
-        .string()
+      storableText()
         .regex(/^[a-z0-9-]{1,80}$/, 'Choose a product from the list.')
         .optional(),
     ),

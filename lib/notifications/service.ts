@@ -3,6 +3,7 @@ import { getDb, type DbOrTx } from '@/db';
 import { notifications, users } from '@/db/schema';
 import type { Actor } from '@/lib/auth/roles';
 import { appUrl } from '@/lib/env';
+import { assertId } from '@/lib/errors';
 import { mailConfigured, sendMail } from './mail';
 
 export interface NewNotification {
@@ -58,6 +59,7 @@ export async function listNotifications(actor: Actor, limit = 20): Promise<{ unr
 
 /** Marks the actor's notifications read (all of them, or one). */
 export async function markNotificationsRead(actor: Actor, id?: string): Promise<void> {
+  if (id !== undefined) assertId(id, 'No such notification.', 'id');
   await getDb()
     .update(notifications)
     .set({ readAt: new Date() })

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { text } from '@/lib/text';
 import { platformValues } from '@/db/schema';
 import { fileNameSchema, mediaTypeSchema, publishInput, releaseInput, versionSchema } from '@/lib/dml/schema';
 import { ValidationError } from '@/lib/errors';
@@ -22,8 +23,7 @@ const expiresAtSchema = z
   .refine((d) => d === undefined || d.getTime() > Date.now(), 'Choose a date in the future.');
 
 export const createTokenInput = z.object({
-  name: z
-    .string({ error: 'Give the token a name.' })
+  name: text({ error: 'Give the token a name.' })
     .trim()
     .min(1, 'Give the token a name, like the pipeline that will use it.')
     .max(100, 'A token name is at most 100 characters.'),
@@ -49,8 +49,7 @@ export const artifactHeaders = z.object({
   platform: z.enum(platformValues, { error: `Platform must be one of: ${platformValues.join(', ')}.` }),
   fileName: fileNameSchema,
   mediaType: mediaTypeSchema,
-  sha256: z
-    .string({ error: 'Send the file’s SHA-256 in the X-Checksum-SHA256 header (64 hex characters, as printed by sha256sum).' })
+  sha256: text({ error: 'Send the file’s SHA-256 in the X-Checksum-SHA256 header (64 hex characters, as printed by sha256sum).' })
     .trim()
     .toLowerCase()
     .regex(/^[0-9a-f]{64}$/, 'X-Checksum-SHA256 must be the file’s SHA-256: 64 hexadecimal characters, as printed by sha256sum.'),

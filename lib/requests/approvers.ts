@@ -1,4 +1,5 @@
-import { and, eq, gt, inArray, lte, ne } from 'drizzle-orm';
+import { and, eq, gt, inArray, lte, ne, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import type { DbOrTx } from '@/db';
 import { approvalStages, delegations, groupMembers, users, type ApprovalStage, type ServiceRequest } from '@/db/schema';
 
@@ -13,21 +14,30 @@ export async function currentStage(
   });
 }
 
+/** An account that may decide approvals now: active and holding the approver role, read from the database. */
+export const isActiveApprover = sql`${users.active} and 'approver' = any(${users.roles})`;
+
 /**
  * The people who may decide a stage in their own name: the requester's manager, or the members of
- * the stage's group. The requester is never among them, whatever roles they hold.
+ * the stage's group — in either case only while they are active approvers (a removed role or a
+ * disabled account stops them at once). The requester is never among them, whatever roles they hold.
  */
 export async function stageApprovers(tx: DbOrTx, stage: ApprovalStage, requesterId: string): Promise<string[]> {
   if (stage.kind === 'manager') {
-    const requester = await tx.query.users.findFirst({ where: eq(users.id, requesterId) });
-    return requester?.managerId && requester.managerId !== requesterId ? [requester.managerId] : [];
+    const manager = alias(users, 'manager');
+    const rows = await tx
+      .select({ id: manager.id })
+      .from(users)
+      .innerJoin(manager, eq(manager.id, users.managerId))
+      .where(and(eq(users.id, requesterId), ne(manager.id, requesterId), sql`${manager.active} and 'approver' = any(${manager.roles})`));
+    return rows.map((r) => r.id);
   }
   if (stage.kind === 'group' && stage.groupId) {
     const rows = await tx
       .select({ userId: groupMembers.userId })
       .from(groupMembers)
       .innerJoin(users, eq(users.id, groupMembers.userId))
-      .where(and(eq(groupMembers.groupId, stage.groupId), ne(groupMembers.userId, requesterId), eq(users.active, true)));
+      .where(and(eq(groupMembers.groupId, stage.groupId), ne(groupMembers.userId, requesterId), isActiveApprover));
     return rows.map((r) => r.userId);
   }
   return [];
@@ -55,6 +65,12 @@ export async function decidingAs(
   if (actorId === requesterId) return null;
   const approvers = await stageApprovers(tx, stage, requesterId);
   if (approvers.includes(actorId)) return { approverId: actorId, onBehalfOfId: null };
+  // A delegate decides only while an active approver themselves.
+  const [self] = await tx
+    .select({ id: users.id })
+    .from(users)
+    .where(and(eq(users.id, actorId), isActiveApprover));
+  if (!self) return null;
   const principals = await delegatorsOf(tx, actorId);
   const standIn = principals.find((p) => approvers.includes(p));
   return standIn ? { approverId: actorId, onBehalfOfId: standIn } : null;

@@ -1,9 +1,9 @@
-import { and, asc, eq, gt, sql } from 'drizzle-orm';
-import { getDb } from '@/db';
+import { and, asc, desc, eq, gt, sql } from 'drizzle-orm';
+import { getDb, type Tx } from '@/db';
 import { approvals, approvalStages, products, serviceRequests, users } from '@/db/schema';
 import { recordAudit } from '@/lib/audit/service';
 import type { Actor } from '@/lib/auth/roles';
-import { AppError, ConflictError, ForbiddenError, NotFoundError } from '@/lib/errors';
+import { AppError, ConflictError, ForbiddenError, NotFoundError, retryOnContention } from '@/lib/errors';
 import { notify } from '@/lib/notifications/service';
 import { currentStage, decidingAs, stageApprovers } from './approvers';
 import { fulfilApproval, type AfterCommit } from './fulfilment';
@@ -24,12 +24,33 @@ export interface DecisionResult {
  * stand in for). Nobody decides their own request, whatever their roles.
  */
 export async function decide(actor: Actor, input: DecisionInput): Promise<DecisionResult> {
+  return retryOnContention(() => decideOnce(actor, input));
+}
+
+/** Who decided a stage before this approver got to it, for the message the latecomer sees. */
+async function decidedBy(tx: Tx, requestId: string, stage: number | null): Promise<string> {
+  const rows = await tx
+    .select({ name: users.name, decision: approvals.decision })
+    .from(approvals)
+    .innerJoin(users, eq(users.id, approvals.approverId))
+    .where(and(eq(approvals.requestId, requestId), stage === null ? undefined : eq(approvals.stage, stage)))
+    .orderBy(desc(approvals.decidedAt))
+    .limit(1);
+  return rows[0] ? ` by ${rows[0].name} (${rows[0].decision})` : '';
+}
+
+async function decideOnce(actor: Actor, input: DecisionInput): Promise<DecisionResult> {
   let afterCommit: AfterCommit[] = [];
   const result = await getDb().transaction(async (tx) => {
     const [request] = await tx.select().from(serviceRequests).where(eq(serviceRequests.id, input.requestId)).for('update');
     if (!request) throw new NotFoundError('No such request.', 'requestId');
     if (request.requesterId === actor.id) throw new ForbiddenError('You cannot decide your own request.');
-    if (request.status !== 'pending_approval') throw new ConflictError(`This request is already ${request.status.replace(/_/g, ' ')}.`);
+    if (request.status !== 'pending_approval')
+      throw new ConflictError(
+        `This request is already ${request.status.replace(/_/g, ' ')}${await decidedBy(tx, request.id, input.stage ?? null)}.`,
+      );
+    if (input.stage !== undefined && request.currentStage !== input.stage)
+      throw new ConflictError(`Stage ${input.stage} was already decided${await decidedBy(tx, request.id, input.stage)}.`);
     const stage = await currentStage(tx, request);
     if (!stage) throw new ConflictError('This request is not waiting on an approval.');
     const as = await decidingAs(tx, stage, request.requesterId, actor.id);

@@ -6,13 +6,18 @@ import { notify } from '@/lib/notifications/service';
 
 export type AfterCommit = () => Promise<void>;
 
+/** States from which a final approval may still grant (a closed request never is). */
+const GRANTABLE = ['submitted', 'pending_approval', 'waiting_for_seat'] as const;
+
 /**
  * Locks the product row for the rest of the transaction. Every seat decision for a product takes
  * this lock first, so concurrent approvals count seats one after another and can never hand out
- * more than the limit.
+ * more than the limit. NO KEY UPDATE, not UPDATE: inserting a request or entitlement takes a
+ * KEY SHARE lock on its product (the foreign key), and UPDATE would wait on that while the other
+ * transaction waits on ours — the deadlock two people requesting one product at once ran into.
  */
 export async function lockProduct(tx: Tx, productId: string): Promise<Product> {
-  const [product] = await tx.select().from(products).where(eq(products.id, productId)).for('update');
+  const [product] = await tx.select().from(products).where(eq(products.id, productId)).for('no key update');
   if (!product) throw new Error(`Product ${productId} vanished`);
   return product;
 }
@@ -51,7 +56,7 @@ export async function fulfilApproval(tx: Tx, request: ServiceRequest, actor: Aud
     await tx
       .update(serviceRequests)
       .set({ status, currentStage: null, stageDueAt: null, closedReason: reason, updatedAt: new Date() })
-      .where(eq(serviceRequests.id, request.id));
+      .where(and(eq(serviceRequests.id, request.id), inArray(serviceRequests.status, [...GRANTABLE])));
     await recordAudit(
       { actor, action: `request.${status}`, entityType: 'service_request', entityId: request.id, after: { status, reason } },
       tx,
@@ -67,6 +72,13 @@ export async function fulfilApproval(tx: Tx, request: ServiceRequest, actor: Aud
     return later;
   }
 
+  // Conditional: a request cancelled (or otherwise closed) since it was read is never granted.
+  const [granted] = await tx
+    .update(serviceRequests)
+    .set({ status: 'approved', currentStage: null, stageDueAt: null, updatedAt: new Date() })
+    .where(and(eq(serviceRequests.id, request.id), inArray(serviceRequests.status, [...GRANTABLE])))
+    .returning({ id: serviceRequests.id });
+  if (!granted) return later;
   const releaseId = await grantedRelease(tx, request);
   const expiresAt = product.entitlementDays ? new Date(Date.now() + product.entitlementDays * 86_400_000) : null;
   const [entitlement] = await tx
@@ -82,10 +94,6 @@ export async function fulfilApproval(tx: Tx, request: ServiceRequest, actor: Aud
       expiresAt,
     })
     .returning();
-  await tx
-    .update(serviceRequests)
-    .set({ status: 'approved', currentStage: null, stageDueAt: null, updatedAt: new Date() })
-    .where(eq(serviceRequests.id, request.id));
   await recordAudit(
     {
       actor,
@@ -116,12 +124,15 @@ export async function promoteWaiting(tx: Tx, productId: string): Promise<AfterCo
   if (product.seatLimit === null) return [];
   const free = product.seatLimit - (await seatsInUse(tx, productId));
   if (free <= 0) return [];
+  // Locked, so a cancel running now either finishes first (and the row no longer qualifies when
+  // PostgreSQL re-reads it after the lock) or waits until the seat is given.
   const waiting = await tx
     .select()
     .from(serviceRequests)
     .where(and(eq(serviceRequests.productId, productId), eq(serviceRequests.status, 'waiting_for_seat')))
     .orderBy(asc(serviceRequests.createdAt), asc(serviceRequests.id))
-    .limit(free);
+    .limit(free)
+    .for('update');
   const later: AfterCommit[] = [];
   for (const request of waiting) later.push(...(await fulfilApproval(tx, request, { kind: 'system' })));
   return later;

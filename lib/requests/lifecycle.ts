@@ -3,7 +3,7 @@ import { getDb } from '@/db';
 import { entitlements, products, serviceRequests } from '@/db/schema';
 import { recordAudit } from '@/lib/audit/service';
 import { assertRole, type Actor } from '@/lib/auth/roles';
-import { ConflictError, NotFoundError } from '@/lib/errors';
+import { assertId, ConflictError, NotFoundError, retryOnContention } from '@/lib/errors';
 import { notify } from '@/lib/notifications/service';
 import { endEntitlements, promoteWaiting, type AfterCommit } from './fulfilment';
 import { stageApprovers, currentStage } from './approvers';
@@ -12,6 +12,11 @@ const runAll = (fns: AfterCommit[]) => Promise.all(fns.map((f) => f()));
 
 /** The requester withdraws a request that is still waiting (for approval or for a seat). */
 export async function cancelRequest(actor: Actor, requestId: string): Promise<void> {
+  assertId(requestId, 'No such request.', 'requestId');
+  await retryOnContention(() => cancelOnce(actor, requestId));
+}
+
+async function cancelOnce(actor: Actor, requestId: string): Promise<void> {
   await getDb().transaction(async (tx) => {
     const [request] = await tx.select().from(serviceRequests).where(eq(serviceRequests.id, requestId)).for('update');
     if (!request || request.requesterId !== actor.id) throw new NotFoundError('No such request.', 'requestId');
@@ -97,7 +102,13 @@ export async function sweepRequests(now = new Date()): Promise<{ expired: number
 /** A librarian or admin ends an entitlement; its seat goes to the next request waiting for one. */
 export async function revokeEntitlement(actor: Actor, entitlementId: string, reason: string): Promise<void> {
   assertRole(actor, 'librarian', 'admin');
-  const later = await getDb().transaction(async (tx) => {
+  assertId(entitlementId, 'No such entitlement.', 'entitlementId');
+  const later = await retryOnContention(() => revokeOnce(actor, entitlementId, reason));
+  await runAll(later);
+}
+
+async function revokeOnce(actor: Actor, entitlementId: string, reason: string): Promise<AfterCommit[]> {
+  return getDb().transaction(async (tx) => {
     const [e] = await tx.select().from(entitlements).where(eq(entitlements.id, entitlementId)).for('update');
     if (!e) throw new NotFoundError('No such entitlement.');
     if (e.status !== 'active') throw new ConflictError(`This entitlement is already ${e.status}.`);
@@ -114,7 +125,6 @@ export async function revokeEntitlement(actor: Actor, entitlementId: string, rea
     );
     return e.holdsSeat ? promoteWaiting(tx, e.productId) : [];
   });
-  await runAll(later);
 }
 
 /** Expires entitlements past their end date and hands their seats on. */

@@ -1,12 +1,12 @@
 import { z } from 'zod';
+import { text } from '@/lib/text';
 
 export const requestInput = z.object({
   productId: z.uuid('Choose a product.'),
   /** Empty means "the current release", resolved when the request is approved. */
   releaseId: z.preprocess((v) => (v === '' || v === 'current' ? undefined : v), z.uuid('Choose a release.').optional()),
   deviceId: z.uuid('Choose one of your devices.'),
-  justification: z
-    .string({ error: 'Say why you need it.' })
+  justification: text({ error: 'Say why you need it.' })
     .trim()
     .min(10, 'Say why you need it, in at least 10 characters.')
     .max(2000, 'A justification is at most 2,000 characters.'),
@@ -17,7 +17,9 @@ export const decisionInput = z
   .object({
     requestId: z.uuid('No such request.'),
     decision: z.enum(['approved', 'rejected'], { error: 'Approve or reject.' }),
-    comment: z.string().trim().max(2000, 'A comment is at most 2,000 characters.').default(''),
+    comment: text().trim().max(2000, 'A comment is at most 2,000 characters.').default(''),
+    /** The stage the approver was shown: if it has moved on, they are told who decided it. */
+    stage: z.coerce.number({ error: 'No such stage.' }).int('No such stage.').min(0).max(1000).optional(),
   })
   .refine((d) => d.decision === 'approved' || d.comment.length > 0, { path: ['comment'], message: 'Give the reason for rejecting.' });
 export type DecisionInput = z.infer<typeof decisionInput>;

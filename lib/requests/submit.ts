@@ -4,7 +4,7 @@ import { approvalStages, artifacts, devices, entitlements, products, releases, s
 import { recordAudit } from '@/lib/audit/service';
 import type { Actor } from '@/lib/auth/roles';
 import { requesterCanSee } from '@/lib/catalogue/visibility';
-import { ConflictError, NotFoundError, ValidationError } from '@/lib/errors';
+import { ConflictError, NotFoundError, retryOnContention, ValidationError } from '@/lib/errors';
 import { notify } from '@/lib/notifications/service';
 import { stageApprovers } from './approvers';
 import { fulfilApproval, type AfterCommit } from './fulfilment';
@@ -19,6 +19,10 @@ export const stageDue = (hours: number, from = new Date()) => new Date(from.getT
  * stage of the product's policy, or is approved at once when the policy has no stages.
  */
 export async function submitRequest(actor: Actor, input: RequestInput): Promise<{ id: string; status: string }> {
+  return retryOnContention(() => submitOnce(actor, input));
+}
+
+async function submitOnce(actor: Actor, input: RequestInput): Promise<{ id: string; status: string }> {
   const db = getDb();
   const product = await db.query.products.findFirst({ where: and(eq(products.id, input.productId), requesterCanSee(actor)) });
   if (!product) throw new NotFoundError('No such product in the catalogue.', 'productId');

@@ -8,7 +8,7 @@ import { decideAction } from '../actions';
  * Approve or reject with a comment. It stays mounted when the page refreshes after a lost race,
  * so the "someone else decided first" message is still shown once the form itself is gone.
  */
-export function DecisionForm({ requestId, canDecide }: { requestId: string; canDecide: boolean }) {
+export function DecisionForm({ requestId, stage, canDecide }: { requestId: string; stage: number | null; canDecide: boolean }) {
   const [state, dispatch] = useActionState(decideAction, {});
   const [pending, startTransition] = useTransition();
   const commentError = state.fieldErrors?.comment?.[0];
@@ -35,6 +35,7 @@ export function DecisionForm({ requestId, canDecide }: { requestId: string; canD
       {/* A single field error is shown beside its field only. */}
       <FormError state={state.error === commentError ? {} : state} />
       <input type="hidden" name="requestId" value={requestId} />
+      {stage !== null && <input type="hidden" name="stage" value={stage} />}
       <Field label="Comment" name="comment" error={commentError} hint="Required when you reject; the requester sees it.">
         <textarea
           id="comment"

@@ -187,7 +187,7 @@ export default async function ApprovalRequestPage({ params }: { params: Promise<
                   : `This request is ${r.status.replace(/_/g, ' ')}; there is nothing to decide.`}
               </p>
             )}
-            <DecisionForm requestId={r.id} canDecide={r.canDecide} />
+            <DecisionForm requestId={r.id} stage={r.stage} canDecide={r.canDecide} />
           </section>
         </div>
       </div>

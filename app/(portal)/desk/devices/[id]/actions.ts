@@ -2,12 +2,13 @@
 
 import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
+import { text } from '@/lib/text';
 import { requireActor } from '@/lib/auth/session';
 import { revokeDevice } from '@/lib/devices/service';
 import { fromServiceError, fromZodError, type ActionState } from '@/app/ui/action-state';
 
 const input = z.object({
-  reason: z.string().trim().min(1, 'Give the reason for revoking.').max(2000, 'The reason is at most 2,000 characters.'),
+  reason: text().trim().min(1, 'Give the reason for revoking.').max(2000, 'The reason is at most 2,000 characters.'),
 });
 
 /** The service checks the role and records the audit event; this only parses and reports. */
