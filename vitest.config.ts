@@ -15,7 +15,13 @@ const shared = {
 // Service tests run on a fresh embedded PGlite per file, and again on real PostgreSQL when
 // DATABASE_URL is set (each file in a database of its own, copied from a migrated template).
 const engines = process.env.DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
-const dbFree = ['test/unit/agent.test.ts', 'test/unit/dml-storage.test.ts', 'test/unit/openapi.test.ts', 'test/unit/pglite-lock.test.ts'];
+const dbFree = [
+  'test/unit/agent.test.ts',
+  'test/unit/client-address.test.ts',
+  'test/unit/dml-storage.test.ts',
+  'test/unit/openapi.test.ts',
+  'test/unit/pglite-lock.test.ts',
+];
 
 export default defineConfig({
   test: {

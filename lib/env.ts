@@ -10,8 +10,11 @@ const schema = z.object({
   DATA_DIR: z.string().min(1).default('.data'),
   DML_STORAGE_DIR: z.string().min(1).optional(),
   AUTH_SECRET: z.string().min(32, 'AUTH_SECRET must be at least 32 characters').optional(),
-  // Behind a reverse proxy, the left-most X-Forwarded-For entry is the client's address.
-  TRUST_PROXY: z.enum(['true', 'false']).default('false'),
+  // How many reverse proxies in front append to X-Forwarded-For ('true' = one); see lib/auth/client-address.ts.
+  TRUST_PROXY: z
+    .string()
+    .regex(/^(true|false|[0-9])$/, 'TRUST_PROXY is true, false or the number of trusted proxies (0-9)')
+    .default('false'),
   SIGNIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().positive().default(5),
   SIGNIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().positive().default(20),
   SIGNIN_WINDOW_MINUTES: z.coerce.number().int().positive().default(15),

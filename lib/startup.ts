@@ -1,3 +1,4 @@
+import { installClientAddressGuard } from './auth/client-address';
 import { LocalStorage } from './dml/local-storage';
 import { authSecret, dmlStorageDir } from './env';
 import { expireEntitlements, sweepRequests } from './requests/lifecycle';
@@ -11,6 +12,7 @@ const SWEEP_EVERY_MS = 5 * 60_000;
  * expired entitlements.
  */
 export async function checkStartup(): Promise<void> {
+  installClientAddressGuard();
   try {
     authSecret();
   } catch (e) {

@@ -4,7 +4,8 @@ import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 
 export function NavLinks({ links }: { links: { href: string; label: string }[] }) {
-  const pathname = usePathname();
+  // Null while a Pages Router route renders (pages/ exists for the download endpoint).
+  const pathname = usePathname() ?? '';
   return (
     <ul className="flex gap-1 overflow-x-auto text-sm">
       {links.map((l) => {

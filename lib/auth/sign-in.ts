@@ -1,5 +1,5 @@
 import { and, count, eq, gt, min, sql } from 'drizzle-orm';
-import { getDb } from '@/db';
+import { getDb, type Tx } from '@/db';
 import { signInAttempts, users } from '@/db/schema';
 import { env } from '@/lib/env';
 import { TooManyRequestsError, UnauthorizedError } from '@/lib/errors';
@@ -9,19 +9,27 @@ import type { SignInInput } from './schema';
 
 const windowMs = () => env.SIGNIN_WINDOW_MINUTES * 60_000;
 
-/** Failures since the start of the window and since the key's last success. */
-async function recentFailures(column: typeof signInAttempts.email | typeof signInAttempts.address, key: string) {
+/**
+ * Failures of an account since the start of the window and since its last success (the owner
+ * proved they know the password), or of an address in the window — a success does not reset an
+ * address, or signing in to one's own account would wipe the count of guesses at others'.
+ */
+async function recentFailures(tx: Tx, key: { email: string } | { address: string }) {
   const since = new Date(Date.now() - windowMs());
-  const lastSuccess = getDb()
-    .select({ at: sql`coalesce(max(${signInAttempts.at}), 'epoch'::timestamptz)` })
-    .from(signInAttempts)
-    .where(and(eq(column, key), eq(signInAttempts.succeeded, true)));
-  const [row] = await getDb()
+  const column = 'email' in key ? signInAttempts.email : signInAttempts.address;
+  const value = 'email' in key ? key.email : key.address;
+  const afterLastSuccess =
+    'email' in key
+      ? gt(
+          signInAttempts.at,
+          sql`(select coalesce(max(${signInAttempts.at}), 'epoch'::timestamptz) from ${signInAttempts}
+               where ${signInAttempts.email} = ${value} and ${signInAttempts.succeeded})`,
+        )
+      : undefined;
+  const [row] = await tx
     .select({ n: count(), oldest: min(signInAttempts.at) })
     .from(signInAttempts)
-    .where(
-      and(eq(column, key), eq(signInAttempts.succeeded, false), gt(signInAttempts.at, since), gt(signInAttempts.at, sql`(${lastSuccess})`)),
-    );
+    .where(and(eq(column, value), eq(signInAttempts.succeeded, false), gt(signInAttempts.at, since), afterLastSuccess));
   return { n: row?.n ?? 0, oldest: row?.oldest ?? null };
 }
 
@@ -31,30 +39,41 @@ function retryAfter(oldest: Date | null): number {
 }
 
 /**
+ * Takes one attempt from the account's and the address's allowance, atomically: under a lock per
+ * account and per address (always taken in that order), the failures are counted and, if there is
+ * room, the attempt is recorded as a failure before any password is checked. Of a burst of
+ * parallel guesses, exactly the allowance gets a password check; the rest are refused unrecorded.
+ */
+async function reserveAttempt(email: string, address: string): Promise<number> {
+  return getDb().transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`sign-in:account:${email}`}))`);
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`sign-in:address:${address}`}))`);
+    const [byAccount, byAddress] = [await recentFailures(tx, { email }), await recentFailures(tx, { address })];
+    const accountFull = byAccount.n >= env.SIGNIN_MAX_FAILURES_PER_ACCOUNT;
+    if (accountFull || byAddress.n >= env.SIGNIN_MAX_FAILURES_PER_ADDRESS) {
+      const seconds = retryAfter(accountFull ? byAccount.oldest : byAddress.oldest);
+      throw new TooManyRequestsError(
+        `Too many failed sign-ins. Try again in ${Math.ceil(seconds / 60)} minute${seconds > 60 ? 's' : ''}.`,
+        seconds,
+      );
+    }
+    const [row] = await tx.insert(signInAttempts).values({ email, address, succeeded: false }).returning({ id: signInAttempts.id });
+    return row!.id;
+  });
+}
+
+/**
  * Checks an email and password. Failed attempts are limited per account and per client address
  * within a sliding window; while limited, no password is even checked.
  */
 export async function verifyCredentials(input: SignInInput, address: string): Promise<Actor> {
-  const [byAccount, byAddress] = await Promise.all([
-    recentFailures(signInAttempts.email, input.email),
-    recentFailures(signInAttempts.address, address),
-  ]);
-  if (byAccount.n >= env.SIGNIN_MAX_FAILURES_PER_ACCOUNT || byAddress.n >= env.SIGNIN_MAX_FAILURES_PER_ADDRESS) {
-    const oldest = byAccount.n >= env.SIGNIN_MAX_FAILURES_PER_ACCOUNT ? byAccount.oldest : byAddress.oldest;
-    const seconds = retryAfter(oldest);
-    throw new TooManyRequestsError(
-      `Too many failed sign-ins. Try again in ${Math.ceil(seconds / 60)} minute${seconds > 60 ? 's' : ''}.`,
-      seconds,
-    );
-  }
-
+  const attemptId = await reserveAttempt(input.email, address);
   const user = await getDb().query.users.findFirst({ where: eq(users.email, input.email) });
   const ok = user ? await verifyPassword(user.passwordHash, input.password) : (await burnVerifyTime(input.password), false);
-  const succeeded = ok && !!user?.active;
-  await getDb().insert(signInAttempts).values({ email: input.email, address, succeeded });
-  if (!user || !succeeded) {
+  if (!user || !ok || !user.active) {
     // One message for unknown account, wrong password and disabled account: no account probing.
     throw new UnauthorizedError('That email and password do not match an active account.');
   }
+  await getDb().update(signInAttempts).set({ succeeded: true }).where(eq(signInAttempts.id, attemptId));
   return { id: user.id, email: user.email, name: user.name, roles: user.roles };
 }

@@ -71,6 +71,29 @@ describe(`sign-in (${engine})`, () => {
     });
   });
 
+  it('checks exactly the allowance of a parallel burst of wrong passwords on one account', async () => {
+    const burst = await Promise.allSettled(
+      Array.from({ length: 25 }, (_, i) => verifyCredentials(creds('ops2@example.com', `burst-${i}`), `10.9.0.${i}`)),
+    );
+    const refusedAsWrong = burst.filter((r) => r.status === 'rejected' && r.reason instanceof UnauthorizedError);
+    const limited = burst.filter((r) => r.status === 'rejected' && r.reason instanceof TooManyRequestsError);
+    expect(refusedAsWrong).toHaveLength(env.SIGNIN_MAX_FAILURES_PER_ACCOUNT);
+    expect(limited).toHaveLength(25 - env.SIGNIN_MAX_FAILURES_PER_ACCOUNT);
+    expect(await db().$count(signInAttempts, eq(signInAttempts.email, 'ops2@example.com'))).toBe(env.SIGNIN_MAX_FAILURES_PER_ACCOUNT);
+  });
+
+  it('signing in to one’s own account does not reset the count of an address guessing at others', async () => {
+    const address = '203.0.113.77';
+    for (let i = 0; i < env.SIGNIN_MAX_FAILURES_PER_ADDRESS - 1; i++) {
+      await expect(verifyCredentials(creds(`victim${i}@example.com`, 'x'), address)).rejects.toBeInstanceOf(UnauthorizedError);
+    }
+    await expect(verifyCredentials(creds('alice@example.com', DEMO_PASSWORD), address)).resolves.toMatchObject({
+      email: 'alice@example.com',
+    });
+    await expect(verifyCredentials(creds('victim-last@example.com', 'x'), address)).rejects.toBeInstanceOf(UnauthorizedError);
+    await expect(verifyCredentials(creds('victim-more@example.com', 'x'), address)).rejects.toBeInstanceOf(TooManyRequestsError);
+  });
+
   it('rejects empty, malformed and overlong input with a message for the field at fault', () => {
     const issues = (input: unknown) => signInInput.safeParse(input).error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
     expect(issues({ email: '', password: '' })).toEqual(['email: Enter your email address.', 'password: Enter your password.']);
