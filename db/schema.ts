@@ -59,6 +59,8 @@ export const deviceStatusEnum = pgEnum('device_status', ['pending', 'active', 'r
 export const installEventTypeValues = [
   'download_started',
   'download_completed',
+  /** The transfer or its hash check failed on the device: nothing was installed. */
+  'download_failed',
   'install_succeeded',
   'install_failed',
   'uninstalled',
@@ -122,6 +124,27 @@ export const groupMembers = pgTable(
   },
   (t) => [primaryKey({ columns: [t.groupId, t.userId] }), index('group_members_user_idx').on(t.userId)],
 );
+
+/**
+ * One signed-in browser session. The session cookie names its row, and every request checks it
+ * here: signing out, an administrator's "sign out everywhere" or a disabled account ends it at the
+ * next request, however long the cookie itself would still be valid.
+ */
+export const userSessions = pgTable(
+  'user_sessions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    revokedReason: text('revoked_reason'),
+  },
+  (t) => [index('user_sessions_user_idx').on(t.userId, t.revokedAt)],
+);
+export type UserSession = typeof userSessions.$inferSelect;
 
 /** Failed and successful sign-ins, kept to rate-limit guessing per account and per address. */
 export const signInAttempts = pgTable(

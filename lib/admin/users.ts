@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { getDb } from '@/db';
 import { groupMembers, groups, users } from '@/db/schema';
 import { recordAudit } from '@/lib/audit/service';
+import { revokeAllSessions } from '@/lib/auth/sessions';
 import { assertRole, type Actor } from '@/lib/auth/roles';
 import { NotFoundError, ValidationError } from '@/lib/errors';
 import type { UserUpdateInput } from './schema';
@@ -75,6 +76,8 @@ export async function updateUser(actor: Actor, id: string, input: UserUpdateInpu
       .where(eq(users.id, id));
     await tx.delete(groupMembers).where(eq(groupMembers.userId, id));
     if (input.groupIds.length) await tx.insert(groupMembers).values(input.groupIds.map((groupId) => ({ groupId, userId: id })));
+    // A disabled account's sessions end for good: enabling it again later does not revive them.
+    if (before.active && !input.active) await revokeAllSessions(id, 'Account disabled', tx);
     await recordAudit(
       {
         actor: { kind: 'user', id: actor.id },

@@ -1,19 +1,21 @@
 import type { NextAuthConfig } from 'next-auth';
-import type { Role } from '@/db/schema';
 import { authSecret } from '@/lib/env';
+import { SESSION_SECONDS } from './session-length';
 
+// The cookie names a session row (see sessions.ts) and carries no roles: roles and whether the
+// session still counts are read from the database on every request.
 declare module 'next-auth' {
   interface Session {
-    user: { id: string; roles: Role[]; name?: string | null; email?: string | null };
+    user: { id: string; sid: string; name?: string | null; email?: string | null };
   }
   interface User {
-    roles?: Role[];
+    sid?: string;
   }
 }
 declare module '@auth/core/jwt' {
   interface JWT {
     uid?: string;
-    roles?: Role[];
+    sid?: string;
   }
 }
 
@@ -24,7 +26,7 @@ declare module '@auth/core/jwt' {
  */
 export const authConfig = {
   trustHost: true,
-  session: { strategy: 'jwt', maxAge: 12 * 60 * 60 },
+  session: { strategy: 'jwt', maxAge: SESSION_SECONDS },
   pages: { signIn: '/sign-in' },
   providers: [],
   logger: {
@@ -38,13 +40,13 @@ export const authConfig = {
     jwt({ token, user }) {
       if (user) {
         token.uid = user.id;
-        token.roles = user.roles ?? [];
+        token.sid = user.sid;
       }
       return token;
     },
     session({ session, token }) {
       session.user.id = token.uid ?? '';
-      session.user.roles = token.roles ?? [];
+      session.user.sid = token.sid ?? '';
       return session;
     },
   },

@@ -1,13 +1,13 @@
 import 'server-only';
 import { forbidden, redirect } from 'next/navigation';
 import { cache } from 'react';
-import { loadActiveActor } from './actor';
+import { loadSessionActor } from './sessions';
 import { auth } from './auth';
 import { areaFor, mayEnter } from './areas';
 import type { Actor } from './roles';
 
-/** The signed-in user (see loadActiveActor), looked up once per request. */
-export const currentActor = cache(async (): Promise<Actor | null> => loadActiveActor((await auth())?.user?.id));
+/** The signed-in user (see loadSessionActor), looked up once per request. */
+export const currentActor = cache(async (): Promise<Actor | null> => loadSessionActor((await auth())?.user?.sid));
 
 /** For pages: the actor, or a redirect to sign in. */
 export async function requireActor(): Promise<Actor> {

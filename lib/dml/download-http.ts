@@ -1,5 +1,5 @@
 import { authenticateDevice } from '@/lib/devices/service';
-import { loadActiveActor } from '@/lib/auth/actor';
+import { loadSessionActor } from '@/lib/auth/sessions';
 import { AppError, asInputError, UnauthorizedError } from '@/lib/errors';
 import { recordedBrowserBody } from '@/lib/installs/browser-download';
 import { openDownload, type DownloadPrincipal } from './download';
@@ -9,8 +9,8 @@ export interface DownloadHttpRequest {
   artifactId: string;
   headers: Headers;
   searchParams: URLSearchParams;
-  /** The signed-in user's id from the session cookie, looked up only when no device token is sent. */
-  sessionUserId: () => Promise<string | undefined>;
+  /** The session id from the session cookie, looked up only when no device token is sent. */
+  sessionId: () => Promise<string | undefined>;
 }
 
 export interface HttpAnswer {
@@ -36,7 +36,7 @@ async function principalOf(req: DownloadHttpRequest): Promise<DownloadPrincipal 
     const device = await authenticateDevice(authorization);
     return { kind: 'device', deviceId: device.deviceId, ownerId: device.ownerId };
   }
-  const actor = await loadActiveActor(await req.sessionUserId());
+  const actor = await loadSessionActor(await req.sessionId());
   if (!actor) return null;
   return { kind: 'user', actor, deviceId: req.searchParams.get('device') ?? undefined };
 }

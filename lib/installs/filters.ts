@@ -9,6 +9,7 @@ export const INSTALL_PAGE_SIZE = 50;
 export const outcomeLabels: Record<InstallEventType, string> = {
   download_started: 'Download started',
   download_completed: 'Download completed',
+  download_failed: 'Download failed',
   install_succeeded: 'Install succeeded',
   install_failed: 'Install failed',
   uninstalled: 'Uninstalled',

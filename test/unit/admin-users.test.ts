@@ -1,5 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { endSession, loadSessionActor, openSession, signOutEverywhere } from '@/lib/auth/sessions';
 import { auditEvents, groupMembers, groups, users } from '@/db/schema';
 import { userUpdateInput } from '@/lib/admin/schema';
 import { getEditableUser, updateUser } from '@/lib/admin/users';
@@ -34,9 +35,28 @@ describe(`user administration (${engine})`, () => {
 
   it('disabling an account signs it out of the services at once', async () => {
     const [ada, fiona] = await Promise.all([actor('admin@example.com'), actor('fiona@example.com')]);
+    const sid = await openSession(fiona.id);
+    expect(await loadSessionActor(sid)).toMatchObject({ id: fiona.id });
     await updateUser(ada, fiona.id, userUpdateInput.parse({ name: 'Fiona Finch', roles: [], managerId: '', groupIds: [], active: '' }));
-    const { loadActiveActor } = await import('@/lib/auth/actor');
-    expect(await loadActiveActor(fiona.id)).toBeNull();
+    expect(await loadSessionActor(sid)).toBeNull();
+    // Enabling the account again does not bring the old session back.
+    await updateUser(ada, fiona.id, userUpdateInput.parse({ name: 'Fiona Finch', roles: [], managerId: '', groupIds: [], active: 'on' }));
+    expect(await loadSessionActor(sid)).toBeNull();
+  });
+
+  it('ends sessions on sign-out and on "sign out everywhere"; roles are read fresh at every request', async () => {
+    const [ada, bob] = await Promise.all([actor('admin@example.com'), actor('bob@example.com')]);
+    const [first, second, third] = [await openSession(bob.id), await openSession(bob.id), await openSession(bob.id)];
+    await endSession(first);
+    expect(await loadSessionActor(first)).toBeNull();
+    expect(await loadSessionActor(second)).toMatchObject({ id: bob.id });
+    await db().update(users).set({ roles: ['requester', 'approver'] }).where(eq(users.id, bob.id));
+    expect((await loadSessionActor(second))?.roles).toEqual(['requester', 'approver']);
+    await expect(signOutEverywhere(bob, ada.id)).rejects.toThrow(/Administrator/);
+    expect(await signOutEverywhere(ada, bob.id)).toBe(2);
+    expect(await loadSessionActor(second)).toBeNull();
+    expect(await loadSessionActor(third)).toBeNull();
+    expect(await loadSessionActor('not-a-session')).toBeNull();
   });
 
   it('protects admins from locking themselves out, and names the field at fault', async () => {

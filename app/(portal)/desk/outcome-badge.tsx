@@ -4,6 +4,7 @@ import { outcomeLabels } from '@/lib/installs/filters';
 const styles: Record<InstallEventType, string> = {
   download_started: 'bg-slate-100 text-slate-700 ring-slate-300',
   download_completed: 'bg-sky-50 text-sky-800 ring-sky-200',
+  download_failed: 'bg-orange-50 text-orange-800 ring-orange-200',
   install_succeeded: 'bg-emerald-50 text-emerald-800 ring-emerald-200',
   install_failed: 'bg-red-50 text-red-800 ring-red-200',
   uninstalled: 'bg-amber-50 text-amber-800 ring-amber-200',

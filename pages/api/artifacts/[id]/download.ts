@@ -28,7 +28,7 @@ export default async function download(req: NextApiRequest, res: NextApiResponse
     artifactId: String(req.query.id ?? ''),
     headers,
     searchParams: new URL(req.url ?? '/', 'http://localhost').searchParams,
-    sessionUserId: async () => (await auth(req, res))?.user?.id,
+    sessionId: async () => (await auth(req, res))?.user?.sid,
   });
   res.statusCode = answer.status;
   for (const [name, value] of Object.entries(answer.headers)) res.setHeader(name, value);
