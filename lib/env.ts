@@ -7,6 +7,12 @@ import { z } from 'zod';
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   DATABASE_URL: z.string().url().optional(),
+  /**
+   * The schema owner's connection, for `npm run db:migrate` only. When it is set, the app's own
+   * DATABASE_URL user owns nothing: migrate grants it reading and writing rows, but never
+   * changing or removing install and audit history, nor altering tables or their triggers.
+   */
+  DATABASE_MIGRATION_URL: z.string().url().optional(),
   DATA_DIR: z.string().min(1).default('.data'),
   DML_STORAGE_DIR: z.string().min(1).optional(),
   AUTH_SECRET: z.string().min(32, 'AUTH_SECRET must be at least 32 characters').optional(),
@@ -38,6 +44,7 @@ function load(): Env {
     ...process.env,
     // An empty variable means "unset", as it does in most shells' .env files.
     DATABASE_URL: process.env.DATABASE_URL || undefined,
+    DATABASE_MIGRATION_URL: process.env.DATABASE_MIGRATION_URL || undefined,
     AUTH_SECRET: process.env.AUTH_SECRET || undefined,
     DML_STORAGE_DIR: process.env.DML_STORAGE_DIR || undefined,
     SMTP_URL: process.env.SMTP_URL || undefined,

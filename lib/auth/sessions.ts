@@ -6,7 +6,6 @@ import { assertId } from '@/lib/errors';
 import { assertRole, type Actor } from './roles';
 import { SESSION_SECONDS } from './session-length';
 
-
 /** Opens a session row at sign-in; its id goes into the session cookie. */
 export async function openSession(userId: string): Promise<string> {
   const [row] = await getDb()
@@ -27,7 +26,9 @@ export async function loadSessionActor(sessionId: string | undefined): Promise<A
     .select({ id: users.id, email: users.email, name: users.name, roles: users.roles })
     .from(userSessions)
     .innerJoin(users, eq(users.id, userSessions.userId))
-    .where(and(eq(userSessions.id, sessionId), isNull(userSessions.revokedAt), gt(userSessions.expiresAt, sql`now()`), eq(users.active, true)));
+    .where(
+      and(eq(userSessions.id, sessionId), isNull(userSessions.revokedAt), gt(userSessions.expiresAt, sql`now()`), eq(users.active, true)),
+    );
   return row ?? null;
 }
 
@@ -55,9 +56,19 @@ export async function signOutEverywhere(actor: Actor, userId: string): Promise<n
   if (userId !== actor.id) assertRole(actor, 'admin');
   assertId(userId, 'No such user.', 'userId');
   return getDb().transaction(async (tx) => {
-    const n = await revokeAllSessions(userId, userId === actor.id ? 'Signed out everywhere' : 'Signed out everywhere by an administrator', tx);
+    const n = await revokeAllSessions(
+      userId,
+      userId === actor.id ? 'Signed out everywhere' : 'Signed out everywhere by an administrator',
+      tx,
+    );
     await recordAudit(
-      { actor: { kind: 'user', id: actor.id }, action: 'user.sessions_revoked', entityType: 'user', entityId: userId, after: { sessions: n } },
+      {
+        actor: { kind: 'user', id: actor.id },
+        action: 'user.sessions_revoked',
+        entityType: 'user',
+        entityId: userId,
+        after: { sessions: n },
+      },
       tx,
     );
     return n;

@@ -14,7 +14,7 @@ test('npm run dev on an empty data folder gives a running portal with demo data'
   test.setTimeout(300_000);
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'portal-fresh-'));
   const port = 3300 + Math.floor(Math.random() * 500);
-  const { DATABASE_URL: _db, AUTH_SECRET: _secret, NODE_ENV: _mode, ...inherited } = process.env;
+  const { DATABASE_URL: _db, DATABASE_MIGRATION_URL: _owner, AUTH_SECRET: _secret, NODE_ENV: _mode, ...inherited } = process.env;
   const env = { ...inherited, NODE_ENV: 'development' as const, DATA_DIR: dataDir, NEXT_TELEMETRY_DISABLED: '1' };
   let output = '';
   const dev: ChildProcess = spawn('npm', ['run', 'dev', '--', '-p', String(port), '-H', '127.0.0.1'], { env, detached: true });

@@ -81,4 +81,54 @@ test.describe('sign-in', () => {
     await page.goto('/catalogue');
     await expect(page).toHaveURL(/\/sign-in/);
   });
+
+  test('a session cookie copied before sign-out opens nothing afterwards', async ({ page, browser }) => {
+    await signIn(page, demo.requester);
+    const copied = await page.context().cookies();
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await expect(page).toHaveURL(/\/sign-in/);
+    const thief = await browser.newContext();
+    await thief.addCookies(copied);
+    const other = await thief.newPage();
+    await other.goto('/catalogue');
+    await expect(other).toHaveURL(/\/sign-in/);
+    await thief.close();
+  });
+
+  test('an administrator signs someone out everywhere: their open session ends at its next request', async ({ page, browser }) => {
+    const bob = await browser.newContext();
+    const bobPage = await bob.newPage();
+    await signIn(bobPage, 'bob@example.com');
+    await signIn(page, demo.admin);
+    await page.goto('/admin');
+    await page.getByRole('link', { name: /Bob/ }).first().click();
+    await page.getByRole('button', { name: 'Sign out everywhere' }).click();
+    await expect(page.getByText(/Signed out of [1-9]\d* sessions?\./)).toBeVisible();
+    await bobPage.goto('/requests');
+    await expect(bobPage).toHaveURL(/\/sign-in/);
+    await bob.close();
+  });
+
+  test('every page carries a nonce CSP that forbids framing, and the security headers', async ({ page, request }) => {
+    for (const path of ['/sign-in', '/forbidden']) {
+      const res = await request.get(path);
+      const csp = res.headers()['content-security-policy'] ?? '';
+      expect(csp).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/=]+' 'strict-dynamic'/);
+      expect(csp).toContain("frame-ancestors 'none'");
+      expect(res.headers()['x-frame-options']).toBe('DENY');
+      expect(res.headers()['x-content-type-options']).toBe('nosniff');
+      expect(res.headers()['referrer-policy']).toBe('strict-origin-when-cross-origin');
+    }
+    const api = await request.get('/api/v1/device/pulls');
+    expect(api.headers()['x-content-type-options']).toBe('nosniff');
+    // The nonce works: the signed-in app hydrates and runs its scripts under the policy.
+    const violations: string[] = [];
+    page.on('console', (m) => {
+      if (/Content Security Policy/i.test(m.text())) violations.push(m.text());
+    });
+    await signIn(page, demo.requester);
+    await page.goto('/catalogue');
+    await page.getByRole('searchbox').first().fill('fire');
+    expect(violations).toEqual([]);
+  });
 });

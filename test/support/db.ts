@@ -38,12 +38,13 @@ export function setupTestDb(): () => Db {
       const client = new PGlite({ loadDataDir: new Blob([tar]) });
       handle = createDb({ kind: 'pglite-instance', client });
     } else {
-      const serverUrl = process.env.DATABASE_URL!;
+      const appUrl = process.env.DATABASE_URL!;
+      const serverUrl = process.env.DATABASE_MIGRATION_URL || appUrl;
       const name = `portal_test_${randomBytes(6).toString('hex')}`;
       const admin = new pg.Client({ connectionString: serverUrl });
       await admin.connect();
       await admin.query(`CREATE DATABASE ${name} TEMPLATE ${inject('pgTemplateDb')}`);
-      handle = createDb({ kind: 'postgres', url: withDatabase(serverUrl, name) });
+      handle = createDb({ kind: 'postgres', url: withDatabase(appUrl, name) });
       dropDb = async () => {
         await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
         await admin.end();

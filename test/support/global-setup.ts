@@ -5,7 +5,7 @@ import path from 'node:path';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { createDb } from '@/db';
-import { runMigrations } from '@/db/migrate';
+import { grantAppRole, runMigrations, userOf } from '@/db/migrate';
 import { seed } from '@/db/seed';
 import { LocalStorage } from '@/lib/dml/local-storage';
 import { withDatabase } from './pg-url';
@@ -42,7 +42,10 @@ export default async function setup(project: TestProject) {
     return async () => rm(work, { recursive: true, force: true });
   }
 
-  const serverUrl = process.env.DATABASE_URL!;
+  // The owner (DATABASE_MIGRATION_URL, else DATABASE_URL) makes and migrates the databases; the
+  // services under test connect as DATABASE_URL's user, restricted as in production.
+  const appUrl = process.env.DATABASE_URL!;
+  const serverUrl = process.env.DATABASE_MIGRATION_URL || appUrl;
   const templateDb = `portal_tmpl_${process.pid}`;
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
@@ -52,6 +55,7 @@ export default async function setup(project: TestProject) {
   const handle = createDb({ kind: 'postgres', url });
   await runMigrations(handle);
   await seed(handle.db, new LocalStorage(storageDir));
+  if (userOf(appUrl) !== userOf(serverUrl)) await grantAppRole(handle.db, userOf(appUrl));
   await handle.close();
   project.provide('pgTemplateDb', templateDb);
   project.provide('pgliteTemplate', '');

@@ -50,7 +50,10 @@ describe(`user administration (${engine})`, () => {
     await endSession(first);
     expect(await loadSessionActor(first)).toBeNull();
     expect(await loadSessionActor(second)).toMatchObject({ id: bob.id });
-    await db().update(users).set({ roles: ['requester', 'approver'] }).where(eq(users.id, bob.id));
+    await db()
+      .update(users)
+      .set({ roles: ['requester', 'approver'] })
+      .where(eq(users.id, bob.id));
     expect((await loadSessionActor(second))?.roles).toEqual(['requester', 'approver']);
     await expect(signOutEverywhere(bob, ada.id)).rejects.toThrow(/Administrator/);
     expect(await signOutEverywhere(ada, bob.id)).toBe(2);
