@@ -37,7 +37,7 @@ Checks in (reporting what installed.json says is installed), then for each pull 
 installed with the same SHA-256:
   1. reports download_started, downloads to <state-dir>/cache/<sha256>.part with a progress
      bar on stderr; an interrupted download resumes next time (Range + If-Range)
-  2. verifies the SHA-256 of the whole file; a mismatch discards it and reports install_failed
+  2. verifies the SHA-256 of the whole file; a mismatch discards it and reports download_failed
   3. reports download_completed, copies the file to <install-dir>/<product>/<version>/<file>
   4. runs the install command, if any, and reports install_succeeded or install_failed
 Reports are queued in <state-dir>/outbox.json and retried at the next sync until delivered.

@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { appendFile } from 'node:fs/promises';
 import { isRetryable, type ApiClient } from './api';
 import { ApiError, messageOf } from './errors';
 import { isRecord, readJsonFile, writeFileAtomic } from './fsutil';
 import { AGENT_VERSION } from './version';
 
-export type EventType = 'download_started' | 'download_completed' | 'install_succeeded' | 'install_failed' | 'uninstalled';
+export type EventType =
+  'download_started' | 'download_completed' | 'download_failed' | 'install_succeeded' | 'install_failed' | 'uninstalled';
 
 export type ReportEvent = {
   idempotencyKey: string;
@@ -85,7 +87,18 @@ export class Outbox {
         const single = batch.length === 1 ? outcome : await send(api, [event]);
         if (single.kind === 'retry') return { ...result, pending: single.reason };
         if (single.kind === 'refused') {
-          warn(`the server refused the ${event.type} report for artifact ${event.artifactId} (${single.reason}); it was dropped`);
+          // Final: resending can never succeed, and it must not hold up the reports behind it.
+          // Kept beside the outbox for whoever looks into the device.
+          await appendFile(
+            refusedFile(this.file),
+            JSON.stringify({ refusedAt: new Date().toISOString(), reason: single.reason, event }) + '\n',
+            {
+              mode: 0o600,
+            },
+          );
+          warn(
+            `the server refused the ${event.type} report for artifact ${event.artifactId} (${single.reason}); it was set aside in ${refusedFile(this.file)}`,
+          );
           result.dropped++;
         } else result.delivered++;
         await this.remove([event]);
@@ -104,6 +117,9 @@ export class Outbox {
     await writeFileAtomic(this.file, JSON.stringify({ events: this.events }, null, 2) + '\n', 0o600);
   }
 }
+
+/** Where refused reports are kept: next to the outbox file, one JSON line each. */
+export const refusedFile = (outbox: string) => outbox.replace(/\.json$/, '') + '.refused.jsonl';
 
 type SendOutcome = { kind: 'ok' } | { kind: 'retry' | 'refused'; reason: string };
 

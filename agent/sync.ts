@@ -128,8 +128,17 @@ async function syncOne(ctx: Context, pull: Pull): Promise<Outcome> {
     return 'upToDate';
   }
   const artifactId = pull.artifact.id;
+  let cached: string;
   try {
-    const cached = await obtainVerified(ctx, pull);
+    cached = await obtainVerified(ctx, pull);
+  } catch (e) {
+    if (e instanceof TokenRefusedError) throw e;
+    // Nothing reached the install step: the ledger must say the download failed, not the install.
+    await ctx.reporter.add({ type: 'download_failed', artifactId, errorText: messageOf(e) });
+    err(`DOWNLOAD FAILED ${label}: ${messageOf(e)}`);
+    return 'failed';
+  }
+  try {
     const dest = installPath(ctx.installDir, pull);
     await placeFile(cached, dest);
     if (ctx.installCommand) {

@@ -46,7 +46,7 @@ type ReceivedEvent = {
 };
 type ReportMode = 'ok' | '503' | 'record-then-503' | '422';
 
-const EVENT_TYPES = ['download_started', 'download_completed', 'install_succeeded', 'install_failed', 'uninstalled'];
+const EVENT_TYPES = ['download_started', 'download_completed', 'download_failed', 'install_succeeded', 'install_failed', 'uninstalled'];
 
 class DeviceApi {
   readonly codes = new Set(['GOOD-CODE']);
@@ -369,7 +369,7 @@ describe('pull agent', () => {
 
     const broken = await run('sync');
     expect(broken.code).toBe(1);
-    expect(api.eventsFor(a).map((e) => e.type)).toEqual(['download_started', 'install_failed']);
+    expect(api.eventsFor(a).map((e) => e.type)).toEqual(['download_started', 'download_failed']);
     expect(api.eventsFor(a)[1]!.errorText).toContain(`the transfer broke off after ${700 * 1024} of ${2 * MiB} bytes`);
     expect(existsSync(installedFile(a))).toBe(false);
     expect((await stat(path.join(stateDir, 'cache', `${a.sha256}.part`))).size).toBe(700 * 1024);
@@ -381,17 +381,17 @@ describe('pull agent', () => {
     expect(await fileSha(installedFile(a))).toBe(a.sha256);
   });
 
-  it('a corrupted byte fails the hash check: install_failed, nothing installed, exit 1', async () => {
+  it('a corrupted byte fails the hash check: download_failed, nothing installed, exit 1', async () => {
     const { api, run, installedFile, stateDir } = await setup();
     const a = api.addArtifact({ slug: 'tampered', size: 2 * MiB, corruptAt: 1234 });
 
     const r = await run('sync');
     expect(r.code).toBe(1);
-    expect(api.eventsFor(a).map((e) => e.type)).toEqual(['download_started', 'install_failed']);
+    expect(api.eventsFor(a).map((e) => e.type)).toEqual(['download_started', 'download_failed']);
     expect(api.eventsFor(a)[1]!.errorText).toContain(`SHA-256 mismatch: expected ${a.sha256}`);
     expect(existsSync(installedFile(a))).toBe(false);
     expect(await readdir(path.join(stateDir, 'cache'))).toEqual([]); // The bad part is gone; the next sync starts over.
-    expect(r.stderr).toContain('FAILED tampered 1.0.0: SHA-256 mismatch');
+    expect(r.stderr).toContain('DOWNLOAD FAILED tampered 1.0.0: SHA-256 mismatch');
   });
 
   it('an install command that exits 3 is reported with its exit code and stderr tail; the other item still installs', async () => {
@@ -452,15 +452,22 @@ describe('pull agent', () => {
     expect(await outbox()).toEqual([]);
   });
 
-  it('a report the server refuses with 422 is dropped with a warning instead of being retried forever', async () => {
-    const { api, run, outbox } = await setup();
+  it('a report the server refuses with 422 is set aside with a warning instead of being retried forever', async () => {
+    const { api, run, outbox, stateDir } = await setup();
     api.addArtifact({ slug: 'tool', size: 64 * 1024 });
     api.reportMode = '422';
 
     const r = await run('sync');
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toMatch(/warning: the server refused the download_started report .*dropped/);
+    expect(r.stderr).toMatch(/warning: the server refused the download_started report .*set aside in .*outbox\.refused\.jsonl/);
     expect(await outbox()).toEqual([]);
+    // Kept on the device, one line per refused report, with the server's reason.
+    const refusedLines = (await readFile(path.join(stateDir, 'outbox.refused.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(refusedLines.map((l) => l.event.type)).toContain('download_started');
+    expect(refusedLines[0].reason).toContain('refused (422)');
   });
 
   it('a refused token on check-in says to enrol again and exits 1', async () => {
