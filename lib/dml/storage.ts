@@ -11,6 +11,8 @@ export interface StoredObject {
   blockHashes: string;
   /** False when identical bytes were already stored (and so were stored once). */
   created: boolean;
+  /** True when an object with this key existed but held other bytes, and these replaced it. */
+  replacedDamaged?: boolean;
 }
 
 export interface PutOptions {
@@ -30,6 +32,8 @@ export interface DmlStorage {
   /** Streams bytes `start..end` inclusive (the whole object by default). */
   read(key: string, range?: { start: number; end: number }): Promise<Readable>;
   has(key: string): Promise<boolean>;
+  /** Deletes an object (an orphan nothing refers to; the caller makes sure of that). */
+  remove(key: string): Promise<void>;
   /** Removes temporary files left by writes that never finished (call at start-up). */
   cleanTemporaryFiles(): Promise<number>;
 }
