@@ -37,7 +37,8 @@ const store = () => getStorage() as LocalStorage;
 async function readAll(stream: ReadableStream<Uint8Array> | null) {
   const parts: Uint8Array[] = [];
   try {
-    for await (const part of stream!) parts.push(part);
+    const reader = stream!.getReader();
+    for (let r = await reader.read(); !r.done; r = await reader.read()) parts.push(r.value);
     return { bytes: Buffer.concat(parts) };
   } catch (error) {
     return { bytes: Buffer.concat(parts), error };
@@ -191,7 +192,7 @@ describe(`serving reads only what it needs and lets go of it (${engine})`, () =>
       expect((await reader.read()).value!.length).toBeGreaterThan(0);
       await reader.cancel();
       const stream = s.streams[0]!;
-      if (!stream.closed) await new Promise((resolve) => stream.once('close', resolve));
+      if (!stream.closed) await new Promise<void>((resolve) => stream.once('close', () => resolve()));
       expect(stream.destroyed).toBe(true);
       expect(stream.bytesRead).toBeLessThanOrEqual(3 * MiB);
     });
