@@ -13,6 +13,7 @@ import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
 import { LocalStorage } from '../lib/dml/local-storage';
 import {
   curlParallel,
@@ -35,6 +36,24 @@ const freePort = () =>
       s.close(() => resolve(port));
     });
   });
+
+/** With DATABASE_URL: a scratch database on that server for the download server (dropped after). */
+async function scratchDatabase(): Promise<{ url: string; drop: () => Promise<void> } | null> {
+  if (!process.env.DATABASE_URL) return null;
+  const name = `portal_bench_${Date.now().toString(36)}`;
+  const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  const url = new URL(process.env.DATABASE_URL);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.end();
+    },
+  };
+}
 
 interface Row {
   path: string;
@@ -81,16 +100,16 @@ async function main() {
     const stored = ingest.result;
     const objectFile = path.join(dir, 'object.json');
     await writeFile(objectFile, JSON.stringify(stored));
+    const database = await scratchDatabase();
+    if (database) stops.push(database.drop);
     const { child, ready } = await startJsonChild(
       process.execPath,
       ['--import', 'tsx', path.join(import.meta.dirname, 'download-server.ts')],
-      {
-        BENCH_OBJECT: objectFile,
-        BENCH_STORE: storage.root,
-      },
+      { BENCH_OBJECT: objectFile, BENCH_STORE: storage.root, ...(database ? { BENCH_DATABASE_URL: database.url } : {}) },
     );
     stops.push(() => stopChild(child));
-    const { port, artifactId, rss: readyRss } = ready as { port: number; artifactId: string; rss: number };
+    const { port, artifactId, rss: readyRss, engine } = ready as { port: number; artifactId: string; rss: number; engine: string };
+    console.log(`download server: real openDownload path behind node:http, database ${engine}`);
     const product = `http://127.0.0.1:${port}/${artifactId}`;
     const nginxPort = await freePort();
     stops.push(await startNginx(dir, path.join(storage.root, 'objects'), nginxPort));

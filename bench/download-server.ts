@@ -1,7 +1,7 @@
 /**
  * The benchmark's download server (a child process of bench/dml.ts, not a test): the product's
  * download path (`openDownload`: authorise, artifact row, cached block hashes, verified stream)
- * behind a bare `node:http` server, on an embedded in-memory database holding one published
+ * behind a bare `node:http` server, on a scratch database (PostgreSQL, or in-memory PGlite) holding one published
  * artifact whose bytes are already in the store at BENCH_STORE. Next.js and the session lookup
  * are left out (a production build takes minutes on this machine); everything from the
  * database row to the verified bytes on the socket is the real code.
@@ -28,7 +28,9 @@ import type { StoredObject } from '../lib/dml/storage';
 async function main() {
   const stored = JSON.parse(await readFile(process.env.BENCH_OBJECT!, 'utf8')) as StoredObject;
   setStorage(new LocalStorage(process.env.BENCH_STORE!));
-  const handle = createDb({ kind: 'pglite-instance', client: new PGlite() });
+  // A scratch PostgreSQL database made by the parent when DATABASE_URL is set; else embedded.
+  const url = process.env.BENCH_DATABASE_URL;
+  const handle = url ? createDb({ kind: 'postgres', url }) : createDb({ kind: 'pglite-instance', client: new PGlite() });
   setDbHandle(handle);
   await runMigrations(handle);
   const db = handle.db;
@@ -73,7 +75,14 @@ async function main() {
     }
   });
   server.listen(0, '127.0.0.1', () => {
-    console.log(JSON.stringify({ port: (server.address() as AddressInfo).port, artifactId: artifact!.id, rss: process.memoryUsage().rss }));
+    console.log(
+      JSON.stringify({
+        port: (server.address() as AddressInfo).port,
+        artifactId: artifact!.id,
+        rss: process.memoryUsage().rss,
+        engine: handle.kind,
+      }),
+    );
   });
 }
 

@@ -1,5 +1,4 @@
 import { randomUUID, webcrypto } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { chmod, link, mkdir, open, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
@@ -82,10 +81,10 @@ export class LocalStorage implements DmlStorage {
     await syncDir(path.dirname(target)).catch(() => {});
   }
 
-  async read(key: string, range?: { start: number; end: number }): Promise<Readable> {
-    const file = this.pathFor(key);
-    await stat(file); // Fail with ENOENT here rather than mid-stream.
-    return createReadStream(file, range ? { start: range.start, end: range.end } : {});
+  async read(key: string, range?: { start: number; end: number }, options: { chunkBytes?: number } = {}): Promise<Readable> {
+    // Opened here, so a missing file fails now (ENOENT) rather than mid-stream; one call, no stat.
+    const handle = await open(this.pathFor(key), 'r');
+    return handle.createReadStream({ ...(range ? { start: range.start, end: range.end } : {}), highWaterMark: options.chunkBytes });
   }
 
   async has(key: string): Promise<boolean> {

@@ -29,8 +29,11 @@ export interface PutOptions {
  */
 export interface DmlStorage {
   put(source: AsyncIterable<Uint8Array>, options?: PutOptions): Promise<StoredObject>;
-  /** Streams bytes `start..end` inclusive (the whole object by default). */
-  read(key: string, range?: { start: number; end: number }): Promise<Readable>;
+  /**
+   * Streams bytes `start..end` inclusive (the whole object by default), in chunks of about
+   * `chunkBytes` where the store can choose (one chunk per block saves joining and syscalls).
+   */
+  read(key: string, range?: { start: number; end: number }, options?: { chunkBytes?: number }): Promise<Readable>;
   has(key: string): Promise<boolean>;
   /** Deletes an object (an orphan nothing refers to; the caller makes sure of that). */
   remove(key: string): Promise<void>;

@@ -84,7 +84,7 @@ export async function openVerifiedStream({
   const readEnd = last === lastOfObject ? size : (last + 1) * bs - 1;
   let source: Readable;
   try {
-    source = await storage.read(object.storageKey, { start: first * bs, end: readEnd });
+    source = await storage.read(object.storageKey, { start: first * bs, end: readEnd }, { chunkBytes: bs });
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
     await report(fail('missing', first, null));

@@ -11,7 +11,7 @@ import { parseCsv } from '../support/csv';
 import { engine, setupTestDb } from '../support/db';
 
 const db = setupTestDb();
-const ROWS = 30_000;
+const ROWS = 12_000;
 const hostile = [
   '=HYPERLINK("http://evil.example/?q=1","Click, here")\r\nsecond line, with "quotes"',
   '@SUM(A1)',
@@ -88,7 +88,7 @@ describe(`install records CSV export (${engine})`, () => {
     const all = parseCsv((await text(await openInstallRecordsCsv(desk, installFilterInput.parse({ from: '2004-01-01' })))).slice(1));
     expect(all).toHaveLength(1 + ROWS);
     expect(all.some((r) => r[csvHeader.indexOf('error_text')] === "'@SUM(A1)")).toBe(true);
-  });
+  }, 120_000);
 
   it('checks the role before reading anything', async () => {
     await expect(openInstallRecordsCsv(await actor('alice@example.com'), {})).rejects.toBeInstanceOf(ForbiddenError);
