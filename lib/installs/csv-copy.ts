@@ -172,6 +172,8 @@ export async function copyCsvStream(pool: Pool, filter: ResolvedFilter, prefix: 
           }
         }
       } catch (e) {
+        // Headers are gone by now: end the download as failed rather than hand over a short file as complete.
+        console.error('Install records export failed mid-stream', e);
         release(e as Error);
         controller.error(e);
       }

@@ -1,4 +1,3 @@
-import { getDb } from '@/db';
 import { assertRole, type Actor } from '@/lib/auth/roles';
 import { copyCsvStream, postgresPool } from './csv-copy';
 import type { InstallFilter } from './filters';
@@ -18,7 +17,6 @@ const BOM = '\uFEFF';
  */
 export async function openInstallRecordsCsv(actor: Actor, filter: InstallFilter): Promise<ReadableStream<Uint8Array>> {
   assertRole(actor, 'service_desk', 'admin');
-  getDb();
   const pool = postgresPool();
   const encoder = new TextEncoder();
   if (pool) {
@@ -46,6 +44,8 @@ async function batchedCsvStream(actor: Actor, filter: InstallFilter, encoder: Te
         controller.enqueue(encoder.encode(pending));
         pending = '';
       } catch (e) {
+        // Headers are gone by now: end the download as failed rather than hand over a short file as complete.
+        console.error('Install records export failed mid-stream', e);
         controller.error(e);
       }
     },
