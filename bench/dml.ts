@@ -1,116 +1,170 @@
 /**
- * DML throughput and memory benchmark (not a test): `npm run bench`.
- *
- * Writes a file of random bytes (1 GiB by default; BENCH_BYTES=64MiB or =67108864 to try it
- * small) into a temporary folder, then measures
- *   (a) ingest through LocalStorage.put (hash whole + per block, write, fsync, link),
- *   (b) a verified full read through openVerifiedStream (every 1 MiB block hashed and compared),
- *   (c) `sha256sum` of the same file, as the floor for "read and hash it once",
- * sampling this process's RSS throughout, and prints a table. Everything is removed afterwards.
- * The file was just written, so reads are mostly from the page cache: this measures hashing and
- * stream overhead, not the disk.
+ * DML benchmark (not a test): `npm run bench`. Every product path is measured beside its
+ * baseline in the same run, with the ratio and peak RSS:
+ *   ingest (LocalStorage.put: hash whole + per block, write, fsync, link) vs sha256sum + cp + fsync;
+ *   verified download, 1 and 8 at once, over HTTP (bench/download-server.ts: the real
+ *     openDownload path behind node:http) vs cores × `openssl dgst -sha256` and vs nginx sendfile;
+ *   100-byte Range requests vs nginx, idle and during 8 downloads.
+ * BENCH_BYTES sets the file size (default 256 MiB). The file was just written, so reads come
+ * from the page cache: this measures hashing and serving, not the disk. All is removed after.
  */
-import { execFile } from 'node:child_process';
-import { randomFillSync } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdtemp, open, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
+import pg from 'pg';
 import { LocalStorage } from '../lib/dml/local-storage';
-import { openVerifiedStream } from '../lib/dml/verified-stream';
+import {
+  curlParallel,
+  fmt,
+  measure,
+  MiB,
+  parseSize,
+  rangeLatency,
+  run,
+  startJsonChild,
+  startNginx,
+  stopChild,
+  writeRandomFile,
+} from './tools';
 
-const MiB = 1024 * 1024;
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
 
-function parseSize(s: string | undefined): number {
-  if (!s) return 1024 * MiB;
-  const m = /^(\d+(?:\.\d+)?)\s*(k|m|g)?i?b?$/i.exec(s.trim());
-  if (!m) throw new Error(`BENCH_BYTES: not a size: ${s}`);
-  const unit = { k: 1024, m: MiB, g: 1024 * MiB }[(m[2] ?? '').toLowerCase() as 'k' | 'm' | 'g'] ?? 1;
-  return Math.round(Number(m[1]) * unit);
+/** With DATABASE_URL: a scratch database on that server for the download server (dropped after). */
+async function scratchDatabase(): Promise<{ url: string; drop: () => Promise<void> } | null> {
+  if (!process.env.DATABASE_URL) return null;
+  const name = `portal_bench_${Date.now().toString(36)}`;
+  const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  const url = new URL(process.env.DATABASE_URL);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.end();
+    },
+  };
 }
 
-/** Peak RSS while `fn` runs, sampled every 10 ms (plus before and after). */
-async function measure<T>(fn: () => Promise<T>): Promise<{ result: T; seconds: number; peakRss: number }> {
-  let peakRss = process.memoryUsage().rss;
-  const timer = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 10);
-  const start = process.hrtime.bigint();
-  try {
-    const result = await fn();
-    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-    return { result, seconds, peakRss: Math.max(peakRss, process.memoryUsage().rss) };
-  } finally {
-    clearInterval(timer);
-  }
-}
-
-async function writeRandomFile(file: string, size: number): Promise<void> {
-  const handle = await open(file, 'w');
-  const buffer = Buffer.allocUnsafe(4 * MiB);
-  try {
-    for (let written = 0; written < size;) {
-      const n = Math.min(buffer.length, size - written);
-      randomFillSync(buffer, 0, n);
-      await handle.write(buffer, 0, n); // Awaited, so the one buffer can be refilled safely.
-      written += n;
-    }
-  } finally {
-    await handle.close();
-  }
+interface Row {
+  path: string;
+  product: string;
+  baseline: string;
+  ratio: string;
+  target: string;
+  'peak RSS MiB': string;
 }
 
 async function main() {
-  const size = parseSize(process.env.BENCH_BYTES);
+  const size = parseSize(process.env.BENCH_BYTES, 256 * MiB);
+  const cores = os.cpus().length;
   const dir = await mkdtemp(path.join(os.tmpdir(), 'portal-bench-'));
-  const rows: Record<string, string>[] = [];
-  const row = (step: string, seconds: number, peakRss: number | null, note = '') =>
-    rows.push({
-      step,
-      seconds: seconds.toFixed(2),
-      'MiB/s': (size / MiB / seconds).toFixed(0),
-      'peak RSS MiB': peakRss === null ? '(child)' : (peakRss / MiB).toFixed(0),
-      note,
-    });
+  await chmod(dir, 0o755); // nginx's workers must be able to reach the files.
+  const rows: Row[] = [];
+  const mibs = (bytes: number, s: number) => bytes / MiB / s;
+  const stops: (() => Promise<void>)[] = [];
   try {
-    console.log(`DML benchmark: ${(size / MiB).toFixed(0)} MiB in ${dir} (node ${process.version}, ${os.cpus().length} CPUs)`);
-    const baseline = process.memoryUsage().rss;
+    console.log(`DML benchmark: ${fmt(size / MiB)} MiB, ${cores} cores, node ${process.version}, in ${dir}`);
     const source = path.join(dir, 'source.bin');
-    const gen = await measure(() => writeRandomFile(source, size));
-    row('write random source file', gen.seconds, gen.peakRss);
+    await writeRandomFile(source, size);
+
+    // Single-core SHA-256 rate of the machine, the unit the download target is stated in.
+    const openssl = await measure(() => run('openssl', ['dgst', '-sha256', source]));
+    const sum = await measure(() => run('sha256sum', [source]));
+    const opensslRate = mibs(size, openssl.seconds);
+    console.log(`openssl dgst -sha256: ${fmt(opensslRate)} MiB/s; sha256sum: ${fmt(mibs(size, sum.seconds))} MiB/s (one core each)`);
 
     const storage = new LocalStorage(path.join(dir, 'dml'));
     const ingest = await measure(() => storage.put(createReadStream(source, { highWaterMark: MiB })));
-    const stored = ingest.result;
-    row('(a) ingest: LocalStorage.put', ingest.seconds, ingest.peakRss, `${stored.blockHashes.length / 64} blocks, fsync incl.`);
-
-    const verified = await measure(async () => {
-      const stream = await openVerifiedStream({
-        storage,
-        object: { storageKey: stored.key, sizeBytes: stored.size, blockSize: stored.blockSize, blockHashes: stored.blockHashes },
-        range: null,
-        onFailure: async (f) => {
-          throw new Error(`integrity failure in the benchmark: ${JSON.stringify(f)}`);
-        },
-      });
-      const reader = stream.getReader();
-      let bytes = 0;
-      for (let r = await reader.read(); !r.done; r = await reader.read()) bytes += r.value.length;
-      return bytes;
+    const copy = path.join(dir, 'copy.bin');
+    const floor = await measure(() => run('sh', ['-c', 'sha256sum "$1" >/dev/null && cp "$1" "$2" && sync "$2"', 'sh', source, copy]));
+    await rm(copy);
+    rows.push({
+      path: 'ingest (put: hash + blocks + write + fsync)',
+      product: `${fmt(mibs(size, ingest.seconds))} MiB/s`,
+      baseline: `${fmt(mibs(size, floor.seconds))} MiB/s sha256sum+cp+fsync`,
+      ratio: fmt(floor.seconds / ingest.seconds, 2),
+      target: '≥ 0.9',
+      'peak RSS MiB': fmt(ingest.peakRss / MiB),
     });
-    if (verified.result !== size) throw new Error(`verified read returned ${verified.result} bytes, not ${size}`);
-    row('(b) verified full read', verified.seconds, verified.peakRss, 'every block hashed + compared');
 
-    const sum = await measure(() => promisify(execFile)('sha256sum', [storage.pathFor(stored.key)]));
-    if (!sum.result.stdout.startsWith(stored.sha256)) throw new Error('sha256sum disagrees with the stored hash');
-    row('(c) sha256sum (coreutils)', sum.seconds, null, 'same file, for comparison');
+    const stored = ingest.result;
+    const objectFile = path.join(dir, 'object.json');
+    await writeFile(objectFile, JSON.stringify(stored));
+    const database = await scratchDatabase();
+    if (database) stops.push(database.drop);
+    const { child, ready } = await startJsonChild(
+      process.execPath,
+      ['--import', 'tsx', path.join(import.meta.dirname, 'download-server.ts')],
+      { BENCH_OBJECT: objectFile, BENCH_STORE: storage.root, ...(database ? { BENCH_DATABASE_URL: database.url } : {}) },
+    );
+    stops.push(() => stopChild(child));
+    const { port, artifactId, rss: readyRss, engine } = ready as { port: number; artifactId: string; rss: number; engine: string };
+    console.log(`download server: real openDownload path behind node:http, database ${engine}`);
+    const product = `http://127.0.0.1:${port}/${artifactId}`;
+    const nginxPort = await freePort();
+    stops.push(await startNginx(dir, path.join(storage.root, 'objects'), nginxPort));
+    const nginx = `http://127.0.0.1:${nginxPort}/${stored.key.slice(0, 2)}/${stored.key.slice(2, 4)}/${stored.key}`;
+    const peak = async () => ((await (await fetch(`http://127.0.0.1:${port}/rss`)).json()) as { maxRss: number }).maxRss;
+    // The server's peak, and in brackets its growth over what it held once ready (PGlite included).
+    const serverRss = async () => `${fmt((await peak()) / MiB)} (+${fmt(((await peak()) - readyRss) / MiB)})`;
+
+    await curlParallel(product, 1); // Warm-up: caches the block hashes, like any second request.
+    for (const n of [1, 8]) {
+      const ours = await curlParallel(product, n);
+      const theirs = await curlParallel(nginx, n);
+      if (ours.bytes !== n * size || theirs.bytes !== n * size) throw new Error(`short download: ${ours.bytes}, ${theirs.bytes}`);
+      const rate = mibs(ours.bytes, ours.seconds);
+      const shaFloor = Math.min(n, cores) * opensslRate;
+      rows.push({
+        path: `verified download ×${n} (aggregate)`,
+        product: `${fmt(rate)} MiB/s`,
+        baseline: `${fmt(shaFloor)} MiB/s ${Math.min(n, cores)}×openssl; nginx ${fmt(mibs(theirs.bytes, theirs.seconds))}`,
+        ratio: `${fmt(rate / shaFloor, 2)} of sha; ${fmt(rate / mibs(theirs.bytes, theirs.seconds), 2)} of nginx`,
+        target: n === 8 ? '≥ 0.8 of sha' : '–',
+        'peak RSS MiB': `server ${await serverRss()}`,
+      });
+    }
+
+    const ours = await rangeLatency(product, size, 300);
+    const theirs = await rangeLatency(nginx, size, 300);
+    rows.push({
+      path: 'Range 100 B, median / p99',
+      product: `${fmt(ours.median, 2)} / ${fmt(ours.p99, 2)} ms`,
+      baseline: `nginx ${fmt(theirs.median, 2)} / ${fmt(theirs.p99, 2)} ms`,
+      ratio: fmt(ours.median / theirs.median, 1),
+      target: '≤ 3 ms',
+      'peak RSS MiB': '',
+    });
+    // Other requests while 8 downloads run: does hashing hold up the event loop?
+    const busy = curlParallel(product, 8);
+    const during = await rangeLatency(product, size, 100);
+    await busy;
+    rows.push({
+      path: 'Range 100 B during 8 downloads',
+      product: `${fmt(during.median, 2)} / ${fmt(during.p99, 2)} ms`,
+      baseline: `idle ${fmt(ours.median, 2)} / ${fmt(ours.p99, 2)} ms`,
+      ratio: fmt(during.p99 / ours.p99, 1),
+      target: 'p99 ≤ 1.2× (see note)',
+      'peak RSS MiB': `server ${await serverRss()}`,
+    });
 
     console.table(rows);
-    const maxRss = process.resourceUsage().maxRSS * 1024; // maxRSS is in KiB
     console.log(
-      `RSS: baseline ${(baseline / MiB).toFixed(0)} MiB; peak sampled ${(Math.max(ingest.peakRss, verified.peakRss) / MiB).toFixed(0)} MiB ` +
-        `during ingest/verified read; process maxRSS ${(maxRss / MiB).toFixed(0)} MiB (file: ${(size / MiB).toFixed(0)} MiB).`,
+      'Notes: the download server is the real openDownload path behind node:http (no Next.js, no session lookup); ' +
+        'curl and nginx share the same 2 cores. "during 8 downloads" measures a request that also competes for CPU with the downloads.',
     );
   } finally {
+    for (const stop of stops.reverse()) await stop().catch(() => {});
     await rm(dir, { recursive: true, force: true });
   }
 }

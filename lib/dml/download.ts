@@ -1,9 +1,10 @@
-import { and, desc, eq, gt, isNull, or, sql } from 'drizzle-orm';
+import { and, desc, eq, getTableColumns, gt, isNull, or, sql } from 'drizzle-orm';
 import { getDb, type DbOrTx } from '@/db';
 import { artifacts, devices, entitlements, releases, type Artifact, type Release } from '@/db/schema';
 import { recordAudit } from '@/lib/audit/service';
 import { hasRole, type Actor } from '@/lib/auth/roles';
 import { ForbiddenError, NotFoundError } from '@/lib/errors';
+import { blockHashesOf } from './block-hash-cache';
 import { contentDisposition, decideRange, safeMediaType } from './http-range';
 import { getStorage } from './index';
 import { IntegrityError, openVerifiedStream, type IntegrityFailure } from './verified-stream';
@@ -11,8 +12,11 @@ import { IntegrityError, openVerifiedStream, type IntegrityFailure } from './ver
 /** Who is pulling: a signed-in person (browser) naming one of their devices, or a device's agent token. */
 export type DownloadPrincipal = { kind: 'user'; actor: Actor; deviceId?: string } | { kind: 'device'; deviceId: string; ownerId: string };
 
+/** An artifact row without its block hashes (they come from a cache, see block-hash-cache.ts). */
+export type ServedArtifact = Omit<Artifact, 'blockHashes'>;
+
 export interface DownloadTarget {
-  artifact: Artifact;
+  artifact: ServedArtifact;
   release: Release;
 }
 
@@ -127,6 +131,8 @@ export interface DownloadResponse {
   grant: DownloadGrant;
 }
 
+const { blockHashes: _notServed, ...servedColumns } = getTableColumns(artifacts);
+
 /**
  * Authorises and opens a download: the response status, headers and a verified body stream. For
  * a GET the first block is verified before this returns (see openVerifiedStream).
@@ -135,7 +141,7 @@ export async function openDownload(principal: DownloadPrincipal, artifactId: str
   const db = getDb();
   const [target] = isUuid(artifactId)
     ? await db
-        .select({ artifact: artifacts, release: releases })
+        .select({ artifact: servedColumns, release: releases })
         .from(artifacts)
         .innerJoin(releases, eq(releases.id, artifacts.releaseId))
         .where(eq(artifacts.id, artifactId))
@@ -172,7 +178,7 @@ export async function openDownload(principal: DownloadPrincipal, artifactId: str
 
   const body = await openVerifiedStream({
     storage: getStorage(),
-    object: artifact,
+    object: { ...artifact, blockHashes: await blockHashesOf(artifact) },
     range,
     onFailure: (f) => recordIntegrityFailure(artifact, f),
   });

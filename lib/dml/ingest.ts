@@ -1,5 +1,5 @@
-import { and, eq } from 'drizzle-orm';
-import { getDb } from '@/db';
+import { and, eq, sql } from 'drizzle-orm';
+import { getDb, type DbOrTx } from '@/db';
 import { artifacts, releases, type Artifact, type Platform } from '@/db/schema';
 import { recordAudit } from '@/lib/audit/service';
 import { env } from '@/lib/env';
@@ -62,7 +62,41 @@ export async function ingestArtifact(
     throw e;
   }
 
-  return db.transaction(async (tx) => {
+  try {
+    return await recordArtifact(p, releaseId, input, stored);
+  } catch (e) {
+    // Refused (platform taken, release no longer a draft, …): bytes this upload brought in must
+    // not stay behind as an orphan. Bytes that were already there belong to someone else.
+    if (stored.created) await removeIfOrphan(stored.key).catch((err) => console.error('Could not remove an orphan DML object', err));
+    throw e;
+  }
+}
+
+/**
+ * Serialises "insert an artifact row for this object" against "delete this object as an
+ * orphan" (transaction-scoped, keyed by the storage key), so a cleanup never deletes bytes that a
+ * concurrent upload of the same content is about to point at.
+ */
+const lockStorageKey = (tx: DbOrTx, key: string) => tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`);
+
+/** Deletes the stored object if no artifact refers to it. */
+export async function removeIfOrphan(key: string): Promise<boolean> {
+  return getDb().transaction(async (tx) => {
+    await lockStorageKey(tx, key);
+    const [used] = await tx.select({ id: artifacts.id }).from(artifacts).where(eq(artifacts.storageKey, key)).limit(1);
+    if (used) return false;
+    await getStorage().remove(key);
+    return true;
+  });
+}
+
+async function recordArtifact(
+  p: DmlPrincipal,
+  releaseId: string,
+  input: ArtifactInput,
+  stored: { key: string; sha256: string; size: number; blockSize: number; blockHashes: string },
+): Promise<ArtifactSummary> {
+  return getDb().transaction(async (tx) => {
     // Lock the release row: a publish running now waits for this insert, or this sees it published.
     const [locked] = await tx.select({ status: releases.status }).from(releases).where(eq(releases.id, releaseId)).for('update');
     const existing = await tx.query.artifacts.findFirst({
@@ -74,6 +108,10 @@ export async function ingestArtifact(
     }
     if (locked?.status !== 'draft')
       throw new ConflictError(`Artifacts can only be added to a draft; this release is ${locked?.status}.`, 'status');
+    // A refused upload of the same bytes may have removed them as an orphan since our put().
+    await lockStorageKey(tx, stored.key);
+    if (!(await getStorage().has(stored.key)))
+      throw new ConflictError('The uploaded bytes were removed by a concurrent refused upload; upload the file again.', 'file');
     const [row] = await tx
       .insert(artifacts)
       .values({

@@ -11,6 +11,8 @@ export interface StoredObject {
   blockHashes: string;
   /** False when identical bytes were already stored (and so were stored once). */
   created: boolean;
+  /** True when an object with this key existed but held other bytes, and these replaced it. */
+  replacedDamaged?: boolean;
 }
 
 export interface PutOptions {
@@ -27,9 +29,14 @@ export interface PutOptions {
  */
 export interface DmlStorage {
   put(source: AsyncIterable<Uint8Array>, options?: PutOptions): Promise<StoredObject>;
-  /** Streams bytes `start..end` inclusive (the whole object by default). */
-  read(key: string, range?: { start: number; end: number }): Promise<Readable>;
+  /**
+   * Streams bytes `start..end` inclusive (the whole object by default), in chunks of about
+   * `chunkBytes` where the store can choose (one chunk per block saves joining and syscalls).
+   */
+  read(key: string, range?: { start: number; end: number }, options?: { chunkBytes?: number }): Promise<Readable>;
   has(key: string): Promise<boolean>;
+  /** Deletes an object (an orphan nothing refers to; the caller makes sure of that). */
+  remove(key: string): Promise<void>;
   /** Removes temporary files left by writes that never finished (call at start-up). */
   cleanTemporaryFiles(): Promise<number>;
 }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { webcrypto } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { AppError } from '@/lib/errors';
 import type { ByteRange } from './http-range';
@@ -84,7 +84,7 @@ export async function openVerifiedStream({
   const readEnd = last === lastOfObject ? size : (last + 1) * bs - 1;
   let source: Readable;
   try {
-    source = await storage.read(object.storageKey, { start: first * bs, end: readEnd });
+    source = await storage.read(object.storageKey, { start: first * bs, end: readEnd }, { chunkBytes: bs });
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
     await report(fail('missing', first, null));
@@ -102,24 +102,29 @@ export async function openVerifiedStream({
     return r.done ? null : r.value;
   };
 
-  /** Reads block i whole and returns its parts once its hash matches, or the failure. */
+  /**
+   * Reads block i whole and returns its bytes once their hash matches, or the failure. The hash
+   * runs on the libuv thread pool (WebCrypto), so concurrent downloads use every core and the
+   * event loop stays free for other requests; nothing of the block is emitted before it resolves.
+   */
   async function readBlock(i: number): Promise<Buffer[] | IntegrityFailure> {
     const length = lengthOf(i);
-    const hash = createHash('sha256');
     const parts: Buffer[] = [];
-    for (let got = 0; got < length;) {
+    let got = 0;
+    while (got < length) {
       const chunk = await take();
-      if (!chunk) return fail('size_mismatch', i, hash.digest('hex'));
+      if (!chunk) break;
       const part = chunk.length > length - got ? chunk.subarray(0, length - got) : chunk;
       if (part.length < chunk.length) carry = chunk.subarray(part.length);
-      hash.update(part);
       parts.push(part);
       got += part.length;
     }
-    const actual = hash.digest('hex');
+    const block = parts.length === 1 ? parts[0]! : Buffer.concat(parts, got);
+    const actual = Buffer.from(await webcrypto.subtle.digest('SHA-256', block)).toString('hex');
+    if (got < length) return fail('size_mismatch', i, actual);
     if (actual !== expected(i)) return fail('block_hash_mismatch', i, actual);
     if (i === lastOfObject && (await take())?.length) return fail('size_mismatch', i, actual);
-    return parts;
+    return [block];
   }
 
   /** The bytes of verified block i that fall inside the range. */

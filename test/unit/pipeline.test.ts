@@ -266,6 +266,7 @@ describe(`pipeline publishing (${engine})`, () => {
       put: async () => Promise.reject(new HashMismatchError('The uploaded bytes have another SHA-256.')),
       read: real.read.bind(real),
       has: real.has.bind(real),
+      remove: real.remove.bind(real),
       cleanTemporaryFiles: real.cleanTemporaryFiles.bind(real),
     });
     try {
