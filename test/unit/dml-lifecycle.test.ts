@@ -44,6 +44,20 @@ describe(`release lifecycle (${engine})`, () => {
     expect(audit).toHaveLength(1);
   });
 
+  it('a requester gets the same 403 for a release that exists and one that does not, and never a 500 for a bad id', async () => {
+    const alice: DmlPrincipal = { kind: 'user', actor: await actor('alice@example.com') };
+    const [existing] = await db().select().from(releases).where(eq(releases.status, 'published')).limit(1);
+    for (const id of [existing!.id, '00000000-0000-4000-8000-000000000000', 'not-a-uuid', 'x\u0000y']) {
+      await expect(publishRelease(alice, id, {})).rejects.toBeInstanceOf(ForbiddenError);
+      await expect(deprecateRelease(alice, id)).rejects.toBeInstanceOf(ForbiddenError);
+    }
+    // A librarian's malformed ids are answered as unknown (404), not as a server error.
+    await expect(withdrawRelease(await lena(), 'not-a-uuid', 'reason')).rejects.toMatchObject({ status: 404 });
+    await expect(createRelease(await lena(), 'x\u0000', releaseInput.parse({ version: '1.0' }))).rejects.toMatchObject({ status: 404 });
+    expect(releaseInput.safeParse({ version: '1.0', notes: 'bad \u0000 notes' }).error?.issues[0]).toMatchObject({ path: ['notes'] });
+    expect(releaseInput.safeParse({ version: '1.0\ud800' }).error?.issues[0]).toMatchObject({ path: ['version'] });
+  });
+
   it('names the field at fault for malformed versions and file names', () => {
     expect(releaseInput.safeParse({ version: 'v 1/2' }).error?.issues[0]?.path).toEqual(['version']);
     expect(releaseInput.safeParse({ version: '' }).error?.issues[0]?.message).toBe('Enter a version.');

@@ -1,6 +1,17 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { approvals, approvalStages, devices, entitlements, groups, notifications, products, serviceRequests } from '@/db/schema';
+import {
+  approvals,
+  approvalStages,
+  devices,
+  entitlements,
+  groupMembers,
+  groups,
+  notifications,
+  products,
+  serviceRequests,
+  users,
+} from '@/db/schema';
 import type { Actor } from '@/lib/auth/roles';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '@/lib/errors';
 import { decide } from '@/lib/requests/decide';
@@ -59,6 +70,39 @@ describe(`service requests and approvals (${engine})`, () => {
     expect(detail.downloads.length).toBe(1);
     await expect(getRequestDetail(bob, r.id)).rejects.toBeInstanceOf(NotFoundError);
     expect((await listInbox(maria)).map((x) => x.id)).not.toContain(r.id);
+  });
+
+  it('only active approvers decide: a removed approver role stops a session at once, and nobody without it is asked', async () => {
+    const [alice, maria, fiona, sid] = [
+      await actor('alice@example.com'),
+      await actor('manager@example.com'),
+      await actor('fiona@example.com'),
+      await actor('sec1@example.com'),
+    ];
+    const r = await ask(alice, 'wireshark', 'ALICE-LT-4411');
+    await db()
+      .update(users)
+      .set({ roles: ['requester'] })
+      .where(eq(users.id, maria.id));
+    // Maria's session (the actor passed in) still says approver; the database does not.
+    await expect(approve(maria, r.id)).rejects.toBeInstanceOf(ForbiddenError);
+    expect((await listInbox(maria)).map((x) => x.id)).not.toContain(r.id);
+    await db()
+      .update(users)
+      .set({ roles: ['requester', 'approver'] })
+      .where(eq(users.id, maria.id));
+
+    // A Security Team member without the approver role is neither told nor able to decide stage 2.
+    const [security] = await db().select().from(groups).where(eq(groups.name, 'Security Team'));
+    await db().insert(groupMembers).values({ groupId: security!.id, userId: fiona.id });
+    const told = async (who: Actor) => db().$count(notifications, eq(notifications.userId, who.id));
+    const [fionaBefore, sidBefore] = [await told(fiona), await told(sid)];
+    expect(await approve(maria, r.id)).toMatchObject({ stage: 2 });
+    expect(await told(fiona)).toBe(fionaBefore);
+    expect(await told(sid)).toBe(sidBefore + 1);
+    await expect(approve(fiona, r.id)).rejects.toBeInstanceOf(ForbiddenError);
+    await db().delete(groupMembers).where(eq(groupMembers.userId, fiona.id));
+    await reject(sid, r.id, 'Not needed after all.');
   });
 
   it('several stages in order: manager, then the Security Team', async () => {
