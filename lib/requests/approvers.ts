@@ -1,4 +1,4 @@
-import { and, eq, gt, inArray, lte, ne } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, lte, ne, sql } from 'drizzle-orm';
 import type { DbOrTx } from '@/db';
 import { approvalStages, delegations, groupMembers, users, type ApprovalStage, type ServiceRequest } from '@/db/schema';
 
@@ -13,32 +13,41 @@ export async function currentStage(
   });
 }
 
+/** Only active users who hold the approver role decide anything (a manager or member without it does not). */
+const isActiveApprover = and(eq(users.active, true), sql`'approver' = any(${users.roles})`);
+
 /**
  * The people who may decide a stage in their own name: the requester's manager, or the members of
- * the stage's group. The requester is never among them, whatever roles they hold.
+ * the stage's group, if they are active approvers. The requester is never among them, whatever roles they hold.
  */
 export async function stageApprovers(tx: DbOrTx, stage: ApprovalStage, requesterId: string): Promise<string[]> {
   if (stage.kind === 'manager') {
     const requester = await tx.query.users.findFirst({ where: eq(users.id, requesterId) });
-    return requester?.managerId && requester.managerId !== requesterId ? [requester.managerId] : [];
+    if (!requester?.managerId || requester.managerId === requesterId) return [];
+    const manager = await tx.select({ id: users.id }).from(users).where(and(eq(users.id, requester.managerId), isActiveApprover));
+    return manager.map((m) => m.id);
   }
   if (stage.kind === 'group' && stage.groupId) {
     const rows = await tx
       .select({ userId: groupMembers.userId })
       .from(groupMembers)
       .innerJoin(users, eq(users.id, groupMembers.userId))
-      .where(and(eq(groupMembers.groupId, stage.groupId), ne(groupMembers.userId, requesterId), eq(users.active, true)));
+      .where(and(eq(groupMembers.groupId, stage.groupId), ne(groupMembers.userId, requesterId), isActiveApprover));
     return rows.map((r) => r.userId);
   }
   return [];
 }
 
-/** Approvers who have named `delegateId` as their stand-in for this moment. */
+/**
+ * Approvers who have named `delegateId` as their stand-in for this moment, in a fixed order (the
+ * first one who may decide is the one a delegate acts for; the inbox query picks the same one).
+ */
 export async function delegatorsOf(tx: DbOrTx, delegateId: string, at = new Date()): Promise<string[]> {
   const rows = await tx
     .select({ approverId: delegations.approverId })
     .from(delegations)
-    .where(and(eq(delegations.delegateId, delegateId), lte(delegations.startsAt, at), gt(delegations.endsAt, at)));
+    .where(and(eq(delegations.delegateId, delegateId), lte(delegations.startsAt, at), gt(delegations.endsAt, at)))
+    .orderBy(asc(delegations.approverId));
   return rows.map((r) => r.approverId);
 }
 
@@ -55,6 +64,8 @@ export async function decidingAs(
   if (actorId === requesterId) return null;
   const approvers = await stageApprovers(tx, stage, requesterId);
   if (approvers.includes(actorId)) return { approverId: actorId, onBehalfOfId: null };
+  const [self] = await tx.select({ id: users.id }).from(users).where(and(eq(users.id, actorId), isActiveApprover));
+  if (!self) return null; // a delegate must be an active approver too
   const principals = await delegatorsOf(tx, actorId);
   const standIn = principals.find((p) => approvers.includes(p));
   return standIn ? { approverId: actorId, onBehalfOfId: standIn } : null;
