@@ -24,7 +24,10 @@ export async function stageApprovers(tx: DbOrTx, stage: ApprovalStage, requester
   if (stage.kind === 'manager') {
     const requester = await tx.query.users.findFirst({ where: eq(users.id, requesterId) });
     if (!requester?.managerId || requester.managerId === requesterId) return [];
-    const manager = await tx.select({ id: users.id }).from(users).where(and(eq(users.id, requester.managerId), isActiveApprover));
+    const manager = await tx
+      .select({ id: users.id })
+      .from(users)
+      .where(and(eq(users.id, requester.managerId), isActiveApprover));
     return manager.map((m) => m.id);
   }
   if (stage.kind === 'group' && stage.groupId) {
@@ -64,7 +67,10 @@ export async function decidingAs(
   if (actorId === requesterId) return null;
   const approvers = await stageApprovers(tx, stage, requesterId);
   if (approvers.includes(actorId)) return { approverId: actorId, onBehalfOfId: null };
-  const [self] = await tx.select({ id: users.id }).from(users).where(and(eq(users.id, actorId), isActiveApprover));
+  const [self] = await tx
+    .select({ id: users.id })
+    .from(users)
+    .where(and(eq(users.id, actorId), isActiveApprover));
   if (!self) return null; // a delegate must be an active approver too
   const principals = await delegatorsOf(tx, actorId);
   const standIn = principals.find((p) => approvers.includes(p));

@@ -40,7 +40,8 @@ interface InboxCursor {
   key: string;
   id: string;
 }
-const cursorPattern = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z|infinity)~([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+const cursorPattern =
+  /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z|infinity)~([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
 
 export const encodeInboxCursor = (c: InboxCursor) => Buffer.from(`${c.key}~${c.id}`, 'utf8').toString('base64url');
 
@@ -52,7 +53,10 @@ export function decodeInboxCursor(token: string, field: 'after' | 'before'): Inb
 
 /** The inbox's query string (search, sort, page position) as the page reads it. */
 export const inboxFilterInput = z.object({
-  q: z.preprocess((v) => (typeof v === 'string' ? v.trim() : undefined), z.string().max(100, 'Search for at most 100 characters.').optional()),
+  q: z.preprocess(
+    (v) => (typeof v === 'string' ? v.trim() : undefined),
+    z.string().max(100, 'Search for at most 100 characters.').optional(),
+  ),
   sort: z.preprocess((v) => (v === '' ? undefined : v), z.enum(inboxSorts, 'Choose a sort order from the list.').optional()),
   after: z.string().max(120).optional(),
   before: z.string().max(120).optional(),

@@ -34,7 +34,7 @@ function prng(seed: number) {
   };
 }
 const rnd = prng(20261130);
-const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
 const HOUR = 3_600_000;
 
 const ids: Record<string, string> = {};
@@ -170,7 +170,11 @@ async function seedVariedInbox() {
 async function expectedInbox(actorId: string): Promise<Map<string, string | null>> {
   const pending = await db().select().from(serviceRequests).where(eq(serviceRequests.status, 'pending_approval'));
   const decided = await db()
-    .select({ requestId: approvals.requestId, stage: approvals.stage, principal: sql<string>`coalesce(${approvals.onBehalfOfId}, ${approvals.approverId})` })
+    .select({
+      requestId: approvals.requestId,
+      stage: approvals.stage,
+      principal: sql<string>`coalesce(${approvals.onBehalfOfId}, ${approvals.approverId})`,
+    })
     .from(approvals);
   const done = new Set(decided.map((a) => `${a.requestId}/${a.stage}/${a.principal}`));
   const out = new Map<string, string | null>();
@@ -249,8 +253,13 @@ describe(`approver inbox as one query (${engine})`, () => {
     const r3Manager = await db()
       .select({ id: serviceRequests.id })
       .from(serviceRequests)
-      .innerJoin(approvalStages, and(eq(approvalStages.productId, serviceRequests.productId), eq(approvalStages.position, serviceRequests.currentStage)))
-      .where(and(eq(serviceRequests.requesterId, ids.r3!), eq(approvalStages.kind, 'manager'), eq(serviceRequests.status, 'pending_approval')));
+      .innerJoin(
+        approvalStages,
+        and(eq(approvalStages.productId, serviceRequests.productId), eq(approvalStages.position, serviceRequests.currentStage)),
+      )
+      .where(
+        and(eq(serviceRequests.requesterId, ids.r3!), eq(approvalStages.kind, 'manager'), eq(serviceRequests.status, 'pending_approval')),
+      );
     expect(r3Manager.length).toBeGreaterThan(0);
     const seen = new Set((await listInbox(a4, { pageSize: 1000 })).rows.map((r) => r.id));
     for (const r of r3Manager) expect(seen.has(r.id)).toBe(false);
