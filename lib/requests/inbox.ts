@@ -86,13 +86,13 @@ export function inboxStatement(actorId: string, filter: InboxFilter = {}): SQL {
   // 'newest' runs descending; walking backwards flips the direction of either sort.
   const descending = (sort === 'newest') !== backwards;
   const order = descending ? sql`desc` : sql`asc`;
-  const key = sort === 'due' ? sql`coalesce(sr.stage_due_at, 'infinity'::timestamptz)` : sql`sr.created_at`;
+  const key = sort === 'due' ? sql`coalesce(ch.stage_due_at, 'infinity'::timestamptz)` : sql`ch.created_at`;
   const q = filter.q?.trim().toLowerCase();
   // The search joins the names in only when there is something to search for.
   const search = q
     ? sql`and exists (
         select 1 from products p, devices d, users rq
-        where p.id = sr.product_id and d.id = sr.device_id and rq.id = sr.requester_id
+        where p.id = ch.product_id and d.id = ch.device_id and rq.id = ch.requester_id
           and strpos(lower(p.name || ' ' || rq.name || ' ' || d.hostname), ${q}) > 0)`
     : sql``;
   const after = cursor
@@ -115,13 +115,15 @@ export function inboxStatement(actorId: string, filter: InboxFilter = {}): SQL {
       where d.starts_at <= now() and d.ends_at > now()
     ),
     candidates as (
-      select sr.id, sr.requester_id, sr.current_stage, pr.principal_id, pr.delegated
+      select sr.id, sr.requester_id, sr.product_id, sr.device_id, sr.current_stage, sr.created_at, sr.stage_due_at,
+             pr.principal_id, pr.delegated
       from principals pr
       join users rq on rq.manager_id = pr.principal_id
       join service_requests sr on sr.requester_id = rq.id and sr.status = 'pending_approval'
       join approval_stages st on st.product_id = sr.product_id and st.position = sr.current_stage and st.kind = 'manager'
       union all
-      select sr.id, sr.requester_id, sr.current_stage, pr.principal_id, pr.delegated
+      select sr.id, sr.requester_id, sr.product_id, sr.device_id, sr.current_stage, sr.created_at, sr.stage_due_at,
+             pr.principal_id, pr.delegated
       from principals pr
       join group_members gm on gm.user_id = pr.principal_id
       join approval_stages st on st.group_id = gm.group_id and st.kind = 'group'
@@ -130,15 +132,14 @@ export function inboxStatement(actorId: string, filter: InboxFilter = {}): SQL {
       where sr.requester_id <> pr.principal_id
     ),
     chosen as (
-      select distinct on (c.id) c.id, c.current_stage, c.principal_id, c.delegated
+      select distinct on (c.id) c.*
       from candidates c
       where c.requester_id <> ${actorId}
       order by c.id, c.delegated, c.principal_id
     ),
     inbox as materialized (
-      select sr.id, ${key} as sort_key, ch.principal_id, ch.delegated
+      select ch.id, ${key} as sort_key, ch.principal_id, ch.delegated
       from chosen ch
-      join service_requests sr on sr.id = ch.id
       where not exists (
         select 1 from approvals a
         where a.request_id = ch.id and a.stage = ch.current_stage and coalesce(a.on_behalf_of_id, a.approver_id) = ch.principal_id
@@ -152,18 +153,16 @@ export function inboxStatement(actorId: string, filter: InboxFilter = {}): SQL {
         i.id, sr.status, sr.closed_reason, sr.product_id, sr.device_id, sr.justification, sr.current_stage as stage,
         ${iso(sql`sr.created_at`)} as created_at, ${iso(sql`sr.stage_due_at`)} as stage_due_at,
         case when isfinite(i.sort_key) then ${iso(sql`i.sort_key`)} else 'infinity' end as sort_key,
-        p.name as product_name, p.slug as product_slug, rl.version, d.hostname, d.platform::text as platform,
-        rq.name as requester, case when i.delegated then principal.name end as on_behalf_of
-      from inbox i
+        p.name as product_name, p.slug as product_slug, d.hostname, d.platform::text as platform,
+        (select rl.version from releases rl where rl.id = sr.release_id) as version,
+        (select rq.name from users rq where rq.id = sr.requester_id) as requester,
+        case when i.delegated then (select pu.name from users pu where pu.id = i.principal_id) end as on_behalf_of
+      -- The page is cut from the inbox first; only its rows are joined to names.
+      from (select * from inbox i ${after} order by i.sort_key ${order}, i.id ${order} limit ${pageSize + 1}) as i
       join service_requests sr on sr.id = i.id
       join products p on p.id = sr.product_id
       join devices d on d.id = sr.device_id
-      join users rq on rq.id = sr.requester_id
-      join users principal on principal.id = i.principal_id
-      left join releases rl on rl.id = sr.release_id
-      ${after}
       order by i.sort_key ${order}, i.id ${order}
-      limit ${pageSize + 1}
     ) as page on true`;
 }
 
