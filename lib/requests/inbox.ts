@@ -140,9 +140,11 @@ export function inboxStatement(actorId: string, filter: InboxFilter = {}): SQL {
     inbox as materialized (
       select ch.id, ${key} as sort_key, ch.principal_id, ch.delegated
       from chosen ch
+      -- One index probe per row (offset 0 keeps the planner from hashing every decision ever made).
       where not exists (
         select 1 from approvals a
         where a.request_id = ch.id and a.stage = ch.current_stage and coalesce(a.on_behalf_of_id, a.approver_id) = ch.principal_id
+        offset 0
       )
       ${search}
     )
