@@ -355,6 +355,14 @@ export const serviceRequests = pgTable(
     index('service_requests_status_idx').on(t.status, t.stageDueAt),
     index('service_requests_product_idx').on(t.productId, t.status),
     index('service_requests_device_idx').on(t.deviceId),
+    // The approver inbox reaches pending requests through the stage waiting on a group, or through
+    // the requester (manager stages); closed requests stay out of both, so they cost the inbox nothing.
+    index('service_requests_pending_stage_idx')
+      .on(t.productId, t.currentStage)
+      .where(sql`${t.status} = 'pending_approval'`),
+    index('service_requests_pending_requester_idx')
+      .on(t.requesterId)
+      .where(sql`${t.status} = 'pending_approval'`),
     // One open request per person, product and device, even when two submissions race.
     uniqueIndex('service_requests_one_open_key')
       .on(t.requesterId, t.productId, t.deviceId)

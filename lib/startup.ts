@@ -22,8 +22,8 @@ export async function checkStartup(): Promise<void> {
   // A store of its own: this module runs in the instrumentation layer, apart from the routes.
   const removed = await new LocalStorage(dmlStorageDir).cleanTemporaryFiles();
   if (removed > 0) console.log(`Removed ${removed} unfinished upload(s) from the media library's temporary folder.`);
-  // Idempotent and race-free (conditional updates), so several instances may all run it; pages
-  // that show requests also run it, so nobody waits for the timer to see an expiry.
+  // Idempotent and race-free (conditional updates), so several instances may all run it. Pages
+  // no longer sweep on every view: that put a write transaction in front of every inbox read.
   setInterval(() => {
     sweepRequests()
       .then(() => expireEntitlements())

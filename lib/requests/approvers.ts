@@ -1,5 +1,4 @@
-import { and, eq, gt, inArray, lte, ne, sql } from 'drizzle-orm';
-import { alias } from 'drizzle-orm/pg-core';
+import { and, asc, eq, gt, inArray, lte, ne, sql } from 'drizzle-orm';
 import type { DbOrTx } from '@/db';
 import { approvalStages, delegations, groupMembers, users, type ApprovalStage, type ServiceRequest } from '@/db/schema';
 
@@ -14,23 +13,22 @@ export async function currentStage(
   });
 }
 
-/** An account that may decide approvals now: active and holding the approver role, read from the database. */
-export const isActiveApprover = sql`${users.active} and 'approver' = any(${users.roles})`;
+/** Only active users who hold the approver role decide anything (a manager or member without it does not). */
+const isActiveApprover = and(eq(users.active, true), sql`'approver' = any(${users.roles})`);
 
 /**
  * The people who may decide a stage in their own name: the requester's manager, or the members of
- * the stage's group — in either case only while they are active approvers (a removed role or a
- * disabled account stops them at once). The requester is never among them, whatever roles they hold.
+ * the stage's group, if they are active approvers. The requester is never among them, whatever roles they hold.
  */
 export async function stageApprovers(tx: DbOrTx, stage: ApprovalStage, requesterId: string): Promise<string[]> {
   if (stage.kind === 'manager') {
-    const manager = alias(users, 'manager');
-    const rows = await tx
-      .select({ id: manager.id })
+    const requester = await tx.query.users.findFirst({ where: eq(users.id, requesterId) });
+    if (!requester?.managerId || requester.managerId === requesterId) return [];
+    const manager = await tx
+      .select({ id: users.id })
       .from(users)
-      .innerJoin(manager, eq(manager.id, users.managerId))
-      .where(and(eq(users.id, requesterId), ne(manager.id, requesterId), sql`${manager.active} and 'approver' = any(${manager.roles})`));
-    return rows.map((r) => r.id);
+      .where(and(eq(users.id, requester.managerId), isActiveApprover));
+    return manager.map((m) => m.id);
   }
   if (stage.kind === 'group' && stage.groupId) {
     const rows = await tx
@@ -43,12 +41,16 @@ export async function stageApprovers(tx: DbOrTx, stage: ApprovalStage, requester
   return [];
 }
 
-/** Approvers who have named `delegateId` as their stand-in for this moment. */
+/**
+ * Approvers who have named `delegateId` as their stand-in for this moment, in a fixed order (the
+ * first one who may decide is the one a delegate acts for; the inbox query picks the same one).
+ */
 export async function delegatorsOf(tx: DbOrTx, delegateId: string, at = new Date()): Promise<string[]> {
   const rows = await tx
     .select({ approverId: delegations.approverId })
     .from(delegations)
-    .where(and(eq(delegations.delegateId, delegateId), lte(delegations.startsAt, at), gt(delegations.endsAt, at)));
+    .where(and(eq(delegations.delegateId, delegateId), lte(delegations.startsAt, at), gt(delegations.endsAt, at)))
+    .orderBy(asc(delegations.approverId));
   return rows.map((r) => r.approverId);
 }
 
@@ -65,12 +67,11 @@ export async function decidingAs(
   if (actorId === requesterId) return null;
   const approvers = await stageApprovers(tx, stage, requesterId);
   if (approvers.includes(actorId)) return { approverId: actorId, onBehalfOfId: null };
-  // A delegate decides only while an active approver themselves.
   const [self] = await tx
     .select({ id: users.id })
     .from(users)
     .where(and(eq(users.id, actorId), isActiveApprover));
-  if (!self) return null;
+  if (!self) return null; // a delegate must be an active approver too
   const principals = await delegatorsOf(tx, actorId);
   const standIn = principals.find((p) => approvers.includes(p));
   return standIn ? { approverId: actorId, onBehalfOfId: standIn } : null;

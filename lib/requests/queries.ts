@@ -85,42 +85,7 @@ export async function listMyRequests(actor: Actor): Promise<RequestRow[]> {
   return rows.map(toRow);
 }
 
-export interface InboxFilter {
-  q?: string;
-  sort?: 'due' | 'oldest' | 'newest';
-}
-
-/**
- * Requests waiting on the actor: where they (or someone who named them delegate) may decide the
- * current stage and have not decided it yet.
- */
-export async function listInbox(actor: Actor, filter: InboxFilter = {}): Promise<(RequestRow & { onBehalfOf: string | null })[]> {
-  const db = getDb();
-  const pending = await baseQuery().where(eq(serviceRequests.status, 'pending_approval'));
-  const decided = new Set(
-    (
-      await db.select({ requestId: approvals.requestId, stage: approvals.stage }).from(approvals).where(eq(approvals.approverId, actor.id))
-    ).map((a) => `${a.requestId}/${a.stage}`),
-  );
-  const out: (RequestRow & { onBehalfOf: string | null })[] = [];
-  for (const r of pending) {
-    if (decided.has(`${r.id}/${r.stage}`)) continue;
-    const stage = await currentStage(db, { productId: r.productId, currentStage: r.stage });
-    if (!stage) continue;
-    const as = await decidingAs(db, stage, r.requesterId, actor.id);
-    if (!as) continue;
-    out.push({ ...toRow(r), onBehalfOf: as.onBehalfOfId ? ((await namesOf(db, [as.onBehalfOfId])).get(as.onBehalfOfId) ?? null) : null });
-  }
-  const q = filter.q?.trim().toLowerCase();
-  const shown = q ? out.filter((r) => `${r.product.name} ${r.requester} ${r.device.hostname}`.toLowerCase().includes(q)) : out;
-  const key = (r: RequestRow) =>
-    filter.sort === 'newest'
-      ? -r.createdAt.getTime()
-      : filter.sort === 'oldest'
-        ? r.createdAt.getTime()
-        : (r.stageDueAt?.getTime() ?? Infinity);
-  return shown.sort((a, b) => key(a) - key(b));
-}
+export { listInbox, type InboxEntry, type InboxFilter, type InboxPage } from './inbox';
 
 export interface HistoryEntry {
   at: Date;

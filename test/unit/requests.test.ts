@@ -43,8 +43,8 @@ describe(`service requests and approvals (${engine})`, () => {
     const [alice, maria, bob] = await Promise.all([actor('alice@example.com'), actor('manager@example.com'), actor('bob@example.com')]);
     const r = await ask(alice, 'intellij-idea', 'ALICE-LT-4411');
     expect(r.status).toBe('pending_approval');
-    expect((await listInbox(maria)).map((x) => x.id)).toContain(r.id);
-    expect((await listInbox(bob)).map((x) => x.id)).not.toContain(r.id);
+    expect((await listInbox(maria)).rows.map((x) => x.id)).toContain(r.id);
+    expect((await listInbox(bob)).rows.map((x) => x.id)).not.toContain(r.id);
     await expect(approve(alice, r.id)).rejects.toBeInstanceOf(ForbiddenError);
     await expect(approve(bob, r.id)).rejects.toBeInstanceOf(ForbiddenError);
 
@@ -69,7 +69,7 @@ describe(`service requests and approvals (${engine})`, () => {
     expect(detail.history[1]?.detail).toContain('Go ahead');
     expect(detail.downloads.length).toBe(1);
     await expect(getRequestDetail(bob, r.id)).rejects.toBeInstanceOf(NotFoundError);
-    expect((await listInbox(maria)).map((x) => x.id)).not.toContain(r.id);
+    expect((await listInbox(maria)).rows.map((x) => x.id)).not.toContain(r.id);
   });
 
   it('only active approvers decide: a removed approver role stops a session at once, and nobody without it is asked', async () => {
@@ -108,9 +108,9 @@ describe(`service requests and approvals (${engine})`, () => {
   it('several stages in order: manager, then the Security Team', async () => {
     const [alice, maria, sid] = await Promise.all([actor('alice@example.com'), actor('manager@example.com'), actor('sec1@example.com')]);
     const r = await ask(alice, 'wireshark', 'alice-mbp');
-    expect((await listInbox(sid)).map((x) => x.id)).not.toContain(r.id); // not their stage yet
+    expect((await listInbox(sid)).rows.map((x) => x.id)).not.toContain(r.id); // not their stage yet
     expect(await approve(maria, r.id)).toMatchObject({ status: 'pending_approval', stage: 2 });
-    expect((await listInbox(sid)).map((x) => x.id)).toContain(r.id);
+    expect((await listInbox(sid)).rows.map((x) => x.id)).toContain(r.id);
     await expect(approve(maria, r.id)).rejects.toBeInstanceOf(ForbiddenError); // stage 2 is not hers
     expect((await approve(sid, r.id)).status).toBe('approved');
   });
@@ -167,14 +167,14 @@ describe(`service requests and approvals (${engine})`, () => {
   it('a delegate decides on behalf of the approver, recorded as such', async () => {
     const [bob, maria, otto] = await Promise.all([actor('bob@example.com'), actor('manager@example.com'), actor('ops1@example.com')]);
     const r = await ask(bob, 'adobe-photoshop', 'bob-studio');
-    expect((await listInbox(otto)).map((x) => x.id)).not.toContain(r.id);
+    expect((await listInbox(otto)).rows.map((x) => x.id)).not.toContain(r.id);
     await createDelegation(maria, {
       delegateId: otto.id,
       startsAt: new Date(Date.now() - 60_000),
       endsAt: new Date(Date.now() + 86_400_000),
     });
     const inbox = await listInbox(otto);
-    expect(inbox.find((x) => x.id === r.id)?.onBehalfOf).toBe('Maria Manager');
+    expect(inbox.rows.find((x) => x.id === r.id)?.onBehalfOf).toBe('Maria Manager');
     expect((await approve(otto, r.id)).status).toBe('approved');
     const [row] = await db().select().from(approvals).where(eq(approvals.requestId, r.id));
     expect(row).toMatchObject({ approverId: otto.id, onBehalfOfId: maria.id });
@@ -193,7 +193,7 @@ describe(`service requests and approvals (${engine})`, () => {
       .returning();
     const r = await submitRequest(ada, requestInput.parse({ productId: git, deviceId: device[0]!.id, justification: why }));
     await expect(approve(ada, r.id)).rejects.toThrow('You cannot decide your own request.');
-    expect((await listInbox(ada)).map((x) => x.id)).not.toContain(r.id);
+    expect((await listInbox(ada)).rows.map((x) => x.id)).not.toContain(r.id);
     expect((await approve(await actor('ops1@example.com'), r.id)).status).toBe('approved');
   });
 

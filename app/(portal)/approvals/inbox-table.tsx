@@ -56,7 +56,23 @@ function BulkResults({ results, labels }: { results: NonNullable<BulkState['resu
   );
 }
 
-export function InboxTable({ rows, filtered }: { rows: InboxRow[]; filtered: boolean }) {
+/**
+ * One page of the inbox. `total` counts every page; `paged` says this is not the first page, so
+ * an empty page (its requests were decided meanwhile) offers the way back instead of "nothing waits".
+ */
+export function InboxTable({
+  rows,
+  total,
+  filtered,
+  paged,
+  firstPage,
+}: {
+  rows: InboxRow[];
+  total: number;
+  filtered: boolean;
+  paged: boolean;
+  firstPage: string;
+}) {
   const [state, dispatch] = useActionState(approveSelectedAction, {});
   const [pending, startTransition] = useTransition();
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
@@ -91,7 +107,16 @@ export function InboxTable({ rows, filtered }: { rows: InboxRow[]; filtered: boo
       )}
       {rows.length === 0 ? (
         <div className="mt-6 rounded-xl border border-dashed border-slate-300 bg-white px-4 py-12 text-center">
-          {filtered ? (
+          {paged && total > 0 ? (
+            <>
+              <h2 className="text-lg font-semibold">Nothing more on this page</h2>
+              <p className="mt-1 text-slate-600">
+                <Link href={firstPage} className="font-medium text-indigo-700 hover:underline">
+                  Back to the first page
+                </Link>
+              </p>
+            </>
+          ) : filtered ? (
             <>
               <h2 className="text-lg font-semibold">No request matches your search</h2>
               <p className="mt-1 text-slate-600">
@@ -111,7 +136,8 @@ export function InboxTable({ rows, filtered }: { rows: InboxRow[]; filtered: boo
         <form onSubmit={onSubmit} className="mt-6">
           <div className="mb-3 flex flex-wrap items-center justify-between gap-3">
             <p className="text-sm text-slate-600" data-testid="inbox-count">
-              {rows.length === 1 ? '1 request' : `${rows.length} requests`} waiting
+              {total === 1 ? '1 request' : `${total.toLocaleString('en')} requests`} waiting
+              {total > rows.length && ` · ${rows.length.toLocaleString('en')} on this page`}
             </p>
             <button
               type="submit"

@@ -3,9 +3,9 @@ import Link from 'next/link';
 import { z } from 'zod';
 import { requireArea } from '@/lib/auth/session';
 import type { Actor } from '@/lib/auth/roles';
-import { NotFoundError } from '@/lib/errors';
-import { sweepRequests } from '@/lib/requests/lifecycle';
-import { getRequestDetail, listInbox, type InboxFilter } from '@/lib/requests/queries';
+import { NotFoundError, ValidationError } from '@/lib/errors';
+import { inboxFilterInput, listInbox, type InboxFilter, type InboxPage, type InboxSort } from '@/lib/requests/inbox';
+import { getRequestDetail } from '@/lib/requests/queries';
 import { formatDateTime, platformLabels } from '@/app/ui/format';
 import { ago, dueIn } from './format';
 import { InboxTable, type InboxRow } from './inbox-table';
@@ -14,7 +14,9 @@ export const metadata: Metadata = { title: 'Approvals' };
 
 type Search = Record<string, string | string[] | undefined>;
 
-const sorts: Record<NonNullable<InboxFilter['sort']>, string> = { due: 'Due soonest', oldest: 'Oldest first', newest: 'Newest first' };
+const pagerButton = 'rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-slate-50';
+
+const sorts: Record<InboxSort, string> = { due: 'Due soonest', oldest: 'Oldest first', newest: 'Newest first' };
 
 /** What the approver just did, read back from the request itself (the URL carries only the request and the decision). */
 async function doneMessage(actor: Actor, raw: Search): Promise<string | null> {
@@ -40,15 +42,41 @@ async function doneMessage(actor: Actor, raw: Search): Promise<string | null> {
   }
 }
 
+/** One page of the inbox, or why a stale or hand-edited page link cannot be followed. */
+async function loadInbox(actor: Actor, filter: InboxFilter): Promise<InboxPage | { error: string }> {
+  try {
+    return await listInbox(actor, filter);
+  } catch (e) {
+    if (!(e instanceof ValidationError)) throw e;
+    return { error: e.message };
+  }
+}
+
 export default async function ApprovalsPage({ searchParams }: { searchParams: Promise<Search> }) {
   const actor = await requireArea('/approvals');
-  await sweepRequests();
   const raw = await searchParams;
-  const q = typeof raw.q === 'string' ? raw.q.trim().slice(0, 100) : '';
-  const sort = raw.sort === 'oldest' || raw.sort === 'newest' ? raw.sort : 'due';
-  const [inbox, done] = await Promise.all([listInbox(actor, { q, sort }), doneMessage(actor, raw)]);
+  const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
+  const parsed = inboxFilterInput.safeParse({
+    q: one(raw.q)?.slice(0, 100),
+    sort: one(raw.sort),
+    after: one(raw.after),
+    before: one(raw.before),
+  });
+  const filter = parsed.success ? parsed.data : {};
+  const q = filter.q ?? '';
+  const sort = filter.sort ?? 'due';
+  const [loaded, done] = await Promise.all([parsed.success ? loadInbox(actor, filter) : null, doneMessage(actor, raw)]);
+  const inbox: InboxPage = loaded && 'rows' in loaded ? loaded : { rows: [], total: 0, nextCursor: null, prevCursor: null };
+  const pageError = !parsed.success ? parsed.error.issues[0]?.message : loaded && 'error' in loaded ? loaded.error : undefined;
+  // Page links keep the search and the sort; the form starts again from the first page.
+  const link = (cursor: Record<string, string>) => {
+    const params = new URLSearchParams({ ...(q ? { q } : {}), ...(sort !== 'due' ? { sort } : {}), ...cursor });
+    const query = params.toString();
+    return `/approvals${query ? `?${query}` : ''}`;
+  };
+  const paged = Boolean(filter.after || filter.before);
   const now = new Date();
-  const rows: InboxRow[] = inbox.map((r) => ({
+  const rows: InboxRow[] = inbox.rows.map((r) => ({
     id: r.id,
     requester: r.requester,
     product: r.product.name,
@@ -121,7 +149,38 @@ export default async function ApprovalsPage({ searchParams }: { searchParams: Pr
         </button>
       </form>
 
-      <InboxTable rows={rows} filtered={q !== ''} />
+      {pageError && (
+        <p role="alert" className="mt-6 rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900">
+          {pageError}{' '}
+          <Link href={link({})} className="font-medium underline">
+            First page
+          </Link>
+        </p>
+      )}
+
+      <InboxTable rows={rows} total={inbox.total} filtered={q !== ''} paged={paged} firstPage={link({})} />
+
+      {(paged || inbox.nextCursor) && (
+        <nav aria-label="Pages" className="mt-6 flex items-center justify-between gap-3">
+          <div className="flex gap-3">
+            {paged && (
+              <Link href={link({})} className={pagerButton} data-testid="first-page">
+                ⇤ First
+              </Link>
+            )}
+            {inbox.prevCursor && (
+              <Link href={link({ before: inbox.prevCursor })} className={pagerButton} rel="prev" data-testid="previous-page">
+                ← Previous
+              </Link>
+            )}
+          </div>
+          {inbox.nextCursor && (
+            <Link href={link({ after: inbox.nextCursor })} className={pagerButton} rel="next" data-testid="next-page">
+              Next page →
+            </Link>
+          )}
+        </nav>
+      )}
     </div>
   );
 }

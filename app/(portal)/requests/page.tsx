@@ -2,7 +2,6 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { requireArea } from '@/lib/auth/session';
 import { listMyRequestsWithSteps, type MyRequestRow } from '@/lib/requests/devices-for-request';
-import { sweepRequests } from '@/lib/requests/lifecycle';
 import { formatDate, platformLabels } from '@/app/ui/format';
 import { RequestStatusBadge } from '@/app/ui/request-status-badge';
 import type { Platform } from '@/db/schema';
@@ -54,7 +53,6 @@ function NextStep({ r }: { r: MyRequestRow }) {
 
 export default async function MyRequestsPage() {
   const actor = await requireArea('/requests');
-  await sweepRequests();
   const rows = await listMyRequestsWithSteps(actor);
   return (
     <div>

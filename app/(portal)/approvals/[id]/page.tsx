@@ -4,7 +4,6 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { z } from 'zod';
 import { requireArea } from '@/lib/auth/session';
-import { sweepRequests } from '@/lib/requests/lifecycle';
 import { getRequestDetail, type RequestDetail } from '@/lib/requests/queries';
 import { formatDateTime, platformLabels } from '@/app/ui/format';
 import { RequestStatusBadge } from '@/app/ui/request-status-badge';
@@ -43,7 +42,6 @@ export default async function ApprovalRequestPage({ params }: { params: Promise<
   const actor = await requireArea('/approvals');
   const id = z.uuid().safeParse((await params).id);
   if (!id.success) notFound();
-  await sweepRequests();
   const r = await orNotFound(getRequestDetail(actor, id.data));
   const now = new Date();
   const due = r.status === 'pending_approval' ? dueIn(r.stageDueAt, now) : null;

@@ -1,0 +1,2 @@
+CREATE INDEX "service_requests_pending_stage_idx" ON "service_requests" USING btree ("product_id","current_stage") WHERE "service_requests"."status" = 'pending_approval';--> statement-breakpoint
+CREATE INDEX "service_requests_pending_requester_idx" ON "service_requests" USING btree ("requester_id") WHERE "service_requests"."status" = 'pending_approval';
