@@ -86,7 +86,7 @@ describe(`service requests and approvals (${engine})`, () => {
       .where(eq(users.id, maria.id));
     // Maria's session (the actor passed in) still says approver; the database does not.
     await expect(approve(maria, r.id)).rejects.toBeInstanceOf(ForbiddenError);
-    expect((await listInbox(maria)).map((x) => x.id)).not.toContain(r.id);
+    expect((await listInbox(maria)).rows.map((x) => x.id)).not.toContain(r.id);
     await db()
       .update(users)
       .set({ roles: ['requester', 'approver'] })
