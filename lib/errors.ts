@@ -73,7 +73,10 @@ export async function retryOnContention<T>(work: () => Promise<T>, attempts = 6)
 
 /** Input the database refused outright, as a 422 (used where no schema caught it first). */
 export function asInputError(e: unknown): unknown {
-  return isDataException(e) ? new ValidationError('The input contains a value that cannot be stored (for example a NUL character).') : e;
+  if (isDataException(e)) return new ValidationError('The input contains a value that cannot be stored (for example a NUL character).');
+  // A reference to a row that does not exist (or no longer does): the caller named something unknown.
+  if (sqlState(e) === '23503') return new ValidationError('The input refers to something that does not exist.');
+  return e;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -48,6 +48,8 @@ export async function createRelease(p: DmlPrincipal, productId: string, input: R
   assertMayUseLibrary(p);
   assertId(productId, 'No such product.', 'product');
   return getDb().transaction(async (tx) => {
+    if (!(await tx.query.products.findFirst({ where: eq(products.id, productId), columns: { id: true } })))
+      throw new NotFoundError('No such product.', 'product');
     await assertMayManageProduct(p, productId, tx);
     const [created] = await tx
       .insert(releases)
