@@ -75,7 +75,7 @@ test.describe('my devices and the device API', () => {
 
     expect(curl('POST', '/api/v1/devices/enrol', { json: { code: first } }).status).toBe(401);
     const enrolled = curl('POST', '/api/v1/devices/enrol', {
-      json: { code: code.replace('-', '').toLowerCase(), agentVersion: '0.1.0-e2e', hostname: 'box.local' },
+      json: { code: code.replaceAll('-', '').toLowerCase(), agentVersion: '0.1.0-e2e', hostname: 'box.local' },
     });
     expect(enrolled.status).toBe(201);
     expect(enrolled.body).toMatchObject({ hostname: name, platform: 'linux-x64' });
