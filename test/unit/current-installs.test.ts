@@ -44,7 +44,12 @@ async function entitle(device: AuthenticatedDevice): Promise<void> {
     .onConflictDoNothing();
 }
 
-type Step = { key?: string; type: 'install_succeeded' | 'uninstalled' | 'install_failed' | 'download_completed'; build: number; at: number };
+type Step = {
+  key?: string;
+  type: 'install_succeeded' | 'uninstalled' | 'install_failed' | 'download_completed';
+  build: number;
+  at: number;
+};
 const T0 = Date.parse('2026-01-01T00:00:00Z');
 const toEvent = (s: Step) => ({
   idempotencyKey: s.key ?? randomUUID(),
@@ -75,7 +80,10 @@ async function ledgerSays(device: AuthenticatedDevice): Promise<string | null> {
     .from(installEvents)
     .where(and(eq(installEvents.deviceId, device.deviceId), eq(installEvents.productId, firefox)));
   const order = (a: (typeof rows)[number], b: (typeof rows)[number]) => a.occurredAt.getTime() - b.occurredAt.getTime() || a.id - b.id;
-  const latest = rows.filter((r) => r.type === 'install_succeeded').sort(order).at(-1);
+  const latest = rows
+    .filter((r) => r.type === 'install_succeeded')
+    .sort(order)
+    .at(-1);
   if (!latest) return null;
   const removed = rows.some((r) => r.type === 'uninstalled' && r.releaseId === latest.releaseId && order(r, latest) > 0);
   return removed ? null : builds.find((b) => b.releaseId === latest.releaseId)!.version;
@@ -187,12 +195,7 @@ describe(`device_current_installs follows the ledger (${engine})`, () => {
     const on = await devicesOnRelease(desk, builds[0]!.releaseId);
     expect(on.devices.map((x) => x.id)).toContain(d.deviceId);
     expect(on.total).toBe(
-      (
-        await db()
-          .select()
-          .from(deviceCurrentInstalls)
-          .where(eq(deviceCurrentInstalls.releaseId, builds[0]!.releaseId))
-      ).length,
+      (await db().select().from(deviceCurrentInstalls).where(eq(deviceCurrentInstalls.releaseId, builds[0]!.releaseId))).length,
     );
   });
 });

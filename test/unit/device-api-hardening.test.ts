@@ -58,7 +58,9 @@ describe(`enrolment codes cannot be guessed without limit (${engine})`, () => {
 
   it('limits the total across addresses, and one address over its limit does not use up the total', async () => {
     const limits = { perAddress: 3, total: 5, windowMinutes: 15 };
-    const hog = await Promise.all(Array.from({ length: 10 }, () => outcome(enrolDevice({ code: WRONG }, { address: '192.0.2.1', limits }))));
+    const hog = await Promise.all(
+      Array.from({ length: 10 }, () => outcome(enrolDevice({ code: WRONG }, { address: '192.0.2.1', limits }))),
+    );
     expect(tally(hog)).toEqual({ wrong: 3, limited: 7 });
     expect(await counter('total')).toBe(3);
     const many = await Promise.all(
