@@ -32,7 +32,12 @@ const addressScope = (address: string) => `address:${address}`;
 export async function takeEnrolAttempt(address: string, limits: EnrolLimits = defaultEnrolLimits()): Promise<EnrolAttempt> {
   const window = sql`date_bin(make_interval(mins => ${limits.windowMinutes}), now(), timestamptz '2000-01-01 00:00:00+00')`;
   const { rows } = await getDb().execute<{ by_address: number; total: number | null; retry_after: number; window_start: string }>(sql`
-    with a as (
+    with expired as (
+      -- Keeps the table small: windows older than a day count for nothing (a few rows per call).
+      delete from ${enrolAttempts} where ctid in (
+        select ctid from ${enrolAttempts} where window_start < now() - interval '1 day' limit 20
+      )
+    ), a as (
       insert into ${enrolAttempts} (scope, window_start, attempts) values (${addressScope(address)}, ${window}, 1)
       on conflict (scope, window_start) do update set attempts = ${enrolAttempts}.attempts + 1
       returning attempts, window_start
