@@ -56,8 +56,9 @@ function heldBy(db: DbOrTx, ownerId: string, deviceId: string): Promise<HeldEnti
  * entitlements (see coveringEntitlement) and linked to the device, its owner, the release, the
  * artifact's recorded hash, the request and its last approver. A retried event (same device and
  * idempotency key) is recorded once; a used key with a different event is a 409 naming it. The
- * device's current installs (device_current_installs) follow in the same transaction. A completed download fulfils the request; an uninstall ends
- * the entitlement and passes its licence seat on.
+ * device's current installs (device_current_installs) follow in the same transaction. A
+ * completed download fulfils the request; an uninstall ends the entitlement and passes its
+ * licence seat on.
  */
 export async function recordInstallEvents(
   device: { deviceId: string; ownerId: string },
