@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
+import type pg from 'pg';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { errorResponse } from '@/app/api/respond';
 import { artifacts, devices, enrolAttempts, entitlements, installEvents, products, releases } from '@/db/schema';
 import type { Actor } from '@/lib/auth/roles';
 import { authenticateDevice, enrolDevice, registerDevice, type AuthenticatedDevice } from '@/lib/devices/service';
+import { checkIn, listPulls } from '@/lib/devices/pulls';
 import { ConflictError, TooManyRequestsError, UnauthorizedError } from '@/lib/errors';
 import { recordInstallEvents } from '@/lib/installs/record';
 import { actor } from '../support/actors';
@@ -157,5 +159,36 @@ describe(`device authentication touches last_seen_at at most once a minute (${en
     await db().update(devices).set({ lastSeenAt: recent }).where(eq(devices.id, device.id));
     await authenticateDevice(`Bearer ${token}`);
     expect((await seen()).getTime()).toBe(recent.getTime());
+  });
+});
+
+describe(`check-in and pulls cost at most two round trips (${engine})`, () => {
+  it.runIf(engine === 'postgres')('counts the statements sent to PostgreSQL', async () => {
+    const { enrolment } = await registerDevice(alice, { hostname: 'alice-trips', platform: 'linux-x64' });
+    const { token } = await enrolDevice({ code: enrolment.code, agentVersion: '3.0.0' });
+    const pool = (db() as unknown as { $client: pg.Pool }).$client;
+    let statements = 0;
+    let checkouts = 0;
+    const query = pool.query.bind(pool);
+    const connect = pool.connect.bind(pool);
+    pool.query = ((...args: Parameters<typeof query>) => {
+      statements++;
+      return query(...args);
+    }) as typeof pool.query;
+    pool.connect = ((...args: unknown[]) => {
+      checkouts++; // pool.query checks out a client too; a transaction checks out one more
+      return (connect as (...a: unknown[]) => unknown)(...args);
+    }) as typeof pool.connect;
+    try {
+      await checkIn(await authenticateDevice(`Bearer ${token}`), { agentVersion: '3.0.0' });
+      expect({ statements, checkouts }).toEqual({ statements: 2, checkouts: 2 });
+      statements = 0;
+      checkouts = 0;
+      await listPulls((await authenticateDevice(`Bearer ${token}`)).deviceId);
+      expect({ statements, checkouts }).toEqual({ statements: 2, checkouts: 2 });
+    } finally {
+      pool.query = query;
+      pool.connect = connect;
+    }
   });
 });
