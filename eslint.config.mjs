@@ -6,6 +6,7 @@ const config = [
     ignores: [
       '.next/**',
       '.next-e2e-*/**',
+      '.next-bench-api/**',
       '.data/**',
       'node_modules/**',
       'test-results/**',

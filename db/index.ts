@@ -1,4 +1,5 @@
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { drizzle as drizzlePg, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { mkdirSync } from 'node:fs';
@@ -26,13 +27,19 @@ export interface DbHandle {
 
 export type DbTarget = { kind: 'postgres'; url: string } | { kind: 'pglite'; dir: string } | { kind: 'pglite-instance'; client: PGlite };
 
+/**
+ * Extensions the migrations create (pg_trgm for the desk's text filters). PGlite must be given
+ * them when it opens, before `CREATE EXTENSION` can run; pass these to every PGlite instance.
+ */
+export const pgliteExtensions = { pg_trgm };
+
 export function defaultTarget(): DbTarget {
   return env.DATABASE_URL ? { kind: 'postgres', url: env.DATABASE_URL } : { kind: 'pglite', dir: path.join(dataDir, 'pglite') };
 }
 
 export function createDb(target: DbTarget = defaultTarget()): DbHandle {
   if (target.kind === 'postgres') {
-    const pool = new Pool({ connectionString: target.url, max: 10 });
+    const pool = new Pool({ connectionString: target.url, max: env.DATABASE_POOL_MAX });
     // An idle connection dropped by the server (restart, failover) must not crash the process;
     // the pool replaces it on the next query.
     pool.on('error', (e) => console.error(`PostgreSQL connection lost: ${e.message}`));
@@ -43,7 +50,7 @@ export function createDb(target: DbTarget = defaultTarget()): DbHandle {
   if (target.kind === 'pglite') {
     release = lockDataDir(target.dir);
     mkdirSync(target.dir, { recursive: true });
-    client = new PGlite(target.dir);
+    client = new PGlite(target.dir, { extensions: pgliteExtensions });
   } else {
     client = target.client;
   }

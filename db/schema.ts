@@ -585,3 +585,53 @@ export const notifications = pgTable(
   (t) => [index('notifications_user_idx').on(t.userId, t.readAt, t.createdAt)],
 );
 export type Notification = typeof notifications.$inferSelect;
+
+// ---------------------------------------------------------------------------------------------
+// Derived state kept beside the ledger (lib/installs/current-table.ts keeps and checks it)
+// ---------------------------------------------------------------------------------------------
+/**
+ * What each device runs now, per product: the ledger's answer (lib/installs/current.ts),
+ * maintained in the transaction that records each install or uninstall, so the desk reads
+ * O(devices) rows instead of replaying O(events). The ledger stays the source of truth.
+ */
+export const deviceCurrentInstalls = pgTable(
+  'device_current_installs',
+  {
+    deviceId: uuid('device_id')
+      .notNull()
+      .references(() => devices.id, { onDelete: 'restrict' }),
+    productId: uuid('product_id')
+      .notNull()
+      .references(() => products.id, { onDelete: 'restrict' }),
+    releaseId: uuid('release_id')
+      .notNull()
+      .references(() => releases.id, { onDelete: 'restrict' }),
+    artifactId: uuid('artifact_id')
+      .notNull()
+      .references(() => artifacts.id, { onDelete: 'restrict' }),
+    sha256: char('sha256', { length: 64 }).notNull(),
+    requestId: uuid('request_id').references(() => serviceRequests.id, { onDelete: 'restrict' }),
+    /** occurred_at of the install_succeeded event that made this current. */
+    since: timestamp('since', { withTimezone: true }).notNull(),
+    eventId: bigint('event_id', { mode: 'number' }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.deviceId, t.productId] }),
+    index('device_current_installs_product_idx').on(t.productId, t.releaseId),
+    index('device_current_installs_release_idx').on(t.releaseId, t.since),
+  ],
+);
+
+/**
+ * Enrolment attempts per fixed window, per client address and in total: counted with one
+ * atomic upsert, so concurrent bursts and several app instances share the same limit.
+ */
+export const enrolAttempts = pgTable(
+  'enrol_attempts',
+  {
+    scope: text('scope').notNull(),
+    windowStart: timestamp('window_start', { withTimezone: true }).notNull(),
+    attempts: integer('attempts').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.scope, t.windowStart] })],
+);

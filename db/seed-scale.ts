@@ -8,6 +8,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { eq, inArray, like, sql } from 'drizzle-orm';
 import { hashPassword } from '../lib/auth/password';
+import { rebuildCurrentInstalls } from '../lib/installs/current-table';
 import { createDb, type Db } from './index';
 import { runIfMain } from './run-script';
 import * as s from './schema';
@@ -180,8 +181,13 @@ export async function seedScale(db: Db, o: ScaleOptions, log: (line: string) => 
   await Promise.all(inFlight);
 
   t = Date.now();
+  // The bulk insert bypasses recordInstallEvents, so the current-state table is rebuilt from the ledger.
+  const current = await rebuildCurrentInstalls(db);
+  log(`current installs ${current.toLocaleString('en')} rows in ${since(t)}`);
+
+  t = Date.now();
   // Fresh statistics, so the planner sees the fleet rather than the demo's handful of rows.
-  await db.execute(sql`vacuum analyze install_events, service_requests, devices, users`);
+  await db.execute(sql`vacuum analyze install_events, device_current_installs, service_requests, devices, users`);
   log(`analyzed in ${since(t)} · total ${since()}`);
   return {
     users: o.users,

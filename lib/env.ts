@@ -13,6 +13,8 @@ const schema = z.object({
    * changing or removing install and audit history, nor altering tables or their triggers.
    */
   DATABASE_MIGRATION_URL: z.string().url().optional(),
+  /** PostgreSQL connections per app instance: a few per core of the database server is plenty. */
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(1000).default(10),
   DATA_DIR: z.string().min(1).default('.data'),
   DML_STORAGE_DIR: z.string().min(1).optional(),
   AUTH_SECRET: z.string().min(32, 'AUTH_SECRET must be at least 32 characters').optional(),
@@ -24,6 +26,10 @@ const schema = z.object({
   SIGNIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().positive().default(5),
   SIGNIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().positive().default(20),
   SIGNIN_WINDOW_MINUTES: z.coerce.number().int().positive().default(15),
+  /** Wrong enrolment codes allowed per client address, and in total, per window (429 beyond). */
+  ENROL_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().positive().default(10),
+  ENROL_MAX_FAILURES_TOTAL: z.coerce.number().int().positive().default(100),
+  ENROL_WINDOW_MINUTES: z.coerce.number().int().positive().default(15),
   /** e.g. smtp://user:pass@mail.example.com:587; unset = no e-mail (in-app notifications only). */
   SMTP_URL: z.string().url().optional(),
   MAIL_FROM: z.string().min(3).default('Software Portal <portal@localhost>'),

@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import { AppError, asInputError, ConflictError, isContention, UnauthorizedError, ValidationError } from '@/lib/errors';
+import {
+  AppError,
+  asInputError,
+  ConflictError,
+  isContention,
+  TooManyRequestsError,
+  UnauthorizedError,
+  ValidationError,
+} from '@/lib/errors';
 import { fieldOf } from '@/lib/pipeline/schema';
 
 /** A body that is not JSON at all: the client's request is malformed, not its values. */
@@ -32,6 +40,7 @@ export function errorResponse(caught: unknown): Response {
   if (e instanceof AppError) {
     // RFC 6750: a 401 names the scheme the client should use.
     const headers: Record<string, string> = e instanceof UnauthorizedError ? { 'WWW-Authenticate': 'Bearer' } : {};
+    if (e instanceof TooManyRequestsError) headers['Retry-After'] = String(e.retryAfterSeconds);
     return json({ error: e.message, field: e.field }, e.status, headers);
   }
   console.error('API request failed', e);

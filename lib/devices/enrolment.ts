@@ -4,6 +4,7 @@ import { devices, users, type Platform } from '@/db/schema';
 import { recordAudit } from '@/lib/audit/service';
 import { UnauthorizedError } from '@/lib/errors';
 import { parseInput } from '@/lib/pipeline/schema';
+import { takeEnrolAttempt, type EnrolLimits } from './enrol-limit';
 import { enrolInput, type EnrolInput } from './schema';
 import { bearerTokenHash, codeHash, newDeviceToken } from './secrets';
 
@@ -19,14 +20,22 @@ export interface AuthenticatedDevice {
   ownerId: string;
   hostname: string;
   platform: Platform;
+  /** As stored before this call: check-in writes it only when the agent reports another. */
+  agentVersion: string | null;
 }
 
 /**
  * The agent trades a code for the device's token (shown here once, stored hashed). The code is
  * used up in the same conditional update that activates the device, so it works exactly once.
+ * Given the caller's address, wrong codes are rate-limited per address and in total (429).
  */
-export async function enrolDevice(input: EnrolInput): Promise<{ deviceId: string; token: string; hostname: string; platform: Platform }> {
+export async function enrolDevice(
+  input: EnrolInput,
+  from?: { address: string; limits?: EnrolLimits },
+): Promise<{ deviceId: string; token: string; hostname: string; platform: Platform }> {
   const data = parseInput(enrolInput, input);
+  // Counted before the code is even looked at, so guessing is limited whatever the guess.
+  const attempt = from ? await takeEnrolAttempt(from.address, from.limits) : undefined;
   const hash = codeHash(data.code);
   if (!hash) throw new UnauthorizedError(BAD_CODE);
   const { token, hash: tokenHash } = newDeviceToken();
@@ -56,6 +65,7 @@ export async function enrolDevice(input: EnrolInput): Promise<{ deviceId: string
           .returning()
       : [];
     if (!d) throw new UnauthorizedError(BAD_CODE);
+    await attempt?.giveBack(tx);
     await recordAudit(
       {
         actor: { kind: 'device', id: d.id },
@@ -72,17 +82,30 @@ export async function enrolDevice(input: EnrolInput): Promise<{ deviceId: string
 }
 
 /**
- * The device behind an `Authorization: Bearer pdt_…` header. One conditional UPDATE checks that it
- * is active and its owner still has an account, and records that it was seen.
+ * The device behind an `Authorization: Bearer pdt_…` header, in one statement: the device must be
+ * active and its owner still have an account. `last_seen_at` is written only when it is more than
+ * a minute old, so a busy agent does not rewrite (and lock) its row on every call.
  */
 export async function authenticateDevice(authorization: string | null | undefined): Promise<AuthenticatedDevice> {
   const hash = bearerTokenHash(authorization);
   if (!hash) throw new UnauthorizedError(UNAUTHORIZED);
-  const [d] = await getDb()
-    .update(devices)
-    .set({ lastSeenAt: sql`now()` })
-    .where(and(eq(devices.tokenHash, hash), eq(devices.status, 'active'), ownerActive))
-    .returning({ deviceId: devices.id, ownerId: devices.ownerId, hostname: devices.hostname, platform: devices.platform });
+  const result = await getDb().execute<{
+    id: string;
+    owner_id: string;
+    hostname: string;
+    platform: Platform;
+    agent_version: string | null;
+  }>(sql`
+    with found as (
+      select d.id, d.owner_id, d.hostname, d.platform, d.agent_version, d.last_seen_at
+      from ${devices} d join ${users} u on u.id = d.owner_id and u.active
+      where d.token_hash = ${hash} and d.status = 'active'
+    ), touched as (
+      update ${devices} set last_seen_at = now() from found
+      where ${devices.id} = found.id and (found.last_seen_at is null or found.last_seen_at < now() - interval '1 minute')
+    )
+    select id, owner_id, hostname, platform, agent_version from found`);
+  const d = result.rows[0];
   if (!d) throw new UnauthorizedError(UNAUTHORIZED);
-  return d;
+  return { deviceId: d.id, ownerId: d.owner_id, hostname: d.hostname, platform: d.platform, agentVersion: d.agent_version };
 }

@@ -1,5 +1,4 @@
-import { and, desc, eq, gt, inArray, isNull, or, sql } from 'drizzle-orm';
-import { alias } from 'drizzle-orm/pg-core';
+import { eq, sql } from 'drizzle-orm';
 import { getDb } from '@/db';
 import { artifacts, devices, entitlements, products, releases } from '@/db/schema';
 import { recordAudit } from '@/lib/audit/service';
@@ -16,7 +15,19 @@ export interface Pull {
   artifact: { id: string; fileName: string; mediaType: string; sizeBytes: number; sha256: string; downloadUrl: string };
 }
 
-const entitled = alias(releases, 'entitled');
+interface PullRow extends Record<string, unknown> {
+  entitlement_id: string;
+  request_id: string | null;
+  slug: string;
+  name: string;
+  release_id: string;
+  version: string;
+  artifact_id: string;
+  file_name: string;
+  media_type: string;
+  size_bytes: string | number;
+  sha256: string;
+}
 
 /**
  * What the device may pull now: for each active, unexpired entitlement, the build for its platform
@@ -26,85 +37,44 @@ const entitled = alias(releases, 'entitled');
  * - "this and later releases" resolves to the newest published release at or after the entitled
  *   one (or to the entitled release itself, exactly, if no published one qualifies).
  * Withdrawn and draft releases and corrupt artifacts are never listed.
+ * One statement (entitlements → release → artifact), so a check-in costs one round trip here.
  */
 export async function listPulls(deviceId: string): Promise<Pull[]> {
-  const db = getDb();
-  const device = await db.query.devices.findFirst({ where: and(eq(devices.id, deviceId), eq(devices.status, 'active')) });
-  if (!device) return [];
-  const held = await db
-    .select({
-      id: entitlements.id,
-      requestId: entitlements.requestId,
-      productId: entitlements.productId,
-      slug: products.slug,
-      name: products.name,
-      includesLater: entitlements.includesLaterReleases,
-      release: { id: entitled.id, status: entitled.status, publishedAt: entitled.publishedAt },
-    })
-    .from(entitlements)
-    .innerJoin(products, eq(products.id, entitlements.productId))
-    .leftJoin(entitled, eq(entitled.id, entitlements.releaseId))
-    .where(
-      and(
-        eq(entitlements.deviceId, deviceId),
-        eq(entitlements.userId, device.ownerId),
-        eq(entitlements.status, 'active'),
-        or(isNull(entitlements.expiresAt), gt(entitlements.expiresAt, sql`now()`)),
-      ),
-    )
-    .orderBy(products.name);
-  if (held.length === 0) return [];
-
-  const laterOf = [...new Set(held.filter((e) => e.includesLater).map((e) => e.productId))];
-  const published = laterOf.length
-    ? await db
-        .select({ id: releases.id, productId: releases.productId, publishedAt: releases.publishedAt })
-        .from(releases)
-        .where(and(inArray(releases.productId, laterOf), eq(releases.status, 'published')))
-        .orderBy(desc(releases.publishedAt))
-    : [];
-
-  const chosen = new Map<string, string>(); // entitlement id → release id
-  for (const e of held) {
-    const since = e.release?.publishedAt ?? null;
-    const later = e.includesLater
-      ? published.find((r) => r.productId === e.productId && (e.release === null || (since !== null && r.publishedAt! >= since)))
-      : undefined;
-    const exact = e.release && (e.release.status === 'published' || e.release.status === 'deprecated') ? e.release.id : undefined;
-    const releaseId = later?.id ?? exact;
-    if (releaseId) chosen.set(e.id, releaseId);
-  }
-  if (chosen.size === 0) return [];
-
-  const builds = await db
-    .select({ artifact: artifacts, version: releases.version })
-    .from(artifacts)
-    .innerJoin(releases, eq(releases.id, artifacts.releaseId))
-    .where(
-      and(inArray(artifacts.releaseId, [...new Set(chosen.values())]), eq(artifacts.platform, device.platform), eq(artifacts.status, 'ok')),
-    );
-
-  return held.flatMap((e): Pull[] => {
-    const build = builds.find((b) => b.artifact.releaseId === chosen.get(e.id));
-    if (!build) return [];
-    const a = build.artifact;
-    return [
-      {
-        entitlementId: e.id,
-        requestId: e.requestId,
-        product: { slug: e.slug, name: e.name },
-        release: { id: a.releaseId, version: build.version },
-        artifact: {
-          id: a.id,
-          fileName: a.fileName,
-          mediaType: a.mediaType,
-          sizeBytes: a.sizeBytes,
-          sha256: a.sha256,
-          downloadUrl: `/api/artifacts/${a.id}/download`,
-        },
-      },
-    ];
-  });
+  const { rows } = await getDb().execute<PullRow>(sql`
+    select e.id as entitlement_id, e.request_id, p.slug, p.name, r.id as release_id, r.version,
+           a.id as artifact_id, a.file_name, a.media_type, a.size_bytes, a.sha256
+    from ${devices} d
+    join ${entitlements} e on e.device_id = d.id and e.user_id = d.owner_id and e.status = 'active'
+      and (e.expires_at is null or e.expires_at > now())
+    join ${products} p on p.id = e.product_id
+    left join ${releases} er on er.id = e.release_id
+    cross join lateral (
+      select coalesce(
+        (select l.id from ${releases} l
+          where e.includes_later_releases and l.product_id = e.product_id and l.status = 'published'
+            and (er.id is null or (er.published_at is not null and l.published_at >= er.published_at))
+          order by l.published_at desc limit 1),
+        case when er.status in ('published', 'deprecated') then er.id end
+      ) as id
+    ) chosen
+    join ${releases} r on r.id = chosen.id
+    join ${artifacts} a on a.release_id = r.id and a.platform = d.platform and a.status = 'ok'
+    where d.id = ${deviceId} and d.status = 'active'
+    order by p.name, e.id`);
+  return rows.map((r) => ({
+    entitlementId: r.entitlement_id,
+    requestId: r.request_id,
+    product: { slug: r.slug, name: r.name },
+    release: { id: r.release_id, version: r.version },
+    artifact: {
+      id: r.artifact_id,
+      fileName: r.file_name,
+      mediaType: r.media_type,
+      sizeBytes: Number(r.size_bytes),
+      sha256: r.sha256,
+      downloadUrl: `/api/artifacts/${r.artifact_id}/download`,
+    },
+  }));
 }
 
 /**
@@ -117,26 +87,32 @@ export async function checkIn(
   input: CheckInInput,
 ): Promise<{ deviceId: string; hostname: string; serverTime: string; pulls: Pull[] }> {
   const data = parseInput(checkInInput, input);
-  await getDb().transaction(async (tx) => {
-    const [before] = await tx.select({ v: devices.agentVersion }).from(devices).where(eq(devices.id, device.deviceId)).for('update');
-    if (!before || before.v === data.agentVersion) return;
-    await tx.update(devices).set({ agentVersion: data.agentVersion }).where(eq(devices.id, device.deviceId));
-    await recordAudit(
-      {
-        actor: { kind: 'device', id: device.deviceId },
-        action: 'device.agent_updated',
-        entityType: 'device',
-        entityId: device.deviceId,
-        before: { agentVersion: before.v },
-        after: { agentVersion: data.agentVersion },
-      },
-      tx,
-    );
-  });
+  // authenticateDevice read the stored version: an unchanged one (nearly every call) needs no write.
+  if (device.agentVersion !== data.agentVersion) await recordAgentVersion(device.deviceId, data.agentVersion);
   return {
     deviceId: device.deviceId,
     hostname: device.hostname,
     serverTime: new Date().toISOString(),
     pulls: await listPulls(device.deviceId),
   };
+}
+
+/** Stores a new agent version and audits the change; the row lock makes two racing check-ins audit once. */
+async function recordAgentVersion(deviceId: string, agentVersion: string): Promise<void> {
+  await getDb().transaction(async (tx) => {
+    const [before] = await tx.select({ v: devices.agentVersion }).from(devices).where(eq(devices.id, deviceId)).for('update');
+    if (!before || before.v === agentVersion) return;
+    await tx.update(devices).set({ agentVersion }).where(eq(devices.id, deviceId));
+    await recordAudit(
+      {
+        actor: { kind: 'device', id: deviceId },
+        action: 'device.agent_updated',
+        entityType: 'device',
+        entityId: deviceId,
+        before: { agentVersion: before.v },
+        after: { agentVersion },
+      },
+      tx,
+    );
+  });
 }

@@ -2,9 +2,12 @@ import { z } from 'zod';
 import { cleanText, text } from '@/lib/text';
 import { installEventTypeValues, platformValues } from '@/db/schema';
 
-/** Enrolment codes avoid characters people misread (0/O, 1/I/L): 8 of these 31, shown as XXXX-XXXX. */
+/**
+ * Enrolment codes avoid characters people misread (0/O, 1/I/L): 12 of these 31 (~59 bits), shown
+ * as XXXX-XXXX-XXXX. Long enough that rate-limited guessing (enrol-limit.ts) cannot hit a live code.
+ */
 export const ENROL_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
-export const ENROL_CODE_LENGTH = 8;
+export const ENROL_CODE_LENGTH = 12;
 export const ENROL_CODE_MINUTES = 15;
 /** Device tokens: a recognisable prefix (secret scanners, people) + 32 random bytes, base64url. */
 export const DEVICE_TOKEN_PREFIX = 'pdt_';

@@ -5,11 +5,11 @@ import { DEVICE_TOKEN_PREFIX, deviceTokenPattern, ENROL_ALPHABET, ENROL_CODE_LEN
 // nothing to slow-hash against, and the lookup by hash keeps timing independent of stored values.
 export const sha256Hex = (s: string) => createHash('sha256').update(s).digest('hex');
 
-/** A fresh enrolment code: what to show (XXXX-XXXX) and what to store (its hash). */
+/** A fresh enrolment code: what to show (XXXX-XXXX-XXXX) and what to store (its hash). */
 export function newCode(): { code: string; hash: string } {
   let raw = '';
   for (let i = 0; i < ENROL_CODE_LENGTH; i++) raw += ENROL_ALPHABET[randomInt(ENROL_ALPHABET.length)];
-  return { code: `${raw.slice(0, 4)}-${raw.slice(4)}`, hash: sha256Hex(raw) };
+  return { code: raw.match(/.{1,4}/g)!.join('-'), hash: sha256Hex(raw) };
 }
 
 /** The hash a typed code is stored under, or null when it cannot be a code at all. */

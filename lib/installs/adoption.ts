@@ -1,9 +1,19 @@
 import { and, asc, count, desc, eq, gte, inArray, sql } from 'drizzle-orm';
 import { getDb } from '@/db';
-import { artifacts, devices, installEvents, products, releases, users, type Platform, type ReleaseStatus } from '@/db/schema';
+import {
+  artifacts,
+  deviceCurrentInstalls,
+  devices,
+  installEvents,
+  products,
+  releases,
+  users,
+  type Platform,
+  type ReleaseStatus,
+} from '@/db/schema';
 import { assertRole, type Actor } from '@/lib/auth/roles';
 import { NotFoundError } from '@/lib/errors';
-import { currentInstallsQuery, replayAdoption, type LedgerStep } from './current';
+import { replayAdoption, type LedgerStep } from './current';
 
 export const ADOPTION_DAYS = 90;
 const DAY_MS = 86_400_000;
@@ -37,7 +47,8 @@ function lastDays(n: number, now: Date) {
 
 /**
  * Which versions of a product devices run now, how that changed over the last 90 days, and
- * where installs fail. Everything is derived from the install ledger (see ./current).
+ * where installs fail. Current versions come from device_current_installs (one row per device);
+ * the timeline replays the product's installs and uninstalls from the ledger (see ./current).
  */
 export async function getProductAdoption(actor: Actor, slug: string, now = new Date()): Promise<ProductAdoption> {
   assertRole(actor, 'service_desk', 'admin');
@@ -52,10 +63,10 @@ export async function getProductAdoption(actor: Actor, slug: string, now = new D
     succeeded: sql<number>`count(*) filter (where ${e.type} = 'install_succeeded')`.mapWith(Number),
   };
 
-  const { latest, removed } = currentInstallsQuery({ productId: product.id });
+  const c = deviceCurrentInstalls;
   const [releaseRows, current, outcomesByRelease, byPlatform, topErrors, steps] = await Promise.all([
     db.select().from(releases).where(eq(releases.productId, product.id)),
-    db.select({ releaseId: latest.releaseId, devices: count() }).from(latest).where(removed).groupBy(latest.releaseId),
+    db.select({ releaseId: c.releaseId, devices: count() }).from(c).where(eq(c.productId, product.id)).groupBy(c.releaseId),
     db
       .select({ releaseId: e.releaseId, ...outcomes })
       .from(e)
@@ -134,8 +145,8 @@ export async function devicesOnRelease(actor: Actor, releaseId: string, limit = 
     .innerJoin(products, eq(products.id, releases.productId))
     .where(eq(releases.id, releaseId));
   if (!release) throw new NotFoundError('No such release.');
-  const { latest, removed } = currentInstallsQuery({ productId: release.release.productId });
-  const on = and(eq(latest.releaseId, releaseId), removed);
+  const c = deviceCurrentInstalls;
+  const on = eq(c.releaseId, releaseId);
   const [rows, [total]] = await Promise.all([
     db
       .select({
@@ -144,15 +155,15 @@ export async function devicesOnRelease(actor: Actor, releaseId: string, limit = 
         platform: devices.platform,
         name: users.name,
         email: users.email,
-        since: latest.occurredAt,
+        since: c.since,
       })
-      .from(latest)
-      .innerJoin(devices, eq(devices.id, latest.deviceId))
+      .from(c)
+      .innerJoin(devices, eq(devices.id, c.deviceId))
       .innerJoin(users, eq(users.id, devices.ownerId))
       .where(on)
-      .orderBy(asc(latest.occurredAt), asc(devices.hostname))
+      .orderBy(asc(c.since), asc(devices.hostname))
       .limit(limit),
-    db.select({ n: count() }).from(latest).where(on),
+    db.select({ n: count() }).from(c).where(on),
   ]);
   const r = release.release;
   return {

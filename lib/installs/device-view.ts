@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { getDb } from '@/db';
 import {
   artifacts,
+  deviceCurrentInstalls,
   devices,
   installEvents,
   products,
@@ -16,7 +17,6 @@ import {
 } from '@/db/schema';
 import { assertRole, type Actor } from '@/lib/auth/roles';
 import { NotFoundError } from '@/lib/errors';
-import { currentInstallsQuery } from './current';
 
 export const DEVICE_TIMELINE_LIMIT = 200;
 
@@ -69,7 +69,7 @@ export async function getDeviceView(actor: Actor, deviceId: string): Promise<Dev
 
   const e = installEvents;
   const approver = alias(users, 'approver');
-  const { latest, removed } = currentInstallsQuery({ deviceId });
+  const c = deviceCurrentInstalls;
   const [software, timeline] = await Promise.all([
     db
       .select({
@@ -77,14 +77,14 @@ export async function getDeviceView(actor: Actor, deviceId: string): Promise<Dev
         slug: products.slug,
         version: releases.version,
         releaseStatus: releases.status,
-        sha256: latest.sha256,
-        installedAt: latest.occurredAt,
-        requestId: latest.requestId,
+        sha256: c.sha256,
+        installedAt: c.since,
+        requestId: c.requestId,
       })
-      .from(latest)
-      .innerJoin(products, eq(products.id, latest.productId))
-      .innerJoin(releases, eq(releases.id, latest.releaseId))
-      .where(removed)
+      .from(c)
+      .innerJoin(products, eq(products.id, c.productId))
+      .innerJoin(releases, eq(releases.id, c.releaseId))
+      .where(eq(c.deviceId, deviceId))
       .orderBy(asc(products.name)),
     db
       .select({

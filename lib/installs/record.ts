@@ -2,12 +2,13 @@ import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import { getDb, type DbOrTx, type Tx } from '@/db';
 import { approvals, artifacts, devices, entitlements, installEvents, releases, type InstallEventType } from '@/db/schema';
 import { recordAudit } from '@/lib/audit/service';
-import { UnauthorizedError } from '@/lib/errors';
+import { ConflictError, UnauthorizedError } from '@/lib/errors';
 import { parseInput } from '@/lib/pipeline/schema';
 import { endEntitlements, promoteWaiting, type AfterCommit } from '@/lib/requests/fulfilment';
 import { markFulfilled } from '@/lib/requests/lifecycle';
 import { reportsInput, type ReportsInput } from '@/lib/devices/schema';
 import { coveringEntitlement, type HeldEntitlement } from './coverage';
+import { refreshCurrentInstalls } from './current-table';
 
 type EventRow = typeof installEvents.$inferInsert;
 
@@ -54,8 +55,10 @@ function heldBy(db: DbOrTx, ownerId: string, deviceId: string): Promise<HeldEnti
  * The agent's install reports, recorded all or nothing. Each is checked against the device's
  * entitlements (see coveringEntitlement) and linked to the device, its owner, the release, the
  * artifact's recorded hash, the request and its last approver. A retried event (same device and
- * idempotency key) is recorded once. A completed download fulfils the request; an uninstall ends
- * the entitlement and passes its licence seat on.
+ * idempotency key) is recorded once; a used key with a different event is a 409 naming it. The
+ * device's current installs (device_current_installs) follow in the same transaction. A
+ * completed download fulfils the request; an uninstall ends the entitlement and passes its
+ * licence seat on.
  */
 export async function recordInstallEvents(
   device: { deviceId: string; ownerId: string },
@@ -105,6 +108,9 @@ export async function recordInstallEvents(
       .onConflictDoNothing({ target: [installEvents.deviceId, installEvents.idempotencyKey] })
       .returning({ id: installEvents.id, key: installEvents.idempotencyKey });
     const fresh = new Set(inserted.map((r) => r.key));
+    if (inserted.length < rows.length) await assertRetriesMatch(tx, device.deviceId, rows);
+    const changed = rows.filter((r) => fresh.has(r.idempotencyKey!) && (r.type === 'install_succeeded' || r.type === 'uninstalled'));
+    await refreshCurrentInstalls(tx, device.deviceId, [...new Set(changed.map((r) => r.productId))]);
     const later: AfterCommit[] = [];
     for (const r of rows) {
       // Only the first recording of an uninstall ends anything; a retry finds it done.
@@ -118,6 +124,47 @@ export async function recordInstallEvents(
   // doing it for retried events too is harmless, and completes one whose first attempt was cut short.
   for (const requestId of fulfil) await markFulfilled(requestId, { kind: 'device', id: device.deviceId });
   return { recorded, duplicates: input.length - recorded };
+}
+
+/** What the sender said about an event; the rest is derived from the artifact and entitlements. */
+const sentFields = (r: Pick<EventRow, 'type' | 'artifactId' | 'occurredAt' | 'exitCode' | 'errorText' | 'bytes' | 'agentVersion'>) =>
+  JSON.stringify([
+    r.type,
+    r.artifactId,
+    r.occurredAt.getTime(),
+    r.exitCode ?? null,
+    r.errorText ?? null,
+    r.bytes ?? null,
+    r.agentVersion ?? null,
+  ]);
+
+/**
+ * A key already recorded must stand for the same event: an identical retry is a duplicate, but
+ * another event under a used key would be lost silently, so the whole batch is refused (409).
+ */
+async function assertRetriesMatch(tx: Tx, deviceId: string, rows: EventRow[]): Promise<void> {
+  const stored = await tx
+    .select()
+    .from(installEvents)
+    .where(
+      and(
+        eq(installEvents.deviceId, deviceId),
+        inArray(
+          installEvents.idempotencyKey,
+          rows.map((r) => r.idempotencyKey!),
+        ),
+      ),
+    );
+  const byKey = new Map(stored.map((e) => [e.idempotencyKey, sentFields(e)]));
+  rows.forEach((r, i) => {
+    const was = byKey.get(r.idempotencyKey!);
+    if (was !== undefined && was !== sentFields(r)) {
+      throw new ConflictError(
+        `The idempotency key ${JSON.stringify(r.idempotencyKey)} was already used by this device for a different event; send a new key for a new event.`,
+        `events.${i}.idempotencyKey`,
+      );
+    }
+  });
 }
 
 /** Ends the entitlement an uninstall was reported against, if still active, and frees its seat. */
@@ -165,7 +212,10 @@ export interface BrowserDownload {
   bytes: number;
 }
 
-/** A browser download through the portal, recorded like the agent's; completing it fulfils the request. */
+/**
+ * A browser download through the portal, recorded like the agent's; completing it fulfils the
+ * request. Downloads never change what a device runs, so device_current_installs is left alone.
+ */
 export async function recordBrowserDownload(d: BrowserDownload): Promise<void> {
   const requestId = await getDb().transaction(async (tx) => {
     const [t] = await targets(tx, [d.artifactId]);

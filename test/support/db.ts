@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, inject } from 'vitest';
-import { createDb, setDbHandle, type Db, type DbHandle } from '@/db';
+import { createDb, pgliteExtensions, setDbHandle, type Db, type DbHandle } from '@/db';
 import { getStorage, setStorage } from '@/lib/dml';
 import { LocalStorage } from '@/lib/dml/local-storage';
 import { withDatabase } from './pg-url';
@@ -35,7 +35,7 @@ export function setupTestDb(): () => Db {
     storageRoot = storageDir;
     if (engine === 'pglite') {
       const tar = await readFile(inject('pgliteTemplate'));
-      const client = new PGlite({ loadDataDir: new Blob([tar]) });
+      const client = new PGlite({ loadDataDir: new Blob([tar]), extensions: pgliteExtensions });
       handle = createDb({ kind: 'pglite-instance', client });
     } else {
       const appUrl = process.env.DATABASE_URL!;

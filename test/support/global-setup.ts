@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
-import { createDb } from '@/db';
+import { createDb, pgliteExtensions } from '@/db';
 import { grantAppRole, runMigrations, userOf } from '@/db/migrate';
 import { seed } from '@/db/seed';
 import { LocalStorage } from '@/lib/dml/local-storage';
@@ -29,7 +29,7 @@ export default async function setup(project: TestProject) {
   project.provide('seedStorageDir', storageDir);
 
   if (engine === 'pglite') {
-    const client = new PGlite();
+    const client = new PGlite({ extensions: pgliteExtensions });
     const handle = createDb({ kind: 'pglite-instance', client });
     await runMigrations(handle);
     await seed(handle.db, new LocalStorage(storageDir));

@@ -13,6 +13,7 @@ import {
   listProductChoices,
   streamInstallRecordsCsv,
 } from '@/lib/installs/queries';
+import { refreshCurrentInstalls } from '@/lib/installs/current-table';
 import { actor } from '../support/actors';
 import { parseCsv } from '../support/csv';
 import { engine, setupTestDb } from '../support/db';
@@ -73,6 +74,10 @@ async function record(fixtures: Fixture[]): Promise<number[]> {
     });
   }
   const rows = await db().insert(installEvents).values(values).returning({ id: installEvents.id });
+  // Written past recordInstallEvents, so the current-state table is brought up to date as it would.
+  for (const deviceId of new Set(values.map((v) => v.deviceId))) {
+    await refreshCurrentInstalls(db(), deviceId, [...new Set(values.filter((v) => v.deviceId === deviceId).map((v) => v.productId))]);
+  }
   return rows.map((r) => r.id);
 }
 

@@ -82,13 +82,13 @@ const requestStatus = async (id: string) => (await db().query.serviceRequests.fi
 describe(`device enrolment (${engine})`, () => {
   it('a code works once, case- and dash-insensitively; the token is stored only as its SHA-256', async () => {
     const { device, enrolment } = await registerDevice(alice, { hostname: 'alice-enrol-1', platform: 'linux-x64', serial: 'SN-1' });
-    expect(enrolment.code).toMatch(/^[ABCDEFGHJKMNPQRSTUVWXYZ23456789]{4}-[ABCDEFGHJKMNPQRSTUVWXYZ23456789]{4}$/);
+    expect(enrolment.code).toMatch(/^[ABCDEFGHJKMNPQRSTUVWXYZ23456789]{4}(-[ABCDEFGHJKMNPQRSTUVWXYZ23456789]{4}){2}$/);
     expect(enrolment.expiresAt.getTime() - Date.now()).toBeGreaterThan(14 * 60_000);
     expect(device).toMatchObject({ status: 'pending', hostname: 'alice-enrol-1', platform: 'linux-x64' });
     let row = (await db().query.devices.findFirst({ where: eq(devices.id, device.id) }))!;
-    expect(row.enrolCodeHash).toBe(sha(enrolment.code.replace('-', '')));
+    expect(row.enrolCodeHash).toBe(sha(enrolment.code.replaceAll('-', '')));
 
-    const typed = enrolment.code.replace('-', '').toLowerCase();
+    const typed = enrolment.code.replaceAll('-', '').toLowerCase();
     const answer = await enrolDevice({ code: typed, agentVersion: '0.9.1', hostname: 'alice-enrol-1.local' });
     expect(answer).toMatchObject({ deviceId: device.id, hostname: 'alice-enrol-1', platform: 'linux-x64' });
     expect(answer.token).toMatch(/^pdt_[A-Za-z0-9_-]{43}$/);
@@ -114,6 +114,7 @@ describe(`device enrolment (${engine})`, () => {
       ownerId: alice.id,
       hostname: 'alice-enrol-1',
       platform: 'linux-x64',
+      agentVersion: '0.9.1',
     });
     const actions = await db().select({ action: auditEvents.action }).from(auditEvents).where(eq(auditEvents.entityId, device.id));
     expect(actions.map((a) => a.action)).toEqual(['device.registered', 'device.enrolled']);

@@ -1,0 +1,120 @@
+/**
+ * The baseline for `npm run bench:api`: a bare `node:http` + `pg` server answering the device
+ * check-in and pulls calls with the same SQL the portal runs (lib/devices/enrolment.ts
+ * authenticateDevice, lib/devices/pulls.ts listPulls), and nothing else: no framework, no zod, no
+ * ORM. Started by bench/api.ts as `tsx bench/bare-device-server.ts` with PORT and DATABASE_URL.
+ */
+import { createHash } from 'node:crypto';
+import http from 'node:http';
+import pg from 'pg';
+
+const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: Number(process.env.DATABASE_POOL_MAX ?? 10) });
+
+const AUTH = `
+  with found as (
+    select d.id, d.owner_id, d.hostname, d.platform, d.agent_version, d.last_seen_at
+    from "devices" d join "users" u on u.id = d.owner_id and u.active
+    where d.token_hash = $1 and d.status = 'active'
+  ), touched as (
+    update "devices" set last_seen_at = now() from found
+    where "devices"."id" = found.id and (found.last_seen_at is null or found.last_seen_at < now() - interval '1 minute')
+  )
+  select id, owner_id, hostname, platform, agent_version from found`;
+
+const PULLS = `
+  select e.id as entitlement_id, e.request_id, p.slug, p.name, r.id as release_id, r.version,
+         a.id as artifact_id, a.file_name, a.media_type, a.size_bytes, a.sha256
+  from "devices" d
+  join "entitlements" e on e.device_id = d.id and e.user_id = d.owner_id and e.status = 'active'
+    and (e.expires_at is null or e.expires_at > now())
+  join "products" p on p.id = e.product_id
+  left join "releases" er on er.id = e.release_id
+  cross join lateral (
+    select coalesce(
+      (select l.id from "releases" l
+        where e.includes_later_releases and l.product_id = e.product_id and l.status = 'published'
+          and (er.id is null or (er.published_at is not null and l.published_at >= er.published_at))
+        order by l.published_at desc limit 1),
+      case when er.status in ('published', 'deprecated') then er.id end
+    ) as id
+  ) chosen
+  join "releases" r on r.id = chosen.id
+  join "artifacts" a on a.release_id = r.id and a.platform = d.platform and a.status = 'ok'
+  where d.id = $1 and d.status = 'active'
+  order by p.name, e.id`;
+
+interface PullRow {
+  entitlement_id: string;
+  request_id: string | null;
+  slug: string;
+  name: string;
+  release_id: string;
+  version: string;
+  artifact_id: string;
+  file_name: string;
+  media_type: string;
+  size_bytes: string;
+  sha256: string;
+}
+
+const pullOf = (r: PullRow) => ({
+  entitlementId: r.entitlement_id,
+  requestId: r.request_id,
+  product: { slug: r.slug, name: r.name },
+  release: { id: r.release_id, version: r.version },
+  artifact: {
+    id: r.artifact_id,
+    fileName: r.file_name,
+    mediaType: r.media_type,
+    sizeBytes: Number(r.size_bytes),
+    sha256: r.sha256,
+    downloadUrl: `/api/artifacts/${r.artifact_id}/download`,
+  },
+});
+
+function send(res: http.ServerResponse, status: number, body: unknown) {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-store' });
+  res.end(text);
+}
+
+async function readBody(req: http.IncomingMessage): Promise<string> {
+  let text = '';
+  for await (const chunk of req) text += chunk;
+  return text;
+}
+
+const server = http.createServer((req, res) => {
+  void (async () => {
+    const token = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+    const hash = token ? createHash('sha256').update(token).digest('hex') : '';
+    const body = req.method === 'POST' ? await readBody(req) : '';
+    const { rows } = await pool.query(AUTH, [hash]);
+    const device = rows[0] as { id: string; hostname: string; agent_version: string | null } | undefined;
+    if (!device) return send(res, 401, { error: 'A valid device token is required.' });
+    if (req.url === '/api/v1/device/pulls' && req.method === 'GET') {
+      const pulls = await pool.query<PullRow>(PULLS, [device.id]);
+      return send(res, 200, { items: pulls.rows.map(pullOf) });
+    }
+    if (req.url === '/api/v1/device/check-in' && req.method === 'POST') {
+      const input = JSON.parse(body || '{}') as { agentVersion?: string };
+      if (input.agentVersion !== device.agent_version) {
+        await pool.query('update "devices" set agent_version = $2 where id = $1', [device.id, input.agentVersion]);
+      }
+      const pulls = await pool.query<PullRow>(PULLS, [device.id]);
+      return send(res, 200, {
+        deviceId: device.id,
+        hostname: device.hostname,
+        serverTime: new Date().toISOString(),
+        pulls: pulls.rows.map(pullOf),
+      });
+    }
+    send(res, 404, { error: 'Not found' });
+  })().catch((e: unknown) => {
+    console.error(e);
+    send(res, 500, { error: 'Internal error' });
+  });
+});
+
+server.keepAliveTimeout = 60_000;
+server.listen(Number(process.env.PORT), '127.0.0.1', () => console.log(`bare device server on ${process.env.PORT}`));
