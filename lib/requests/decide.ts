@@ -28,15 +28,15 @@ export async function decide(actor: Actor, input: DecisionInput): Promise<Decisi
 }
 
 /** Who decided a stage before this approver got to it, for the message the latecomer sees. */
-async function decidedBy(tx: Tx, requestId: string, stage: number | null): Promise<string> {
-  const rows = await tx
+async function lastDecision(tx: Tx, requestId: string, stage: number | null) {
+  const [row] = await tx
     .select({ name: users.name, decision: approvals.decision })
     .from(approvals)
     .innerJoin(users, eq(users.id, approvals.approverId))
     .where(and(eq(approvals.requestId, requestId), stage === null ? undefined : eq(approvals.stage, stage)))
     .orderBy(desc(approvals.decidedAt))
     .limit(1);
-  return rows[0] ? ` by ${rows[0].name} (${rows[0].decision})` : '';
+  return row;
 }
 
 async function decideOnce(actor: Actor, input: DecisionInput): Promise<DecisionResult> {
@@ -45,12 +45,14 @@ async function decideOnce(actor: Actor, input: DecisionInput): Promise<DecisionR
     const [request] = await tx.select().from(serviceRequests).where(eq(serviceRequests.id, input.requestId)).for('update');
     if (!request) throw new NotFoundError('No such request.', 'requestId');
     if (request.requesterId === actor.id) throw new ForbiddenError('You cannot decide your own request.');
-    if (request.status !== 'pending_approval')
-      throw new ConflictError(
-        `This request is already ${request.status.replace(/_/g, ' ')}${await decidedBy(tx, request.id, input.stage ?? null)}.`,
-      );
-    if (input.stage !== undefined && request.currentStage !== input.stage)
-      throw new ConflictError(`Stage ${input.stage} was already decided${await decidedBy(tx, request.id, input.stage)}.`);
+    if (request.status !== 'pending_approval') {
+      const last = await lastDecision(tx, request.id, input.stage ?? null);
+      throw new ConflictError(`This request is already ${request.status.replace(/_/g, ' ')}${last ? ` (decided by ${last.name})` : ''}.`);
+    }
+    if (input.stage !== undefined && request.currentStage !== input.stage) {
+      const last = await lastDecision(tx, request.id, input.stage);
+      throw new ConflictError(`Stage ${input.stage} was already ${last ? `${last.decision} by ${last.name}` : 'decided'}.`);
+    }
     const stage = await currentStage(tx, request);
     if (!stage) throw new ConflictError('This request is not waiting on an approval.');
     const as = await decidingAs(tx, stage, request.requesterId, actor.id);

@@ -117,7 +117,7 @@ test.describe('approvals', () => {
 
     await maria.getByRole('button', { name: 'Approve selected (3)' }).click();
     const result = maria.getByTestId('bulk-result');
-    await expect(result).toContainText('2 approved, 1 could not be: This request is already approved.');
+    await expect(result).toContainText('2 approved, 1 could not be: This request is already approved (decided by Maria Manager).');
     await expect(result).toContainText('Alice Anders’s request for Docker Desktop: approved');
     await expect(result).toContainText('Alice Anders’s request for Microsoft 365 Apps for enterprise: approved');
     await expect(result).toContainText('Alice Anders’s request for Figma Desktop: This request is already approved.');

@@ -37,7 +37,8 @@ test('npm run dev on an empty data folder gives a running portal with demo data'
 
     const context = await browser.newContext({ baseURL: `http://127.0.0.1:${port}` });
     const page = await context.newPage();
-    await signIn(page, demo.requester);
+    // The dev server compiles each page on its first visit, which takes a while on a busy machine.
+    await signIn(page, demo.requester, undefined, 120_000);
     await expect(page.getByTestId('product-name').first()).toBeVisible({ timeout: 60_000 });
     await expect(page.getByTestId('result-count')).toHaveText(/^\d{2} products$/);
     await context.close();
@@ -55,7 +56,8 @@ test('the built portal refuses to start in production without AUTH_SECRET, sayin
     ...inherited,
     NODE_ENV: 'production' as const,
     NEXT_TELEMETRY_DISABLED: '1',
-    NEXT_DIST_DIR: `.next-e2e-${process.env.E2E_PORT}`,
+    // `npm test` serves the README's own build (.next); run alone, the suite builds a private one.
+    ...(process.env.E2E_PREBUILT === '1' ? {} : { NEXT_DIST_DIR: `.next-e2e-${process.env.E2E_PORT}` }),
   };
   const port = 3900 + Math.floor(Math.random() * 50);
   const start = spawn('npx', ['next', 'start', '-p', String(port)], { env });

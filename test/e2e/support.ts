@@ -10,12 +10,12 @@ export const demo = {
   admin: 'admin@example.com',
 } as const;
 
-export async function signIn(page: Page, email: string, password = DEMO_PASSWORD) {
+export async function signIn(page: Page, email: string, password = DEMO_PASSWORD, timeout?: number) {
   await page.goto('/sign-in');
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByTestId('signed-in-user')).toBeVisible();
+  await expect(page.getByTestId('signed-in-user')).toBeVisible({ timeout });
   // Let the page hydrate: on a loaded machine a click that lands before React does can be lost.
   await page.waitForLoadState('networkidle');
 }

@@ -174,7 +174,7 @@ describe(`races (${engine})`, () => {
       expect(untyped(results)).toEqual([]);
       expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
       const loser = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
-      expect(loser.reason.message).toMatch(/already approved by Race Approver [01] \(approved\)/);
+      expect(loser.reason.message).toMatch(/already approved \(decided by Race Approver [01]\)/);
       const rows = await db()
         .select()
         .from(serviceRequests)
