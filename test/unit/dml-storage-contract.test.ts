@@ -175,7 +175,7 @@ describe.each(Object.keys(factories))('DML storage contract: %s', (kind) => {
     const bytes = randomBytes(MiB + 17);
     const a = await h.storage.put(chunks(bytes));
     const damaged = Buffer.from(bytes);
-    damaged[MiB + 3] ^= 0xff;
+    damaged[MiB + 3] = damaged[MiB + 3]! ^ 0xff;
     await h.damage(a.key, damaged);
     expect((await readAll(h.storage, a.key)).equals(bytes)).toBe(false);
     const healed = await h.storage.put(chunks(bytes));
