@@ -1,0 +1,19 @@
+import { runIfMain } from '../db/run-script';
+import { getStorage } from '../lib/dml';
+import { scrubArtifacts } from '../lib/dml/maintenance';
+
+/** npm run dml:scrub — re-verifies every artifact in the media library; exits 2 if any is corrupt. */
+runIfMain(import.meta.url, async () => {
+  const started = Date.now();
+  const result = await scrubArtifacts(getStorage(), (done, row, ok) => {
+    if (!ok) console.log(`CORRUPT  artifact ${row.id} (object ${row.storageKey})`);
+    if (done % 100 === 0) console.log(`… ${done} artifacts checked`);
+  });
+  const seconds = (Date.now() - started) / 1000;
+  console.log(
+    `Checked ${result.checked} artifact(s), ${(result.bytes / 1024 ** 2).toFixed(1)} MiB in ${seconds.toFixed(1)} s: ` +
+      `${result.corrupt.length} corrupt (marked corrupt and audited; replace their releases).`,
+  );
+  for (const c of result.corrupt) console.log(`  ${c.artifactId}: ${c.failure.reason} at block ${c.failure.blockIndex}`);
+  if (result.corrupt.length > 0) process.exitCode = 2;
+});
