@@ -86,6 +86,8 @@ export class S3Storage implements DmlStorage {
           ? { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey }
           : undefined,
       maxAttempts: config.maxAttempts ?? 3,
+      // A store that accepts no connection, or goes silent mid-transfer, is an outage (503), not a hang.
+      requestHandler: { connectionTimeout: 5_000, requestTimeout: 60_000 },
       // The SDK's default CRC32 trailers (aws-chunked bodies) are not understood by every
       // S3-compatible server; integrity is ours anyway: SHA-256 per object and per block.
       requestChecksumCalculation: 'WHEN_REQUIRED',
