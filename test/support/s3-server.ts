@@ -20,7 +20,7 @@ export async function startS3Server(bucket = 'dml-test'): Promise<TestS3Server> 
   const directory = await mkdtemp(path.join(os.tmpdir(), 'portal-s3rver-'));
   const child: ChildProcess = spawn(
     process.execPath,
-    [fileURLToPath(new URL('./s3rver-process.cjs', import.meta.url)), directory, bucket],
+    [fileURLToPath(new URL('./s3rver-process.mjs', import.meta.url)), directory, bucket],
     {
       stdio: ['ignore', 'pipe', 'inherit'],
     },
