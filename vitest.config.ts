@@ -18,6 +18,7 @@ const engines = process.env.DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
 const dbFree = [
   'test/unit/agent.test.ts',
   'test/unit/client-address.test.ts',
+  'test/unit/dml-storage-contract.test.ts',
   'test/unit/dml-storage.test.ts',
   'test/unit/openapi.test.ts',
   'test/unit/pglite-lock.test.ts',

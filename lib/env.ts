@@ -41,6 +41,17 @@ const schema = z.object({
     .int()
     .positive()
     .default(16 * 1024 ** 3),
+  /** Set to keep the DML in an S3-compatible bucket instead of DML_STORAGE_DIR. */
+  DML_S3_BUCKET: z.string().min(3).optional(),
+  /** e.g. http://minio:9000 for MinIO or Ceph RGW; unset for AWS S3. */
+  DML_S3_ENDPOINT: z.string().url().optional(),
+  DML_S3_REGION: z.string().min(1).default('us-east-1'),
+  DML_S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  DML_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  DML_S3_FORCE_PATH_STYLE: z.enum(['true', 'false'], 'DML_S3_FORCE_PATH_STYLE is true or false').default('false'),
+  DML_S3_PREFIX: z.string().optional(),
+  /** Start-up removes unfinished uploads older than this, so instances sharing a store spare each other's. */
+  DML_TEMP_MAX_AGE_MINUTES: z.coerce.number().int().nonnegative().default(60),
 });
 
 export type Env = z.infer<typeof schema>;
@@ -54,6 +65,12 @@ function load(): Env {
     AUTH_SECRET: process.env.AUTH_SECRET || undefined,
     DML_STORAGE_DIR: process.env.DML_STORAGE_DIR || undefined,
     SMTP_URL: process.env.SMTP_URL || undefined,
+    DML_S3_BUCKET: process.env.DML_S3_BUCKET || undefined,
+    DML_S3_ENDPOINT: process.env.DML_S3_ENDPOINT || undefined,
+    DML_S3_REGION: process.env.DML_S3_REGION || undefined,
+    DML_S3_ACCESS_KEY_ID: process.env.DML_S3_ACCESS_KEY_ID || undefined,
+    DML_S3_SECRET_ACCESS_KEY: process.env.DML_S3_SECRET_ACCESS_KEY || undefined,
+    DML_S3_FORCE_PATH_STYLE: process.env.DML_S3_FORCE_PATH_STYLE || undefined,
   });
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);

@@ -1,6 +1,6 @@
 import { installClientAddressGuard } from './auth/client-address';
-import { LocalStorage } from './dml/local-storage';
-import { authSecret, dmlStorageDir } from './env';
+import { createStorage } from './dml';
+import { authSecret, env } from './env';
 import { expireEntitlements, sweepRequests } from './requests/lifecycle';
 
 const SWEEP_EVERY_MS = 5 * 60_000;
@@ -20,7 +20,13 @@ export async function checkStartup(): Promise<void> {
     process.exit(1);
   }
   // A store of its own: this module runs in the instrumentation layer, apart from the routes.
-  const removed = await new LocalStorage(dmlStorageDir).cleanTemporaryFiles();
+  // Only uploads older than the threshold: another instance sharing the store may be mid-upload.
+  const removed = await createStorage()
+    .cleanTemporaryFiles({ olderThanMinutes: env.DML_TEMP_MAX_AGE_MINUTES })
+    .catch((e: unknown) => {
+      console.error('Could not clean the media library of unfinished uploads', e);
+      return 0;
+    });
   if (removed > 0) console.log(`Removed ${removed} unfinished upload(s) from the media library's temporary folder.`);
   // Idempotent and race-free (conditional updates), so several instances may all run it. Pages
   // no longer sweep on every view: that put a write transaction in front of every inbox read.

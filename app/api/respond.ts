@@ -8,6 +8,7 @@ import {
   UnauthorizedError,
   ValidationError,
 } from '@/lib/errors';
+import { isStorageUnavailable, STORAGE_UNAVAILABLE_MESSAGE } from '@/lib/dml/storage';
 import { fieldOf } from '@/lib/pipeline/schema';
 
 /** A body that is not JSON at all: the client's request is malformed, not its values. */
@@ -30,6 +31,7 @@ export function json(body: unknown, status = 200, headers: Record<string, string
 export function errorResponse(caught: unknown): Response {
   // Last line of defence: a value the database refused is the caller's input (422), and a
   // collision that outlived its retries is a conflict (409), never a 500.
+  if (isStorageUnavailable(caught)) return json({ error: STORAGE_UNAVAILABLE_MESSAGE }, 503, { 'Retry-After': '30' });
   const e = isContention(caught) ? new ConflictError('Busy with the same item right now; try again.') : asInputError(caught);
   if (e instanceof z.ZodError) {
     const fields: Record<string, string> = {};

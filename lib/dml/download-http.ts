@@ -3,6 +3,7 @@ import { loadSessionActor } from '@/lib/auth/sessions';
 import { AppError, asInputError, UnauthorizedError } from '@/lib/errors';
 import { recordedBrowserBody } from '@/lib/installs/browser-download';
 import { openDownload, type DownloadPrincipal } from './download';
+import { isStorageUnavailable, STORAGE_UNAVAILABLE_MESSAGE } from './storage';
 
 export interface DownloadHttpRequest {
   method: 'GET' | 'HEAD';
@@ -60,6 +61,11 @@ export async function answerDownload(req: DownloadHttpRequest): Promise<HttpAnsw
         : r.body;
     return { status: r.status, headers: r.headers, body };
   } catch (caught) {
+    // By name: the store may come from another bundle than this module (see storage.ts).
+    if (isStorageUnavailable(caught)) {
+      console.error('Download failed: the media library storage is unreachable', caught.cause ?? caught);
+      return json(503, { error: STORAGE_UNAVAILABLE_MESSAGE }, { 'Retry-After': '30' });
+    }
     const e = asInputError(caught);
     if (e instanceof AppError) {
       return json(e.status, { error: e.message, field: e.field }, e instanceof UnauthorizedError ? { 'WWW-Authenticate': 'Bearer' } : {});

@@ -3,7 +3,19 @@ import { chmod, link, mkdir, open, readdir, rename, rm, stat, unlink } from 'nod
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { BlockHasher } from './block-hasher';
-import { type DmlStorage, HashMismatchError, isSha256, type PutOptions, type StoredObject, TooLargeError } from './storage';
+import {
+  type DmlStorage,
+  HashMismatchError,
+  isSha256,
+  type ListedObject,
+  type PutOptions,
+  StorageUnavailableError,
+  type StoredObject,
+  TooLargeError,
+} from './storage';
+
+// Errors that mean the disk (often a network mount) cannot be reached, not that the file is absent.
+const UNREACHABLE = new Set(['EIO', 'ENOTCONN', 'ESTALE', 'ETIMEDOUT', 'EHOSTDOWN', 'EHOSTUNREACH']);
 
 /**
  * Content-addressed store in a local folder: objects/ab/cd/<sha256>, written to tmp/ first,
@@ -83,7 +95,9 @@ export class LocalStorage implements DmlStorage {
 
   async read(key: string, range?: { start: number; end: number }, options: { chunkBytes?: number } = {}): Promise<Readable> {
     // Opened here, so a missing file fails now (ENOENT) rather than mid-stream; one call, no stat.
-    const handle = await open(this.pathFor(key), 'r');
+    const handle = await open(this.pathFor(key), 'r').catch((e: NodeJS.ErrnoException) => {
+      throw UNREACHABLE.has(e.code ?? '') ? new StorageUnavailableError(e) : e;
+    });
     return handle.createReadStream({ ...(range ? { start: range.start, end: range.end } : {}), highWaterMark: options.chunkBytes });
   }
 
@@ -94,10 +108,32 @@ export class LocalStorage implements DmlStorage {
     );
   }
 
-  async cleanTemporaryFiles(): Promise<number> {
+  async cleanTemporaryFiles({ olderThanMinutes = 0 } = {}): Promise<number> {
     const names = await readdir(this.tmpDir).catch(() => [] as string[]);
-    await Promise.all(names.map((n) => rm(path.join(this.tmpDir, n), { force: true })));
-    return names.length;
+    const cutoff = Date.now() - olderThanMinutes * 60_000;
+    const removed = await Promise.all(
+      names.map(async (n) => {
+        const file = path.join(this.tmpDir, n);
+        const info = await stat(file).catch(() => null);
+        // An upload still being written by this or another instance is younger than the cutoff.
+        if (!info || info.mtimeMs > cutoff) return 0;
+        await rm(file, { force: true });
+        return 1;
+      }),
+    );
+    return removed.reduce<number>((a, b) => a + b, 0);
+  }
+
+  async *list(): AsyncIterable<ListedObject> {
+    for (const a of await readdir(this.objectsDir).catch(() => [] as string[])) {
+      for (const b of await readdir(path.join(this.objectsDir, a)).catch(() => [] as string[])) {
+        for (const key of await readdir(path.join(this.objectsDir, a, b)).catch(() => [] as string[])) {
+          if (!isSha256(key)) continue;
+          const info = await stat(path.join(this.objectsDir, a, b, key)).catch(() => null);
+          if (info?.isFile()) yield { key, size: info.size, modifiedAt: info.mtime };
+        }
+      }
+    }
   }
 }
 

@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import { AppError } from '@/lib/errors';
 
 /** What the store knows of an object once it is written. */
 export interface StoredObject {
@@ -37,8 +38,34 @@ export interface DmlStorage {
   has(key: string): Promise<boolean>;
   /** Deletes an object (an orphan nothing refers to; the caller makes sure of that). */
   remove(key: string): Promise<void>;
-  /** Removes temporary files left by writes that never finished (call at start-up). */
-  cleanTemporaryFiles(): Promise<number>;
+  /**
+   * Removes temporary files (and, on S3, unfinished multipart uploads) left by writes that never
+   * finished, but only those older than `olderThanMinutes` (default 0): several instances sharing
+   * one store must not delete each other's uploads in progress.
+   */
+  cleanTemporaryFiles(options?: { olderThanMinutes?: number }): Promise<number>;
+  /** Every stored object (content key, size, last modification), for scrub and garbage collection. */
+  list(): AsyncIterable<ListedObject>;
+}
+
+export interface ListedObject {
+  key: string;
+  size: number;
+  modifiedAt: Date;
+}
+
+export const STORAGE_UNAVAILABLE_MESSAGE = 'The media library storage cannot be reached right now. Try again in a few minutes.';
+
+/**
+ * The store cannot be reached (connection refused, timeout, a 5xx from S3, an I/O error on the
+ * disk): temporary and not the client's fault, so 503, never a truncated 200.
+ */
+export class StorageUnavailableError extends AppError {
+  override readonly status = 503;
+  constructor(cause?: unknown) {
+    super(STORAGE_UNAVAILABLE_MESSAGE);
+    this.cause = cause;
+  }
 }
 
 export const BLOCK_SIZE = 1024 * 1024;
@@ -66,3 +93,5 @@ export const isSha256 = (s: string) => /^[0-9a-f]{64}$/.test(s);
 // (instrumentation, routes), and an error made by one copy is not an instance of the other's class.
 export const isHashMismatch = (e: unknown): e is HashMismatchError => e instanceof Error && e.name === 'HashMismatchError';
 export const isTooLarge = (e: unknown): e is TooLargeError => e instanceof Error && e.name === 'TooLargeError';
+export const isStorageUnavailable = (e: unknown): e is StorageUnavailableError =>
+  e instanceof Error && e.name === 'StorageUnavailableError';

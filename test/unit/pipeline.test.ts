@@ -268,6 +268,7 @@ describe(`pipeline publishing (${engine})`, () => {
       has: real.has.bind(real),
       remove: real.remove.bind(real),
       cleanTemporaryFiles: real.cleanTemporaryFiles.bind(real),
+      list: real.list.bind(real),
     });
     try {
       const bytes = randomBytes(10);
