@@ -1,7 +1,12 @@
 import { expect, test } from '@playwright/test';
 import { demo, signIn } from './support';
 
-test('an admin grants a role and a group; the person has them at their next sign-in, and loses them at once', async ({ browser }) => {
+test('an admin grants a role and a group, and takes the role away: both apply at the person’s next request', async ({ browser }) => {
+  // Selma is signed in before anything changes: her session carries no roles, so none go stale.
+  const selma = await (await browser.newContext()).newPage();
+  await signIn(selma, 'sec2@example.com');
+  expect((await selma.goto('/desk'))?.status()).toBe(403);
+
   const admin = await (await browser.newContext()).newPage();
   await signIn(admin, demo.admin);
   await admin.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Admin' }).click();
@@ -15,8 +20,7 @@ test('an admin grants a role and a group; the person has them at their next sign
   await expect(row).toContainText('Service desk');
   await expect(row).toContainText('Pilot Ring');
 
-  const selma = await (await browser.newContext()).newPage();
-  await signIn(selma, 'sec2@example.com');
+  await selma.goto('/catalogue');
   await selma.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Service desk' }).click();
   await expect(selma.getByRole('heading', { name: 'Install records', level: 1 })).toBeVisible();
 

@@ -29,7 +29,7 @@ export function UserForm({ user, managers, groups }: { user: EditableUser; manag
           ))}
         </div>
         <p className="mt-1 text-xs text-slate-500">
-          Everyone is a requester. New roles apply from the person’s next sign-in; removed roles apply at once.
+          Everyone is a requester. Changes apply at the person’s next request; no one needs to sign in again.
         </p>
         {err('roles') && (
           <p className="mt-1 text-sm text-red-700" data-testid="error-roles">
