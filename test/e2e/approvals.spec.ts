@@ -120,7 +120,9 @@ test.describe('approvals', () => {
     await expect(result).toContainText('2 approved, 1 could not be: This request is already approved (decided by Maria Manager).');
     await expect(result).toContainText('Alice Anders’s request for Docker Desktop: approved');
     await expect(result).toContainText('Alice Anders’s request for Microsoft 365 Apps for enterprise: approved');
-    await expect(result).toContainText('Alice Anders’s request for Figma Desktop: This request is already approved (decided by Maria Manager).');
+    await expect(result).toContainText(
+      'Alice Anders’s request for Figma Desktop: This request is already approved (decided by Maria Manager).',
+    );
     for (const id of [docker, office, figma]) await expect(inboxRow(maria, id)).toHaveCount(0);
     await maria.screenshot({ path: 'test-results/screenshots/approvals-bulk.png', fullPage: true });
   });
