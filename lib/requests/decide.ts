@@ -57,6 +57,10 @@ async function decideOnce(actor: Actor, input: DecisionInput): Promise<DecisionR
     if (!stage) throw new ConflictError('This request is not waiting on an approval.');
     const as = await decidingAs(tx, stage, request.requesterId, actor.id);
     if (!as) throw new ForbiddenError('You are not an approver for this stage of the request.');
+    // Past its due date the request is expired in all but name (the periodic sweep records that),
+    // so a late decision must not slip in first. Checked after eligibility: only its approvers learn it.
+    if (request.stageDueAt && request.stageDueAt <= new Date())
+      throw new ConflictError('This request passed its due date without a decision and has expired.');
 
     const principal = as.onBehalfOfId ?? as.approverId;
     const [already] = await tx

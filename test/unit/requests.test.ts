@@ -153,6 +153,14 @@ describe(`service requests and approvals (${engine})`, () => {
   it('an overdue stage expires the request and the requester is told', async () => {
     const fiona = await actor('fiona@example.com');
     const r = await ask(fiona, 'figma', 'FIN-LT-0192');
+    // Overdue but not yet swept: nobody can decide it any more.
+    const due = (await db().query.serviceRequests.findFirst({ where: eq(serviceRequests.id, r.id) }))!.stageDueAt;
+    await db()
+      .update(serviceRequests)
+      .set({ stageDueAt: new Date(Date.now() - 1000) })
+      .where(eq(serviceRequests.id, r.id));
+    await expect(approve(await actor('manager@example.com'), r.id)).rejects.toThrow(/passed its due date/);
+    await db().update(serviceRequests).set({ stageDueAt: due }).where(eq(serviceRequests.id, r.id));
     const timeout = (await db().query.products.findFirst({ where: eq(products.slug, 'figma') }))!.approvalTimeoutHours;
     expect(await sweepRequests(new Date(Date.now() + (timeout - 1) * 3_600_000))).toMatchObject({ expired: 0 });
     expect(await statusOf(r.id)).toBe('pending_approval');
