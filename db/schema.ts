@@ -21,7 +21,7 @@ import {
 // ---------------------------------------------------------------------------------------------
 // Enums
 // ---------------------------------------------------------------------------------------------
-export const roleValues = ['requester', 'approver', 'librarian', 'service_desk', 'admin'] as const;
+export const roleValues = ['requester', 'approver', 'librarian', 'service_desk', 'admin', 'deployment_manager'] as const;
 export type Role = (typeof roleValues)[number];
 export const roleEnum = pgEnum('role', roleValues);
 
@@ -69,6 +69,23 @@ export type InstallEventType = (typeof installEventTypeValues)[number];
 export const installEventTypeEnum = pgEnum('install_event_type', installEventTypeValues);
 
 export const actorKindEnum = pgEnum('actor_kind', ['user', 'device', 'pipeline', 'system']);
+
+export const deviceKindValues = ['workstation', 'server', 'network', 'other'] as const;
+export type DeviceKind = (typeof deviceKindValues)[number];
+export const deviceKindEnum = pgEnum('device_kind', deviceKindValues);
+
+export const deploymentIntentValues = ['required', 'available'] as const;
+export type DeploymentIntent = (typeof deploymentIntentValues)[number];
+export const deploymentIntentEnum = pgEnum('deployment_intent', deploymentIntentValues);
+
+/**
+ * draft → (pending_approval →) scheduled → active → completed, or cancelled from any state
+ * before completed. A deployment into an environment that needs approval waits in
+ * pending_approval until its approval stage is met.
+ */
+export const deploymentStatusValues = ['draft', 'pending_approval', 'scheduled', 'active', 'completed', 'cancelled'] as const;
+export type DeploymentStatus = (typeof deploymentStatusValues)[number];
+export const deploymentStatusEnum = pgEnum('deployment_status', deploymentStatusValues);
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 
@@ -311,10 +328,22 @@ export const devices = pgTable(
     tokenHash: text('token_hash'),
     agentVersion: text('agent_version'),
     lastSeenAt: timestamp('last_seen_at', { withTimezone: true }),
+    kind: deviceKindEnum('kind').notNull().default('workstation'),
+    /** Where the device is (an office, a data centre); free text chosen by the desk, e.g. "Berlin". */
+    site: text('site'),
+    /** ISO 3166-1 alpha-2, upper case. */
+    country: char('country', { length: 2 }),
+    environment: text('environment')
+      .notNull()
+      .default('live')
+      .references((): AnyPgColumn => environments.key, { onDelete: 'restrict', onUpdate: 'cascade' }),
     createdAt: createdAt(),
   },
   (t) => [
     index('devices_owner_idx').on(t.ownerId),
+    index('devices_environment_idx').on(t.environment, t.platform),
+    index('devices_site_idx').on(t.site),
+    check('devices_country_upper', sql`${t.country} IS NULL OR ${t.country} ~ '^[A-Z]{2}$'`),
     uniqueIndex('devices_token_hash_key').on(t.tokenHash),
     uniqueIndex('devices_enrol_code_hash_key').on(t.enrolCodeHash),
   ],
@@ -436,6 +465,8 @@ export const entitlements = pgTable(
     releaseId: uuid('release_id').references(() => releases.id, { onDelete: 'restrict' }),
     includesLaterReleases: boolean('includes_later_releases').notNull().default(false),
     requestId: uuid('request_id').references(() => serviceRequests.id, { onDelete: 'restrict' }),
+    /** Set when a deployment (required or available) granted this entitlement instead of a request. */
+    deploymentId: uuid('deployment_id').references((): AnyPgColumn => deployments.id, { onDelete: 'restrict' }),
     holdsSeat: boolean('holds_seat').notNull().default(false),
     status: entitlementStatusEnum('status').notNull().default('active'),
     expiresAt: timestamp('expires_at', { withTimezone: true }),
@@ -445,6 +476,7 @@ export const entitlements = pgTable(
   (t) => [
     index('entitlements_lookup_idx').on(t.userId, t.deviceId, t.productId, t.status),
     index('entitlements_seats_idx').on(t.productId, t.status, t.holdsSeat),
+    index('entitlements_deployment_idx').on(t.deploymentId),
     check('entitlements_release_or_later', sql`${t.releaseId} IS NOT NULL OR ${t.includesLaterReleases}`),
     uniqueIndex('entitlements_one_active_key')
       .on(t.userId, t.deviceId, t.productId)
@@ -476,6 +508,8 @@ export const installEvents = pgTable(
       .references(() => artifacts.id, { onDelete: 'restrict' }),
     sha256: char('sha256', { length: 64 }).notNull(),
     requestId: uuid('request_id').references(() => serviceRequests.id, { onDelete: 'restrict' }),
+    /** The deployment this pull or outcome belongs to (planned vs happened), when not a request. */
+    deploymentId: uuid('deployment_id').references((): AnyPgColumn => deployments.id, { onDelete: 'restrict' }),
     approverId: uuid('approver_id').references(() => users.id, { onDelete: 'restrict' }),
     agentVersion: text('agent_version'),
     exitCode: integer('exit_code'),
@@ -493,6 +527,9 @@ export const installEvents = pgTable(
     index('install_events_release_idx').on(t.releaseId, t.type),
     index('install_events_product_idx').on(t.productId, t.occurredAt),
     index('install_events_user_idx').on(t.userId, t.occurredAt),
+    index('install_events_deployment_idx')
+      .on(t.deploymentId, t.deviceId, t.occurredAt)
+      .where(sql`${t.deploymentId} IS NOT NULL`),
     // Service desk reads (lib/installs): the records table newest first, keyset on (occurred_at, id)…
     index('install_events_occurred_idx').on(t.occurredAt, t.id),
     // …filtered by version (a withdrawn release's few events must not mean a scan of the whole ledger)…
@@ -611,6 +648,7 @@ export const deviceCurrentInstalls = pgTable(
       .references(() => artifacts.id, { onDelete: 'restrict' }),
     sha256: char('sha256', { length: 64 }).notNull(),
     requestId: uuid('request_id').references(() => serviceRequests.id, { onDelete: 'restrict' }),
+    deploymentId: uuid('deployment_id').references((): AnyPgColumn => deployments.id, { onDelete: 'restrict' }),
     /** occurred_at of the install_succeeded event that made this current. */
     since: timestamp('since', { withTimezone: true }).notNull(),
     eventId: bigint('event_id', { mode: 'number' }).notNull(),
@@ -635,3 +673,217 @@ export const enrolAttempts = pgTable(
   },
   (t) => [primaryKey({ columns: [t.scope, t.windowStart] })],
 );
+
+// ---------------------------------------------------------------------------------------------
+// Deployments: environments, targets, required / available / big-bang deployments
+// ---------------------------------------------------------------------------------------------
+/**
+ * Where devices live (test, staging, live …), in promotion order by `rank`. A release reaches an
+ * environment only after the environment before it in the product's promotion path met its
+ * success threshold there. Deployments into an environment with an approval group wait for that
+ * group's decision (N of M), like a request's group stage.
+ */
+export const environments = pgTable(
+  'environments',
+  {
+    key: text('key').primaryKey(),
+    name: text('name').notNull(),
+    rank: integer('rank').notNull(),
+    /** Percentage of a deployment's targeted devices that must succeed before the next environment. */
+    successThresholdPercent: integer('success_threshold_percent').notNull().default(90),
+    approvalGroupId: uuid('approval_group_id').references(() => groups.id, { onDelete: 'restrict' }),
+    requiredApprovals: integer('required_approvals').notNull().default(1),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('environments_rank_key').on(t.rank),
+    check('environments_key_format', sql`${t.key} ~ '^[a-z][a-z0-9-]{0,31}$'`),
+    check('environments_threshold_range', sql`${t.successThresholdPercent} BETWEEN 0 AND 100`),
+    check('environments_required_positive', sql`${t.requiredApprovals} >= 1`),
+  ],
+);
+export type Environment = typeof environments.$inferSelect;
+
+/** A product's own promotion path; a product without rows follows every environment by rank. */
+export const productPromotionSteps = pgTable(
+  'product_promotion_steps',
+  {
+    productId: uuid('product_id')
+      .notNull()
+      .references(() => products.id, { onDelete: 'cascade' }),
+    environment: text('environment')
+      .notNull()
+      .references(() => environments.key, { onDelete: 'restrict', onUpdate: 'cascade' }),
+    position: integer('position').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.productId, t.environment] }),
+    uniqueIndex('product_promotion_steps_position_key').on(t.productId, t.position),
+  ],
+);
+
+/**
+ * Rules of a target. Each listed dimension must match (AND); within a dimension any value
+ * matches (OR); an empty or missing dimension does not restrict. `deviceIds` are added to the
+ * devices the other rules select (union), so a collection can name stragglers explicitly.
+ * Group membership is the device owner's.
+ */
+export type TargetRules = {
+  groupIds?: string[];
+  platforms?: (typeof platformValues)[number][];
+  environments?: string[];
+  sites?: string[];
+  countries?: string[];
+  kinds?: DeviceKind[];
+  deviceIds?: string[];
+};
+
+/** A named collection of devices, defined by rules and resolved live (new devices join it). */
+export const targets = pgTable(
+  'targets',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    name: text('name').notNull(),
+    description: text('description').notNull().default(''),
+    rules: jsonb('rules').$type<TargetRules>().notNull(),
+    createdById: uuid('created_by_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'restrict' }),
+    archived: boolean('archived').notNull().default(false),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('targets_name_key').on(t.name)],
+);
+export type Target = typeof targets.$inferSelect;
+
+/**
+ * A release × target × intent × schedule × change reference. Times are instants; the daily
+ * maintenance window is minutes after midnight in `windowTimeZone` (end < start wraps midnight).
+ * `cutoverAt` makes it a big bang: nobody installs the release before it, and after it every
+ * other release of the product is refused to the devices the deployment covers.
+ */
+export const deployments = pgTable(
+  'deployments',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    name: text('name').notNull(),
+    productId: uuid('product_id')
+      .notNull()
+      .references(() => products.id, { onDelete: 'restrict' }),
+    releaseId: uuid('release_id')
+      .notNull()
+      .references(() => releases.id, { onDelete: 'restrict' }),
+    targetId: uuid('target_id')
+      .notNull()
+      .references(() => targets.id, { onDelete: 'restrict' }),
+    /** Only devices of the target in this environment are covered. */
+    environment: text('environment')
+      .notNull()
+      .references(() => environments.key, { onDelete: 'restrict', onUpdate: 'cascade' }),
+    intent: deploymentIntentEnum('intent').notNull(),
+    status: deploymentStatusEnum('status').notNull().default('draft'),
+    availableFrom: timestamp('available_from', { withTimezone: true }).notNull(),
+    deadline: timestamp('deadline', { withTimezone: true }),
+    windowStartMinute: integer('window_start_minute'),
+    windowEndMinute: integer('window_end_minute'),
+    windowTimeZone: text('window_time_zone').notNull().default('UTC'),
+    cutoverAt: timestamp('cutover_at', { withTimezone: true }),
+    changeRef: text('change_ref'),
+    /** Bumped by every edit; deployment_revisions keeps each version. */
+    version: integer('version').notNull().default(1),
+    createdById: uuid('created_by_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'restrict' }),
+    closedReason: text('closed_reason'),
+    activatedAt: timestamp('activated_at', { withTimezone: true }),
+    closedAt: timestamp('closed_at', { withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('deployments_status_idx').on(t.status, t.availableFrom),
+    index('deployments_product_idx').on(t.productId, t.status),
+    index('deployments_release_idx').on(t.releaseId),
+    index('deployments_target_idx').on(t.targetId),
+    check(
+      'deployments_window_minutes',
+      sql`(${t.windowStartMinute} IS NULL) = (${t.windowEndMinute} IS NULL) AND coalesce(${t.windowStartMinute}, 0) BETWEEN 0 AND 1439 AND coalesce(${t.windowEndMinute}, 0) BETWEEN 0 AND 1439`,
+    ),
+    check('deployments_deadline_after_start', sql`${t.deadline} IS NULL OR ${t.deadline} > ${t.availableFrom}`),
+    check('deployments_cutover_after_start', sql`${t.cutoverAt} IS NULL OR ${t.cutoverAt} >= ${t.availableFrom}`),
+    check('deployments_cutover_required', sql`${t.cutoverAt} IS NULL OR ${t.intent} = 'required'`),
+    check('deployments_version_positive', sql`${t.version} >= 1`),
+  ],
+);
+export type Deployment = typeof deployments.$inferSelect;
+
+/** Every version of a deployment as it was saved, so nothing active changes silently. */
+export const deploymentRevisions = pgTable(
+  'deployment_revisions',
+  {
+    deploymentId: uuid('deployment_id')
+      .notNull()
+      .references(() => deployments.id, { onDelete: 'restrict' }),
+    version: integer('version').notNull(),
+    snapshot: jsonb('snapshot').notNull(),
+    changedById: uuid('changed_by_id').references(() => users.id, { onDelete: 'restrict' }),
+    reason: text('reason').notNull().default(''),
+    changedAt: timestamp('changed_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.deploymentId, t.version] })],
+);
+
+/** Decisions on a deployment that needs its environment's approval (one per person per version). */
+export const deploymentApprovals = pgTable(
+  'deployment_approvals',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    deploymentId: uuid('deployment_id')
+      .notNull()
+      .references(() => deployments.id, { onDelete: 'restrict' }),
+    /** The deployment version decided; an edit needs a fresh approval. */
+    version: integer('version').notNull(),
+    approverId: uuid('approver_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'restrict' }),
+    onBehalfOfId: uuid('on_behalf_of_id').references(() => users.id, { onDelete: 'restrict' }),
+    decision: decisionEnum('decision').notNull(),
+    comment: text('comment').notNull().default(''),
+    decidedAt: timestamp('decided_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('deployment_approvals_once_key').on(t.deploymentId, t.version, t.approverId),
+    check('deployment_approvals_rejection_has_reason', sql`${t.decision} = 'approved' OR length(trim(${t.comment})) > 0`),
+  ],
+);
+
+/**
+ * A device a deployment reached: written when the deployment activates (and when a device joins
+ * its target later), with the entitlement it grants; a required one holds a licence seat from
+ * then. What happened is in install_events (deployment_id); this row is the plan for the device.
+ */
+export const deploymentAssignments = pgTable(
+  'deployment_assignments',
+  {
+    deploymentId: uuid('deployment_id')
+      .notNull()
+      .references(() => deployments.id, { onDelete: 'restrict' }),
+    deviceId: uuid('device_id')
+      .notNull()
+      .references(() => devices.id, { onDelete: 'restrict' }),
+    entitlementId: uuid('entitlement_id').references(() => entitlements.id, { onDelete: 'restrict' }),
+    /** The owner chose "later": the agent does not install before this (never after the deadline). */
+    postponedUntil: timestamp('postponed_until', { withTimezone: true }),
+    assignedAt: timestamp('assigned_at', { withTimezone: true }).notNull().defaultNow(),
+    /** Set when the device left the target or the deployment was cancelled. */
+    endedAt: timestamp('ended_at', { withTimezone: true }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.deploymentId, t.deviceId] }),
+    index('deployment_assignments_device_idx')
+      .on(t.deviceId)
+      .where(sql`${t.endedAt} IS NULL`),
+  ],
+);
+export type DeploymentAssignment = typeof deploymentAssignments.$inferSelect;

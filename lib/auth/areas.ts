@@ -18,6 +18,7 @@ export const areas: readonly Area[] = [
   { href: '/approvals', label: 'Approvals', roles: ['approver'] },
   { href: '/library', label: 'Library', roles: ['librarian', 'admin'] },
   { href: '/desk', label: 'Service desk', roles: ['service_desk', 'admin'] },
+  { href: '/deployments', label: 'Deployments', roles: ['deployment_manager', 'admin'] },
   { href: '/admin', label: 'Admin', roles: ['admin'] },
 ];
 

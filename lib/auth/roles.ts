@@ -15,6 +15,7 @@ export const roleLabels: Record<Role, string> = {
   librarian: 'Librarian',
   service_desk: 'Service desk',
   admin: 'Administrator',
+  deployment_manager: 'Deployment manager',
 };
 
 export function hasRole(actor: Pick<Actor, 'roles'>, ...roles: Role[]): boolean {
