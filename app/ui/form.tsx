@@ -33,6 +33,16 @@ export function Field({
   );
 }
 
+/**
+ * The state to show above a form: its message, unless that message is already shown beside one
+ * of the fields the form renders. A service error about a field the form has no input for (a
+ * duplicate request names `productId`, a hidden input) must still be seen, at the top.
+ */
+export function summaryOf(state: ActionState, shownFields: readonly string[]): ActionState {
+  const shownBeside = shownFields.some((f) => state.error && state.fieldErrors?.[f]?.includes(state.error));
+  return shownBeside ? {} : state;
+}
+
 export function FormError({ state }: { state: ActionState }) {
   if (state.success)
     return (

@@ -173,6 +173,20 @@ test.describe('requests (requester)', () => {
     await context.close();
   });
 
+  test('a request sent again from a second tab says why at the top of the form instead of flickering', async ({ browser }) => {
+    const context = await browser.newContext();
+    const [first, second] = [await context.newPage(), await context.newPage()];
+    await signIn(first, 'bob@example.com');
+    for (const page of [first, second]) await page.goto('/catalogue/obsidian');
+    await requestFor(first, 'bob-studio · macOS Apple silicon', 'Testing the design system API mocks.');
+    await expect(first).toHaveURL(requestUrl);
+    // The second tab still shows the form: its submission is refused by the service, and says so.
+    await requestFor(second, 'bob-studio · macOS Apple silicon', 'Testing the design system API mocks.');
+    await expect(second.getByTestId('form-error')).toContainText(/You already have (an open request for )?Obsidian/);
+    await expect(second).toHaveURL(/\/catalogue\/obsidian$/);
+    await context.close();
+  });
+
   test('a user without devices is sent to enrol one; the empty list links to the catalogue', async ({ page }) => {
     await signIn(page, demo.librarian);
     await page.goto('/catalogue/firefox');
