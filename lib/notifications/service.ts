@@ -7,7 +7,14 @@ import { assertId } from '@/lib/errors';
 import { mailConfigured, sendMail } from './mail';
 
 export interface NewNotification {
-  kind: 'request_decided' | 'request_expired' | 'ready_to_download' | 'approval_waiting' | 'approval_due_soon' | 'waiting_for_seat';
+  kind:
+    | 'request_decided'
+    | 'request_expired'
+    | 'ready_to_download'
+    | 'approval_waiting'
+    | 'approval_due_soon'
+    | 'waiting_for_seat'
+    | 'release_withdrawn';
   title: string;
   body?: string;
   link?: string;

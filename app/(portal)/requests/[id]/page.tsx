@@ -130,6 +130,21 @@ export default async function RequestPage({ params }: Props) {
 
       <div className="mt-8 grid gap-8 lg:grid-cols-[1fr_18rem]">
         <div className="min-w-0 space-y-8">
+          {r.withdrawn && (
+            <section
+              aria-labelledby="withdrawn-heading"
+              className="rounded-xl border border-red-200 bg-red-50 p-4 text-sm text-red-900"
+              data-testid="withdrawn"
+            >
+              <h2 id="withdrawn-heading" className="text-lg font-semibold">
+                Version {r.withdrawn.version} was withdrawn
+              </h2>
+              <p className="mt-1">Withdrawn: {r.withdrawn.reason}</p>
+              <p className="mt-1 text-red-800">
+                It can no longer be downloaded. If you still need {r.product.name}, request it again once a new release is published.
+              </p>
+            </section>
+          )}
           {r.downloads.length > 0 && (
             <section
               id="download"
