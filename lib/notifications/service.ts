@@ -64,6 +64,19 @@ export async function listNotifications(actor: Actor, limit = 20): Promise<{ unr
   };
 }
 
+/**
+ * Marks unread notifications about one thing (their link) read, because the thing was handled:
+ * a decided stage, a closed request, a page its reader has now seen. For `userIds`, or for
+ * everyone told about it. The bell's count then drops without anyone clicking each item.
+ */
+export async function settleNotifications(tx: DbOrTx, link: string, userIds?: string[]): Promise<void> {
+  if (userIds?.length === 0) return;
+  await tx
+    .update(notifications)
+    .set({ readAt: new Date() })
+    .where(and(eq(notifications.link, link), isNull(notifications.readAt), userIds ? inArray(notifications.userId, userIds) : undefined));
+}
+
 /** Marks the actor's notifications read (all of them, or one). */
 export async function markNotificationsRead(actor: Actor, id?: string): Promise<void> {
   if (id !== undefined) assertId(id, 'No such notification.', 'id');

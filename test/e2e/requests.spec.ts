@@ -143,6 +143,15 @@ test.describe('requests (requester)', () => {
     const summary = bell.locator('summary');
     await expect(summary).toHaveAttribute('aria-label', /^Notifications, [1-9]\d* unread$/);
     const unread = Number((await summary.getAttribute('aria-label'))!.match(/(\d+) unread/)![1]);
+    // Escape closes the menu and gives focus back to the bell; so does a click elsewhere.
+    await summary.click();
+    await expect(bell).toHaveAttribute('open');
+    await page.keyboard.press('Escape');
+    await expect(bell).not.toHaveAttribute('open');
+    await expect(summary).toBeFocused();
+    await summary.click();
+    await page.getByRole('heading', { level: 1 }).click();
+    await expect(bell).not.toHaveAttribute('open');
     await summary.click();
     const note = bell.getByTestId('notification').filter({ hasText: 'Mozilla Firefox is approved and ready to download' });
     await expect(note).toBeVisible();

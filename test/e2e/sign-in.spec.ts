@@ -74,7 +74,7 @@ test.describe('sign-in', () => {
     await expect(page).toHaveURL(/\/sign-in/);
   });
 
-  test('the browser finds the portal's icon at /favicon.ico without signing in', async ({ request }) => {
+  test('the browser finds the portal’s icon at /favicon.ico without signing in', async ({ request }) => {
     const response = await request.get('/favicon.ico');
     expect(response.status()).toBe(200);
     expect(response.headers()['content-type']).toMatch(/image\/(x-icon|vnd.microsoft.icon)/);
