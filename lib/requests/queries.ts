@@ -100,6 +100,8 @@ export interface RequestDetail extends RequestRow {
   history: HistoryEntry[];
   /** Artifacts the requester may download now (approved or fulfilled, entitlement active). */
   downloads: { artifactId: string; fileName: string; sizeBytes: number; sha256: string; version: string }[];
+  /** How the reader comes to see it, so the page leads back to where they came from. */
+  viewedAs: 'requester' | 'approver' | 'desk';
   /** Set when the release this request grants was withdrawn: nothing can be downloaded, and this says why. */
   withdrawn?: { version: string; reason: string };
   canDecide: boolean;
@@ -172,6 +174,7 @@ export async function getRequestDetail(actor: Actor, requestId: string): Promise
     history,
     downloads,
     withdrawn,
+    viewedAs: mine ? 'requester' : deciding || decidedBefore ? 'approver' : 'desk',
     canDecide: Boolean(deciding),
     canCancel: mine && (r.status === 'pending_approval' || r.status === 'waiting_for_seat'),
   };

@@ -182,6 +182,18 @@ test.describe('requests (requester)', () => {
     await context.close();
   });
 
+  test('the service desk reading someone else’s request is led back to the desk, not to “My requests”', async ({ browser }) => {
+    expect(intellijRequest).not.toBe('');
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await signIn(page, demo.desk);
+    await page.goto(`/requests/${intellijRequest}`);
+    const crumbs = page.getByRole('navigation', { name: 'Breadcrumb' });
+    await expect(crumbs.getByRole('link')).toHaveText('Service desk');
+    await expect(crumbs.getByRole('link')).toHaveAttribute('href', '/desk');
+    await context.close();
+  });
+
   test('a request sent again from a second tab says why at the top of the form instead of flickering', async ({ browser }) => {
     const context = await browser.newContext();
     const [first, second] = [await context.newPage(), await context.newPage()];

@@ -22,7 +22,7 @@ const navigation: Record<keyof typeof demo, string[]> = {
   approver: ['Catalogue', 'My requests', 'My devices', 'Approvals'],
   librarian: ['Catalogue', 'My requests', 'My devices', 'Library'],
   desk: ['Catalogue', 'My requests', 'My devices', 'Service desk'],
-  admin: ['Catalogue', 'My requests', 'My devices', 'Library', 'Service desk', 'Admin'],
+  admin: ['Catalogue', 'My requests', 'My devices', 'Library', 'Service desk', 'Deployments', 'Admin'],
 };
 
 for (const role of Object.keys(demo) as (keyof typeof demo)[]) {

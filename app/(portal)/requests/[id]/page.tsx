@@ -79,6 +79,13 @@ const stoppedText: Partial<Record<RequestDetail['status'], string>> = {
   expired: 'Expired while waiting here',
 };
 
+/** Where the breadcrumb leads: the desk reading someone's request did not come from "My requests". */
+const back = {
+  requester: { href: '/requests', label: 'My requests' },
+  approver: { href: '/approvals', label: 'Approvals' },
+  desk: { href: '/desk', label: 'Service desk' },
+} as const;
+
 function verifyHint(platform: string, fileName: string) {
   if (platform.startsWith('windows')) return `Get-FileHash -Algorithm SHA256 ${fileName}`;
   if (platform.startsWith('macos')) return `shasum -a 256 ${fileName}`;
@@ -94,8 +101,8 @@ export default async function RequestPage({ params }: Props) {
   return (
     <article>
       <nav aria-label="Breadcrumb" className="text-sm text-slate-500">
-        <Link href="/requests" className="hover:underline">
-          My requests
+        <Link href={back[r.viewedAs].href} className="hover:underline">
+          {back[r.viewedAs].label}
         </Link>{' '}
         / Request
       </nav>
