@@ -69,3 +69,16 @@ export function submitKeepingInput(dispatch: (form: FormData) => void, startTran
     startTransition(() => dispatch(form));
   };
 }
+
+/**
+ * For a destructive button in a form with a `reason` field: asks "are you sure?" only once a
+ * reason is given. Without one the form is submitted as is and the service's "give the reason"
+ * appears beside the field, instead of a confirmation for something that cannot happen yet.
+ */
+export function confirmOnceReasoned(message: string) {
+  return (e: React.MouseEvent<HTMLButtonElement>) => {
+    const field = e.currentTarget.form?.elements.namedItem('reason');
+    const reason = field instanceof HTMLInputElement || field instanceof HTMLTextAreaElement ? field.value.trim() : '';
+    if (reason && !confirm(message)) e.preventDefault();
+  };
+}

@@ -66,11 +66,15 @@ test.describe('library', () => {
 
     await release.getByRole('button', { name: 'Deprecate' }).click();
     await expect(release.getByText('deprecated', { exact: true })).toBeVisible();
+    const asked: string[] = [];
+    lib.on('dialog', (d) => void asked.push(d.message()));
     await release.getByRole('button', { name: 'Withdraw' }).click();
     await expect(release.getByTestId('form-error')).toHaveText('Give the reason for withdrawal.');
+    expect(asked).toEqual([]); // no "are you sure?" for a withdrawal that cannot happen yet
     await release.getByLabel('Reason for withdrawal').fill('Installer fails on Windows 11 24H2');
     await release.getByRole('button', { name: 'Withdraw' }).click();
     await expect(release.getByText('withdrawn', { exact: true })).toBeVisible();
+    expect(asked).toEqual(['Withdraw this release? It can never be downloaded again.']);
     await expect(release.getByText('Withdrawn: Installer fails on Windows 11 24H2')).toBeVisible();
 
     // With nothing published left, the product is gone for requesters, even by its URL.
