@@ -73,6 +73,8 @@ test.describe('requests (requester)', () => {
 
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'My requests' }).click();
     await expect(page.getByRole('heading', { name: 'My requests', level: 1 })).toBeVisible();
+    // Focus moves to the new page's heading, so a screen reader announces where the link led.
+    await expect(page.getByRole('heading', { name: 'My requests', level: 1 })).toBeFocused();
     const row = page.getByTestId('request-row').first();
     await expect(row).toContainText('IntelliJ IDEA Ultimate');
     await expect(row).toContainText('current');

@@ -67,8 +67,13 @@ export default async function ProductPage({ params }: Props) {
             {product.homepageUrl && (
               <>
                 {' · '}
-                <a href={product.homepageUrl} className="text-indigo-700 hover:underline" rel="noopener noreferrer" target="_blank">
-                  Website
+                <a
+                  href={product.homepageUrl}
+                  className="text-indigo-700 underline underline-offset-2 hover:text-indigo-900"
+                  rel="noopener noreferrer"
+                  target="_blank"
+                >
+                  Website<span className="sr-only"> (opens in a new tab)</span>
                 </a>
               </>
             )}
