@@ -72,6 +72,11 @@ test.describe('catalogue', () => {
     await expect(page.getByTestId('current-version')).toHaveText('141.0');
     await expect(page.getByTestId('release')).toHaveCount(2); // the draft and the deprecated one are not shown
     await expect(page.getByText('142.0')).toHaveCount(0);
+    // The full hashes are one click away, in each release's files section.
+    const files = page.getByTestId('release-files').first();
+    await expect(files.getByTestId('sha256').first()).toBeHidden();
+    await files.locator('summary').click();
+    await expect(files.getByTestId('sha256').first()).toBeVisible();
     const hashes = await page.getByTestId('sha256').allTextContents();
     expect(hashes.length).toBeGreaterThan(0);
     for (const h of hashes) expect(h).toMatch(/^[0-9a-f]{64}$/);

@@ -224,6 +224,10 @@ test.describe('requests (requester)', () => {
   test('on a phone: the request pages and the open bell fit the screen', async ({ page }) => {
     await page.setViewportSize({ width: 390, height: 844 });
     await signIn(page, demo.requester);
+    // The request form is near the top of the product page, not below every release's hash table.
+    await page.goto('/catalogue/intellij-idea');
+    const form = page.getByTestId('request-panel');
+    expect((await form.boundingBox())!.y).toBeLessThan(844);
     for (const path of ['/catalogue/intellij-idea', '/requests']) {
       await page.goto(path);
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
