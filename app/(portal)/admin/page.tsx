@@ -26,7 +26,7 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
           Saved.
         </p>
       )}
-      <div className="mt-6 overflow-x-auto rounded-xl border border-slate-200 bg-white">
+      <div className="mt-6 overflow-x-auto rounded-xl border border-slate-200 bg-white" role="region" aria-label="Users" tabIndex={0}>
         <table className="w-full text-left text-sm">
           <thead className="border-b border-slate-200 bg-slate-50 text-xs uppercase text-slate-500">
             <tr>

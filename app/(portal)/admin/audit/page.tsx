@@ -14,7 +14,7 @@ type Key = (typeof keys)[number];
 const dateTime = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'medium', timeZone: 'UTC' });
 
 function Changes({ before, after }: Pick<AuditEventView, 'before' | 'after'>) {
-  if (before == null && after == null) return <span className="text-slate-400">—</span>;
+  if (before == null && after == null) return <span className="text-slate-500">—</span>;
   const parts = [
     ['before', before],
     ['after', after],
@@ -157,7 +157,12 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Pro
 
       {page && (
         <>
-          <div className="mt-2 overflow-x-auto rounded-xl border border-slate-200 bg-white">
+          <div
+            className="mt-2 overflow-x-auto rounded-xl border border-slate-200 bg-white"
+            role="region"
+            aria-label="Audit events"
+            tabIndex={0}
+          >
             <table className="w-full text-left text-sm">
               <thead className="border-b border-slate-200 bg-slate-50 text-xs uppercase text-slate-500">
                 <tr>

@@ -123,7 +123,7 @@ export default async function ProductPage({ params }: Props) {
                           {r.artifacts.length === 1 ? '1 file' : `${r.artifacts.length} files`} ·{' '}
                           {r.artifacts.map((a) => platformLabels[a.platform]).join(', ')} · SHA-256 hashes
                         </summary>
-                        <div className="mt-2 overflow-x-auto">
+                        <div className="mt-2 overflow-x-auto" role="region" aria-label="Files and hashes" tabIndex={0}>
                           <table className="w-full text-left text-sm">
                             <thead className="text-xs uppercase text-slate-500">
                               <tr>

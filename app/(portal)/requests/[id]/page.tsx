@@ -66,10 +66,10 @@ function stageStates(r: RequestDetail): StageState[] {
 }
 
 const stageStyles: Record<StageState, { dot: string; text: string }> = {
-  approved: { dot: 'bg-emerald-500 text-white', text: 'Approved' },
+  approved: { dot: 'bg-emerald-700 text-white', text: 'Approved' },
   current: { dot: 'bg-amber-400 text-amber-950 ring-4 ring-amber-100', text: 'Waiting for a decision' },
   upcoming: { dot: 'bg-slate-200 text-slate-600', text: 'Next' },
-  stopped: { dot: 'bg-red-500 text-white', text: 'Stopped here' },
+  stopped: { dot: 'bg-red-700 text-white', text: 'Stopped here' },
   'not reached': { dot: 'bg-slate-200 text-slate-500', text: 'Not reached' },
 };
 

@@ -46,7 +46,7 @@ export function ReleaseControls({
           <button
             type="submit"
             disabled={publishing}
-            className={`${button} border-emerald-600 bg-emerald-600 text-white hover:bg-emerald-500`}
+            className={`${button} border-emerald-700 bg-emerald-700 text-white hover:bg-emerald-800`}
           >
             Publish
           </button>
