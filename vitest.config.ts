@@ -20,6 +20,7 @@ const dbFree = [
   'test/unit/client-address.test.ts',
   'test/unit/dml-storage-contract.test.ts',
   'test/unit/dml-storage.test.ts',
+  'test/unit/form-messages.test.ts',
   'test/unit/openapi.test.ts',
   'test/unit/pglite-lock.test.ts',
 ];
