@@ -37,3 +37,24 @@ test('an admin grants a role and a group, and takes the role away: both apply at
   await admin.getByRole('button', { name: 'Save' }).click();
   await expect(admin.getByTestId('error-roles')).toHaveText('You cannot remove your own administrator role.');
 });
+
+test('the audit log names what each event is about and exports its filtered rows as CSV; the desk may not', async ({ browser }) => {
+  const admin = await (await browser.newContext()).newPage();
+  await signIn(admin, demo.admin);
+  await admin.goto('/admin/audit?entityType=user');
+  // The admin's own role changes (the test above) are about people, named as such.
+  await expect(admin.getByTestId('entity-name').first()).toHaveText(/^.+ <.+@example\.com>$/);
+  const link = admin.getByTestId('audit-export');
+  await expect(link).toHaveText('Export CSV (these filters)');
+  const response = await admin.request.get((await link.getAttribute('href'))!);
+  expect(response.status()).toBe(200);
+  expect(response.headers()['content-type']).toBe('text/csv; charset=utf-8');
+  const lines = (await response.text()).trim().split('\r\n');
+  expect(lines[0]).toBe('at,actor_kind,actor,actor_detail,actor_id,action,entity_type,entity,entity_id,before,after,event_id');
+  expect(lines.length).toBeGreaterThan(1);
+  expect(lines.slice(1).every((l) => l.split(',')[6] === 'user')).toBe(true);
+
+  const desk = await (await browser.newContext()).newPage();
+  await signIn(desk, demo.desk);
+  expect((await desk.request.get('/admin/audit/export')).status()).toBe(403);
+});
