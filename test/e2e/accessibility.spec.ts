@@ -38,6 +38,7 @@ test('the sign-in page has no serious accessibility violations, on a desktop and
 
 for (const role of Object.keys(pagesByRole) as (keyof typeof demo)[]) {
   test(`${role}: every main page has no serious accessibility violations, on a desktop and a phone`, async ({ page }) => {
+    test.setTimeout(240_000); // a dozen full-page analyses
     await signIn(page, demo[role]);
     const found: string[] = [];
     for (const vp of viewports) {

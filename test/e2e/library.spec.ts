@@ -45,9 +45,19 @@ test.describe('library', () => {
     await expect(release.getByText('No artifacts yet.')).toBeVisible();
 
     await release.getByLabel(/Expected SHA-256/).fill(sha);
+    // A 6 MiB upload to a local server can finish before the progress bar is looked at: send it
+    // at 4 MiB/s, as a real network would, so the bar is seen for a moment and then the result.
+    const cdp = await lib.context().newCDPSession(lib);
+    await cdp.send('Network.emulateNetworkConditions', {
+      offline: false,
+      latency: 0,
+      downloadThroughput: -1,
+      uploadThroughput: 4 * 1024 * 1024,
+    });
     await release.getByRole('button', { name: 'Upload artifact' }).click();
     await expect(release.getByRole('progressbar', { name: 'Upload progress' })).toBeVisible();
     await expect(release.getByTestId('upload-result')).toContainText(sha, { timeout: 60_000 });
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
     await expect(release.getByText(sha)).toHaveCount(2); // the result and the artifact row
     await lib.screenshot({ path: 'test-results/screenshots/library-release.png', fullPage: true });
 

@@ -105,6 +105,7 @@ test.describe('requests (requester)', () => {
     await signIn(page, demo.requester);
     await page.goto('/catalogue/firefox');
     const release = page.getByTestId('release').filter({ has: page.getByRole('heading', { name: 'Version 141.0' }) });
+    await release.getByTestId('release-files').locator('summary').click();
     const catalogueHash = await release.getByRole('row').filter({ hasText: 'Windows x64' }).getByTestId('sha256').textContent();
     expect(catalogueHash).toMatch(/^[0-9a-f]{64}$/);
 
