@@ -1,6 +1,7 @@
 import { installClientAddressGuard } from './auth/client-address';
 import { createStorage } from './dml';
 import { authSecret, env } from './env';
+import { installGracefulShutdown } from './ops/shutdown';
 import { expireEntitlements, sweepRequests } from './requests/lifecycle';
 
 const SWEEP_EVERY_MS = 5 * 60_000;
@@ -9,10 +10,12 @@ const SWEEP_EVERY_MS = 5 * 60_000;
  * Refuses to start without the configuration production needs (the env module has already
  * validated every variable when it was imported), removes temporary files of uploads that a
  * previous process never finished, and starts the periodic sweep of overdue requests and
- * expired entitlements.
+ * expired entitlements. Also hooks every HTTP request (client address, request id, access log,
+ * metrics) and takes over SIGTERM for a graceful shutdown.
  */
 export async function checkStartup(): Promise<void> {
   installClientAddressGuard();
+  installGracefulShutdown();
   try {
     authSecret();
   } catch (e) {
