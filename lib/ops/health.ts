@@ -19,6 +19,7 @@ export interface Readiness {
 
 /** A probe must answer before the balancer's own timeout: a hanging dependency counts as down. */
 const TIMEOUT_MS = 3000;
+const PROBE_KEY = '0'.repeat(64);
 
 function withTimeout<T>(work: Promise<T>, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -54,8 +55,8 @@ export async function checkReadiness(db: DbOrTx = getDb(), storage: Pick<DmlStor
       (e) => failed('database', e),
     ),
     withTimeout(checkMigrations(db), 'The database').catch((e) => failed('migrations', e)),
-    // A key that never exists: a cheap round trip that still proves the store answers.
-    withTimeout(storage.has('readiness-probe'), 'The media library storage').then(
+    // A key no content hashes to: a cheap round trip (one HEAD on S3) that proves the store answers.
+    withTimeout(storage.has(PROBE_KEY), 'The media library storage').then(
       (): Check => ({ ok: true }),
       (e) => failed('storage', e),
     ),
