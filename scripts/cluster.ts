@@ -20,7 +20,8 @@ const cluster = await startCluster({
 });
 console.log(`\nPortal: ${cluster.url}  (sign in as admin@example.com / portal-demo)`);
 // Metrics are per process: scrape each instance, not the balancer.
-for (const i of cluster.instances) console.log(`Metrics of instance ${i.name}: curl -H 'Authorization: Bearer ${cluster.metricsToken}' ${i.url}/api/metrics`);
+for (const i of cluster.instances)
+  console.log(`Metrics of instance ${i.name}: curl -H 'Authorization: Bearer ${cluster.metricsToken}' ${i.url}/api/metrics`);
 console.log('Ctrl-C stops the cluster.');
 const stop = () => void cluster.stop().then(() => process.exit(0));
 process.once('SIGINT', stop);

@@ -66,7 +66,10 @@ export async function answerDownload(req: DownloadHttpRequest): Promise<HttpAnsw
   } catch (caught) {
     // By name: the store may come from another bundle than this module (see storage.ts).
     if (isStorageUnavailable(caught)) {
-      logger().error({ err: caught.cause ?? caught, requestId: currentRequestId() }, 'Download failed: the media library storage is unreachable');
+      logger().error(
+        { err: caught.cause ?? caught, requestId: currentRequestId() },
+        'Download failed: the media library storage is unreachable',
+      );
       return json(503, { error: STORAGE_UNAVAILABLE_MESSAGE }, { 'Retry-After': '30' });
     }
     const e = asInputError(caught);

@@ -62,7 +62,9 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv, logFile: s
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd: root, env, stdio: ['ignore', out, out] });
     child.once('error', reject);
-    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${command} ${args.join(' ')} exited ${code}; see ${logFile}`))));
+    child.once('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`${command} ${args.join(' ')} exited ${code}; see ${logFile}`)),
+    );
   });
 }
 
@@ -145,11 +147,16 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     await run('npx', ['tsx', 'db/seed.ts'], env, path.join(dir, 'setup.log'));
 
     const ports = await Promise.all(Array.from({ length: options.instances ?? 2 }, () => freePort()));
-    const instances = ports.map((port, i) => makeInstance(String.fromCharCode(97 + i), port, { ...env, DATA_DIR: path.join(dir, `data-${i}`) }, dir));
+    const instances = ports.map((port, i) =>
+      makeInstance(String.fromCharCode(97 + i), port, { ...env, DATA_DIR: path.join(dir, `data-${i}`) }, dir),
+    );
     log(`starting ${instances.length} instances ...`);
     await Promise.all(instances.map((i) => i.start()));
 
-    await writeFile(path.join(dir, 'nginx.conf'), nginxConf({ dir, listenPort: nginxPort, upstreamPorts: ports, debugHeaders: options.debugHeaders }));
+    await writeFile(
+      path.join(dir, 'nginx.conf'),
+      nginxConf({ dir, listenPort: nginxPort, upstreamPorts: ports, debugHeaders: options.debugHeaders }),
+    );
     const nginxLog = openSync(path.join(dir, 'nginx-stderr.log'), 'a');
     const nginx = spawn(nginxBinary(), ['-p', dir, '-c', path.join(dir, 'nginx.conf'), '-e', path.join(dir, 'nginx-error.log')], {
       stdio: ['ignore', nginxLog, nginxLog],
@@ -200,14 +207,20 @@ function makeInstance(name: string, port: number, env: NodeJS.ProcessEnv, dir: s
     async start() {
       const out = openSync(path.join(dir, `instance-${name}.log`), 'a');
       // `next start` itself (not npm): signals reach the server process directly.
-      child = spawn(process.execPath, [path.join(root, 'node_modules/next/dist/bin/next'), 'start', '-p', String(port), '-H', '127.0.0.1'], {
-        cwd: root,
-        env,
-        stdio: ['ignore', out, out],
-      });
+      child = spawn(
+        process.execPath,
+        [path.join(root, 'node_modules/next/dist/bin/next'), 'start', '-p', String(port), '-H', '127.0.0.1'],
+        {
+          cwd: root,
+          env,
+          stdio: ['ignore', out, out],
+        },
+      );
       const started = child;
       const exited = new Promise<never>((_, reject) =>
-        started.once('exit', (code) => reject(new Error(`instance ${name} exited (${code}) while starting; see ${dir}/instance-${name}.log`))),
+        started.once('exit', (code) =>
+          reject(new Error(`instance ${name} exited (${code}) while starting; see ${dir}/instance-${name}.log`)),
+        ),
       );
       await Promise.race([waitFor(`${url}/api/health/ready`, 120_000), exited]);
     },

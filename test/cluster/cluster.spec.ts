@@ -62,7 +62,12 @@ test.beforeAll(async ({ browser }) => {
   );
   const upload = await fetch(`${cluster.url}/api/library/releases/${release!.id}/artifacts`, {
     method: 'POST',
-    headers: { cookie: librarianCookie, 'content-type': 'application/octet-stream', 'x-platform': 'linux-x64', 'x-file-name': 'big.tar.gz' },
+    headers: {
+      cookie: librarianCookie,
+      'content-type': 'application/octet-stream',
+      'x-platform': 'linux-x64',
+      'x-file-name': 'big.tar.gz',
+    },
     body: big,
   });
   expect(upload.status, await upload.clone().text()).toBe(201);
@@ -130,7 +135,10 @@ test('request ids come from nginx, reach error bodies; metrics and health answer
   expect(Number(/^portal_download_bytes_total (\d+)/m.exec(text)?.[1])).toBeGreaterThan(SIZE / 3 - 1);
   const ready = await fetch(`${cluster.url}/api/health/ready`);
   expect(ready.headers.get('cache-control')).toContain('no-store');
-  expect(await ready.json()).toMatchObject({ status: 'ok', checks: { database: { ok: true }, migrations: { ok: true }, storage: { ok: true } } });
+  expect(await ready.json()).toMatchObject({
+    status: 'ok',
+    checks: { database: { ok: true }, migrations: { ok: true }, storage: { ok: true } },
+  });
 });
 
 test('sign-in failures split across both instances add up to one lockout', async ({ browser }) => {
@@ -138,10 +146,16 @@ test('sign-in failures split across both instances add up to one lockout', async
   const attempt = async (page: Page, password: string) => {
     await page.getByLabel('Email').fill('sec2@example.com');
     await page.getByLabel('Password').fill(password);
-    await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.getByRole('button', { name: 'Sign in' }).click()]);
+    await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST'),
+      page.getByRole('button', { name: 'Sign in' }).click(),
+    ]);
   };
   // Five failures allowed per account (the default): three on a, two on b.
-  for (const [base, tries] of [[a!.url, 3], [b!.url, 2]] as const) {
+  for (const [base, tries] of [
+    [a!.url, 3],
+    [b!.url, 2],
+  ] as const) {
     const page = await (await browser.newContext({ baseURL: base })).newPage();
     await page.goto('/sign-in');
     for (let i = 0; i < tries; i++) {
@@ -197,7 +211,9 @@ test('licence seats hold when approvals on both instances race', async ({ browse
      WHERE p.slug = 'intellij-idea' AND e.status = 'active' AND e.holds_seat`,
   );
   expect(seats.rows[0]!.held).toBe(limit);
-  const granted = await owner.query(`SELECT 1 FROM entitlements WHERE request_id = ANY($1) AND status = 'active' AND holds_seat`, [requestIds]);
+  const granted = await owner.query(`SELECT 1 FROM entitlements WHERE request_id = ANY($1) AND status = 'active' AND holds_seat`, [
+    requestIds,
+  ]);
   expect(granted.rowCount).toBe(1);
 });
 

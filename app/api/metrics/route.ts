@@ -16,7 +16,8 @@ export async function GET(request: Request) {
   // Without a token configured the endpoint does not exist, rather than being open.
   if (!env.METRICS_TOKEN) return json({ error: 'Not found.' }, 404);
   const token = /^Bearer\s+(.+)$/i.exec(request.headers.get('authorization') ?? '')?.[1]?.trim() ?? '';
-  if (!sameSecret(token, env.METRICS_TOKEN)) return json({ error: 'A valid metrics token is required.' }, 401, { 'WWW-Authenticate': 'Bearer' });
+  if (!sameSecret(token, env.METRICS_TOKEN))
+    return json({ error: 'A valid metrics token is required.' }, 401, { 'WWW-Authenticate': 'Bearer' });
   const { body, contentType } = await renderMetrics();
   return new Response(body, { headers: { 'Content-Type': contentType, 'Cache-Control': 'no-store' } });
 }
