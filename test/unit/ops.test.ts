@@ -2,12 +2,15 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorResponse } from '@/app/api/respond';
+import { POST as checkIn } from '@/app/api/v1/device/check-in/route';
+import { enrolDevice, registerDevice } from '@/lib/devices/service';
 import { installClientAddressGuard } from '@/lib/auth/client-address';
 import { getStorage } from '@/lib/dml';
 import { NotFoundError } from '@/lib/errors';
 import { checkMigrations, checkReadiness } from '@/lib/ops/health';
 import { renderMetrics, routeClass, setGauge } from '@/lib/ops/metrics';
 import { currentRequestId, requestIdFor, requestIdStore } from '@/lib/ops/request-id';
+import { actor } from '../support/actors';
 import { engine, setupTestDb } from '../support/db';
 
 const db = setupTestDb();
@@ -54,6 +57,21 @@ describe(`health, metrics and request ids (${engine})`, () => {
     expect(res.status).toBe(404);
     expect(await res.json()).toMatchObject({ error: 'No such thing.', requestId: 'req-id-from-test-1' });
     expect(currentRequestId()).toBeUndefined();
+  });
+
+  it('counts agent check-ins by outcome', async () => {
+    const count = async (outcome: string) =>
+      Number(new RegExp(`portal_device_check_ins_total\\{outcome="${outcome}"\\} (\\d+)`).exec((await renderMetrics()).body)?.[1] ?? 0);
+    const { enrolment } = await registerDevice(await actor('alice@example.com'), { hostname: 'metrics-device', platform: 'linux-x64' });
+    const { token } = await enrolDevice({ code: enrolment.code, agentVersion: '1.0.0' });
+    const send = (authorization: string, body: unknown) =>
+      checkIn(
+        new Request('http://localhost/api/v1/device/check-in', { method: 'POST', headers: { authorization }, body: JSON.stringify(body) }),
+      );
+    const [ok, failed] = [await count('ok'), await count('error')];
+    expect((await send(`Bearer ${token}`, { agentVersion: '1.0.0', installed: [] })).status).toBe(200);
+    expect((await send('Bearer forged-token', { agentVersion: '1.0.0' })).status).toBe(401);
+    expect([await count('ok'), await count('error')]).toEqual([ok + 1, failed + 1]);
   });
 
   it('exposes gauges other code sets', async () => {
