@@ -1,6 +1,7 @@
 import { installClientAddressGuard } from './auth/client-address';
 import { createStorage } from './dml';
 import { authSecret, env } from './env';
+import { logger } from './ops/logger';
 import { installGracefulShutdown } from './ops/shutdown';
 import { expireEntitlements, sweepRequests } from './requests/lifecycle';
 
@@ -27,15 +28,15 @@ export async function checkStartup(): Promise<void> {
   const removed = await createStorage()
     .cleanTemporaryFiles({ olderThanMinutes: env.DML_TEMP_MAX_AGE_MINUTES })
     .catch((e: unknown) => {
-      console.error('Could not clean the media library of unfinished uploads', e);
+      logger().error({ err: e }, 'Could not clean the media library of unfinished uploads');
       return 0;
     });
-  if (removed > 0) console.log(`Removed ${removed} unfinished upload(s) from the media library's temporary folder.`);
+  if (removed > 0) logger().info({ removed }, "Removed unfinished uploads from the media library's temporary folder.");
   // Idempotent and race-free (conditional updates), so several instances may all run it. Pages
   // no longer sweep on every view: that put a write transaction in front of every inbox read.
   setInterval(() => {
     sweepRequests()
       .then(() => expireEntitlements())
-      .catch((e) => console.error('Request sweep failed', e));
+      .catch((e: unknown) => logger().error({ err: e }, 'Request sweep failed'));
   }, SWEEP_EVERY_MS).unref();
 }

@@ -126,6 +126,11 @@ test('request ids come from nginx, reach error bodies; metrics and health answer
   expect(id).toMatch(/^[0-9a-f]{32}$/); // nginx's $request_id, not one the app made up
   expect(((await viaNginx.json()) as { requestId: string }).requestId).toBe(id);
 
+  // The same from an App Router handler (the device API), whose errors go through app/api/respond.ts.
+  const checkIn = await fetch(`${cluster.url}/api/v1/device/check-in`, { method: 'POST', headers: { authorization: 'Bearer forged' } });
+  expect(checkIn.status).toBe(401);
+  expect(((await checkIn.json()) as { requestId: string }).requestId).toBe(checkIn.headers.get('x-request-id'));
+
   const a = cluster.instances[0]!;
   expect((await fetch(`${a.url}/api/metrics`)).status).toBe(401);
   const metrics = await fetch(`${a.url}/api/metrics`, { headers: { authorization: `Bearer ${cluster.metricsToken}` } });
