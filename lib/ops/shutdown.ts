@@ -19,7 +19,10 @@ export function installGracefulShutdown(): void {
   if (flags[marker]) return;
   flags[marker] = true;
   if (!process.env.NEXT_MANUAL_SIG_HANDLE) {
-    logger().warn('NEXT_MANUAL_SIG_HANDLE is not set: Next.js handles SIGTERM itself, without a grace limit (use `npm start`).');
+    // `next dev` and a bare `next start`: Next.js keeps the signals (it drains without a limit, exits 143).
+    if (env.NODE_ENV === 'production') {
+      logger().warn('NEXT_MANUAL_SIG_HANDLE is not set: Next.js handles SIGTERM itself, without a grace limit (use `npm start`).');
+    }
     return;
   }
   const onSignal = (signal: NodeJS.Signals) => {
