@@ -77,7 +77,8 @@ async function writePolicy(tx: Tx, productId: string, input: ProductInput) {
       .select({ id: groups.id })
       .from(groups)
       .where(and(inArray(groups.id, groupIds), eq(groups.archived, false)));
-    if (found.length !== groupIds.length) throw new ValidationError('One of the chosen groups no longer exists or is archived.', 'groupIds');
+    if (found.length !== groupIds.length)
+      throw new ValidationError('One of the chosen groups no longer exists or is archived.', 'groupIds');
   }
   await tx.delete(approvalStages).where(eq(approvalStages.productId, productId));
   await tx.delete(productGroups).where(eq(productGroups.productId, productId));
