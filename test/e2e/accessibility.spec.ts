@@ -11,7 +11,7 @@ const pagesByRole: Record<keyof typeof demo, string[]> = {
   approver: ['/approvals', '/approvals/delegation', '/catalogue/intellij-idea'],
   librarian: ['/library', '/library/products/firefox', '/library/products/firefox/edit', '/library/products/new'],
   desk: ['/desk', '/desk/products/firefox'],
-  admin: ['/admin', '/admin/audit', '/deployments'],
+  admin: ['/admin', '/admin/audit', '/admin/groups', '/deployments'],
 };
 // The requester's /approvals is the 403 page; /no-such-page is the 404 page.
 const extra = ['/no-such-page'];

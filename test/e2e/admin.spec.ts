@@ -58,3 +58,33 @@ test('the audit log names what each event is about and exports its filtered rows
   await signIn(desk, demo.desk);
   expect((await desk.request.get('/admin/audit/export')).status()).toBe(403);
 });
+
+test('an admin creates, renames and archives a group; one a product depends on cannot be archived', async ({ page }) => {
+  await signIn(page, demo.admin);
+  await page.goto('/admin');
+  await page.getByRole('link', { name: 'Groups →' }).click();
+  await expect(page.getByRole('heading', { name: 'Groups', level: 1 })).toBeVisible();
+  const create = page.getByRole('region', { name: 'New group' });
+  await create.getByLabel('Name').fill('Field Engineers');
+  await create.getByLabel('Description').fill('On-site support');
+  await create.getByRole('button', { name: 'Create group' }).click();
+  await expect(create.getByRole('status')).toHaveText('Group Field Engineers created.');
+  // The same name in other letters is the same group to people: refused beside the field.
+  await create.getByLabel('Name').fill('field engineers');
+  await create.getByRole('button', { name: 'Create group' }).click();
+  await expect(create.getByTestId('error-name')).toHaveText('A group called field engineers already exists.');
+
+  const row = page.getByTestId('group-row').filter({ has: page.getByRole('heading', { name: 'Field Engineers' }) });
+  await row.getByLabel('Name').fill('Field Service');
+  await row.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByTestId('group-row').filter({ has: page.getByRole('heading', { name: 'Field Service' }) })).toHaveCount(1);
+  const renamed = page.getByTestId('group-row').filter({ has: page.getByRole('heading', { name: 'Field Service' }) });
+  await renamed.getByRole('button', { name: 'Archive group' }).click();
+  await expect(renamed).toContainText('archived');
+  await page.screenshot({ path: 'test-results/screenshots/admin-groups.png', fullPage: true });
+
+  const finance = page.getByTestId('group-row').filter({ has: page.getByRole('heading', { name: 'Finance', exact: true }) });
+  await expect(finance).toContainText('used by Contoso Ledger Desktop');
+  await finance.getByRole('button', { name: 'Archive group' }).click();
+  await expect(finance.getByRole('alert')).toContainText('Finance is still used by Contoso Ledger Desktop');
+});

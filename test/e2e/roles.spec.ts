@@ -15,6 +15,7 @@ const routes: { path: string; allowed: (keyof typeof demo)[] }[] = [
   // /desk/export answers with a download, which page.goto cannot open: desk.spec.ts checks its 403.
   { path: '/admin', allowed: ['admin'] },
   { path: '/admin/audit', allowed: ['admin'] },
+  { path: '/admin/groups', allowed: ['admin'] },
 ];
 
 const navigation: Record<keyof typeof demo, string[]> = {

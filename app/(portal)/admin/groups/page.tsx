@@ -21,7 +21,7 @@ export default async function GroupsPage() {
       <p className="mt-1 text-slate-600">
         Groups decide who sees restricted products and who approves group stages. Members are edited on each person’s page.
       </p>
-      <section className="mt-6 rounded-xl border border-slate-200 bg-white p-4" aria-labelledby="new-group">
+      <section className="mt-6 rounded-xl border border-slate-200 bg-white p-4" aria-labelledby="new-group" role="region">
         <h2 id="new-group" className="font-semibold">
           New group
         </h2>
