@@ -31,6 +31,9 @@ for (const role of Object.keys(demo) as (keyof typeof demo)[]) {
     await signIn(page, demo[role]);
     const links = page.getByRole('navigation', { name: 'Main' }).getByRole('link');
     await expect(links).toHaveText(navigation[role]);
+    // At 1280 px the header is one row, however many areas the role reaches.
+    await page.setViewportSize({ width: 1280, height: 800 });
+    expect((await page.locator('header > div').boundingBox())!.height, `${role} header height`).toBeLessThan(72);
 
     for (const route of routes) {
       const response = await page.goto(route.path);
