@@ -147,3 +147,22 @@ test.describe('my devices and the device API', () => {
     expect(Object.keys(spec.paths)).toEqual(expect.arrayContaining(['/api/v1/devices/enrol', '/api/v1/device/reports']));
   });
 });
+
+test('on a phone, My devices and the approvals inbox keep their key columns on screen', async ({ page, browser }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await signIn(page, demo.requester);
+  await page.goto('/devices');
+  const devices = page.getByRole('region', { name: 'My devices' });
+  const fits = (el: HTMLElement) => el.scrollWidth <= el.clientWidth + 1;
+  expect(await devices.evaluate(fits)).toBe(true);
+  await expect(page.getByTestId('device-row').first()).toContainText(/seen /);
+
+  const maria = await (await browser.newContext({ viewport: { width: 390, height: 844 } })).newPage();
+  await signIn(maria, demo.approver);
+  await maria.goto('/approvals');
+  const inbox = maria.getByRole('region', { name: 'Requests waiting for you' });
+  if (await inbox.count()) {
+    expect(await inbox.evaluate(fits)).toBe(true);
+    await expect(maria.getByTestId('inbox-row-summary').first()).toBeVisible();
+  }
+});
