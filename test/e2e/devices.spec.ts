@@ -157,12 +157,20 @@ test('on a phone, My devices and the approvals inbox keep their key columns on s
   expect(await devices.evaluate(fits)).toBe(true);
   await expect(page.getByTestId('device-row').first()).toContainText(/seen /);
 
+  // Something for Maria to decide: Alice asks for IntelliJ (a manager-approved product) on her Mac.
+  await page.goto('/catalogue/intellij-idea');
+  const panel = page.getByTestId('request-panel');
+  await panel.getByLabel('Device').selectOption({ label: 'alice-mbp · macOS Apple silicon' });
+  await panel.getByLabel('Why do you need it?').fill('Kotlin work on the Mac while travelling.');
+  await panel.getByRole('button', { name: 'Submit request' }).click();
+  await expect(page).toHaveURL(/\/requests\/[0-9a-f-]{36}$/);
+
   const maria = await (await browser.newContext({ viewport: { width: 390, height: 844 } })).newPage();
   await signIn(maria, demo.approver);
   await maria.goto('/approvals');
   const inbox = maria.getByRole('region', { name: 'Requests waiting for you' });
-  if (await inbox.count()) {
-    expect(await inbox.evaluate(fits)).toBe(true);
-    await expect(maria.getByTestId('inbox-row-summary').first()).toBeVisible();
-  }
+  expect(await inbox.evaluate(fits)).toBe(true);
+  const row = maria.getByTestId('inbox-row').filter({ hasText: 'alice-mbp' });
+  await expect(row.getByTestId('inbox-row-summary')).toHaveText(/^Alice Anders · alice-mbp · due in /);
+  await expect(row.getByRole('link', { name: 'IntelliJ IDEA Ultimate' })).toBeInViewport();
 });
