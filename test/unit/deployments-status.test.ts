@@ -126,7 +126,7 @@ describe(`drift (${engine})`, () => {
     await assignDevice(d, done.id);
     await recordInstallEvents(done.auth, [ev(rel.artifactId, 'install_succeeded', at(1000), { deploymentId: d.id })]);
 
-    const mine = (rows: { hostname: string }[]) => rows.filter((r) => r.hostname.startsWith('drift-'));
+    const mine = <T extends { hostname: string }>(rows: T[]) => rows.filter((r) => r.hostname.startsWith('drift-'));
     const all = mine((await listDrift(desk, { limit: 1000 })).rows);
     expect(all.map((r) => [r.kind, r.hostname, r.currentVersion, r.expectedVersion, r.deployment?.name ?? null])).toEqual([
       ['missing', 'drift-late', null, rel.version, 'Git by Friday'],
