@@ -8,7 +8,8 @@ const untilSchema = z
   .union([z.iso.datetime({ offset: true }), z.iso.datetime({ local: true })], {
     error: 'until is an ISO 8601 date-time, e.g. 2026-12-01T18:00:00Z.',
   })
-  .transform((s) => new Date(s))
+  // A form's datetime-local value has no offset: the page labels it UTC, so it is read as UTC.
+  .transform((s) => new Date(/(Z|[+-]\d\d:?\d\d)$/i.test(s) ? s : `${s}Z`))
   .optional();
 
 /** POST /api/v1/device/postpone: the agent puts off one of its own required assignments. */

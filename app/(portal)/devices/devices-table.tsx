@@ -1,5 +1,6 @@
 'use client';
 
+import Link from 'next/link';
 import { useActionState, useState } from 'react';
 import { inputClass } from '@/app/ui/form';
 import { newCodeAction, renameDeviceAction, retireDeviceAction, type DeviceFormState } from './actions';
@@ -45,7 +46,16 @@ function Row({ d, origin }: { d: DeviceRow; origin: string }) {
   return (
     <tbody className="border-t border-slate-100">
       <tr className="align-top" data-testid="device-row">
-        <td className="whitespace-nowrap px-4 py-3 font-medium">{d.hostname}</td>
+        <td className="whitespace-nowrap px-4 py-3 font-medium">
+          {d.hostname}
+          {d.status !== 'pending' && (
+            <div>
+              <Link href={`/devices/${d.id}/software`} className="text-xs font-normal text-indigo-700 hover:underline">
+                Software
+              </Link>
+            </div>
+          )}
+        </td>
         <td className="px-4 py-3">{d.platform}</td>
         <td className="px-4 py-3">
           <span className={`inline-flex rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${statusStyles[d.status]}`}>
