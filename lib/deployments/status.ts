@@ -46,12 +46,15 @@ const STATE = sql.raw(`case when l.type = 'install_succeeded' then 'succeeded'
   when l.type in ('download_started', 'download_completed') then 'in_progress'
   else 'pending' end`);
 
-/** Latest event per device of the deployment: one ordered pass over install_events_deployment_idx. */
+/**
+ * The type of each device's latest event of the deployment: one backward index-only pass over
+ * install_events_deployment_idx (deployment, device, occurred_at, id, type), no sort.
+ */
 const latestSql = (deploymentId: string) => sql`
-  select distinct on (e.device_id) e.device_id, e.type, e.occurred_at, e.release_id, e.error_text
+  select distinct on (e.device_id) e.device_id, e.type
   from ${installEvents} e
   where e.deployment_id = ${deploymentId}
-  order by e.device_id, e.occurred_at desc, e.id desc`;
+  order by e.device_id desc, e.occurred_at desc, e.id desc`;
 
 /**
  * The status counts of one deployment in ONE statement: open assignments ⋈ each device's latest
