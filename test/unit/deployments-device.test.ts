@@ -13,7 +13,8 @@ import {
 import type { Actor } from '@/lib/auth/roles';
 import { checkIn, listPulls } from '@/lib/devices/pulls';
 import { authorizeDownload } from '@/lib/dml/download';
-import { ForbiddenError, ValidationError } from '@/lib/errors';
+import { getMySoftware } from '@/lib/deployments/my-software';
+import { ForbiddenError, NotFoundError, ValidationError } from '@/lib/errors';
 import { checkCurrentInstalls } from '@/lib/installs/current-table';
 import { recordInstallEvents } from '@/lib/installs/record';
 import { actor } from '../support/actors';
@@ -220,5 +221,37 @@ describe(`big-bang cut-over (${engine})`, () => {
     // A completed deployment no longer narrows anything.
     await db().update(deployments).set({ status: 'completed' }).where(eq(deployments.id, d.id));
     await expect(authorizeDownload(asDevice(covered), await target(old.artifactId))).resolves.toBeTruthy();
+  });
+});
+
+describe(`My software (${engine})`, () => {
+  it('shows the owner what is installed and from where, and what is assigned; anyone else gets 404', async () => {
+    const dev = await enrolledDevice(alice, 'dd-mysw-1');
+    const { product, releases: rs } = await releasesOf('git');
+    const d = await insertDeployment({ productId: product.id, releaseId: rs.at(-1)!.id, createdBy: dm, name: 'Git everywhere' });
+    await assignDevice(d, dev.id);
+    await recordInstallEvents(dev.auth, [event(rs.at(-1)!.artifactId, 'install_succeeded', { deploymentId: d.id })]);
+    const { product: ff, releases: ffr } = await releasesOf('firefox');
+    await entitle(dev.id, ff.id, ffr.at(-1)!.id);
+    await recordInstallEvents(dev.auth, [event(ffr.at(-1)!.artifactId, 'install_succeeded')]);
+    const offer = await insertDeployment({ productId: ff.id, releaseId: ffr.at(-1)!.id, createdBy: dm, intent: 'available' });
+    await assignDevice(offer, dev.id);
+
+    const sw = await getMySoftware(alice, dev.id);
+    const bySlug = new Map(sw.installed.map((i) => [i.product.slug, i]));
+    expect(sw.installed).toHaveLength(2);
+    expect(bySlug.get('git')).toMatchObject({
+      version: rs.at(-1)!.version,
+      source: { kind: 'deployment', id: d.id, name: 'Git everywhere' },
+    });
+    expect(bySlug.get('firefox')).toMatchObject({ version: ffr.at(-1)!.version, source: { kind: 'none' } });
+    expect(sw.assigned.map((a) => [a.deploymentId, a.intent]).sort()).toEqual(
+      [
+        [d.id, 'required'],
+        [offer.id, 'available'],
+      ].sort(),
+    );
+    await expect(getMySoftware(bob, dev.id)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(getMySoftware(alice, 'nonsense')).rejects.toBeInstanceOf(NotFoundError);
   });
 });
