@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import { getDb } from '@/db';
 import {
   artifacts,
@@ -28,14 +28,14 @@ export async function enrolledDevice(who: Actor, hostname: string, platform: Pla
   return { id: device.id, ownerId: who.id, token, auth: await authenticateDevice(`Bearer ${token}`) };
 }
 
-/** A seeded product's releases with a build for `platform`, oldest first. */
+/** A seeded product's published and deprecated releases with a build for `platform`, oldest first. */
 export async function releasesOf(slug: string, platform: Platform = 'linux-x64') {
   const product = (await getDb().query.products.findFirst({ where: eq(products.slug, slug) }))!;
   const rows = await getDb()
     .select({ id: releases.id, version: releases.version, status: releases.status, artifactId: artifacts.id, sha256: artifacts.sha256 })
     .from(releases)
     .innerJoin(artifacts, and(eq(artifacts.releaseId, releases.id), eq(artifacts.platform, platform)))
-    .where(eq(releases.productId, product.id))
+    .where(and(eq(releases.productId, product.id), inArray(releases.status, ['published', 'deprecated'])))
     .orderBy(asc(releases.publishedAt));
   return { product, releases: rows };
 }
