@@ -34,7 +34,7 @@ interface PullRow extends Record<string, unknown> {
 }
 
 /** The pulls query (entitlements → release → artifact); see listPulls for the rules. */
-function pullsSql(deviceId: string) {
+export function pullsSql(deviceId: string) {
   return sql`
     select e.id as entitlement_id, e.request_id, e.deployment_id, p.slug, p.name, r.id as release_id, r.version,
            a.id as artifact_id, a.file_name, a.media_type, a.size_bytes, a.sha256
@@ -94,10 +94,14 @@ const toPull = (r: PullRow): Pull => ({
  * Pulls and deployment assignments in ONE statement (each as a JSON array), so a check-in stays at
  * two round trips: authenticate-and-touch, then this.
  */
-async function listPullsAndAssignments(deviceId: string): Promise<{ pulls: Pull[]; assignments: DeviceAssignment[] }> {
-  const { rows } = await getDb().execute<{ pulls: unknown; assignments: unknown }>(sql`
+export function checkInSql(deviceId: string) {
+  return sql`
     select coalesce((select json_agg(row_to_json(x)) from (${pullsSql(deviceId)}) x), '[]'::json) as pulls,
-           coalesce((select json_agg(y.item) from (${assignmentsJsonSql(deviceId)}) y), '[]'::json) as assignments`);
+           coalesce((select json_agg(y.item) from (${assignmentsJsonSql(deviceId)}) y), '[]'::json) as assignments`;
+}
+
+async function listPullsAndAssignments(deviceId: string): Promise<{ pulls: Pull[]; assignments: DeviceAssignment[] }> {
+  const { rows } = await getDb().execute<{ pulls: unknown; assignments: unknown }>(checkInSql(deviceId));
   const parse = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v) as unknown[];
   const row = rows[0];
   return {
