@@ -17,6 +17,9 @@ import { getMySoftware } from '@/lib/deployments/my-software';
 import { ForbiddenError, NotFoundError, ValidationError } from '@/lib/errors';
 import { checkCurrentInstalls } from '@/lib/installs/current-table';
 import { recordInstallEvents } from '@/lib/installs/record';
+import { POST as checkInRoute } from '@/app/api/v1/device/check-in/route';
+import { POST as postponeRoute } from '@/app/api/v1/device/postpone/route';
+import { POST as reportsRoute } from '@/app/api/v1/device/reports/route';
 import { actor } from '../support/actors';
 import { engine, setupTestDb } from '../support/db';
 import { assignDevice, enrolledDevice, entitle, insertDeployment, releasesOf } from '../support/deployments';
@@ -253,5 +256,49 @@ describe(`My software (${engine})`, () => {
     );
     await expect(getMySoftware(bob, dev.id)).rejects.toBeInstanceOf(NotFoundError);
     await expect(getMySoftware(alice, 'nonsense')).rejects.toBeInstanceOf(NotFoundError);
+  });
+});
+
+describe(`device API routes (${engine})`, () => {
+  const post = (token: string, body: unknown) =>
+    new Request('http://portal.test/api', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify(body),
+    });
+
+  it('check-in answers assignments as JSON; reports naming a foreign deployment are 422; postpone maps 404 and 422', async () => {
+    const dev = await enrolledDevice(alice, 'dd-route-1');
+    const other = await enrolledDevice(bob, 'dd-route-2');
+    const { product, releases: rs } = await releasesOf('git');
+    const deadline = new Date(Date.now() + 86_400_000);
+    const d = await insertDeployment({ productId: product.id, releaseId: rs.at(-1)!.id, createdBy: dm, deadline });
+    await assignDevice(d, dev.id);
+
+    const res = await checkInRoute(post(dev.token, { agentVersion: '1.0.0' }));
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { assignments: { deploymentId: string; deadline: string }[] };
+    expect(body.assignments).toEqual([expect.objectContaining({ deploymentId: d.id, deadline: deadline.toISOString() })]);
+
+    const refused = await reportsRoute(
+      post(other.token, { events: [event(rs.at(-1)!.artifactId, 'install_succeeded', { deploymentId: d.id })] }),
+    );
+    // Bob's device has no entitlement to git at all: refused before the deployment is even looked at.
+    expect(refused.status).toBe(403);
+    await entitle(other.id, product.id, rs.at(-1)!.id);
+    const foreign = await reportsRoute(
+      post(other.token, { events: [event(rs.at(-1)!.artifactId, 'install_succeeded', { deploymentId: d.id })] }),
+    );
+    expect(foreign.status).toBe(422);
+    expect(await foreign.json()).toMatchObject({ field: 'events.0.deploymentId' });
+
+    expect((await postponeRoute(post(other.token, { deploymentId: d.id }))).status).toBe(404);
+    expect((await postponeRoute(post(dev.token, { deploymentId: 'nonsense' }))).status).toBe(404);
+    const late = await postponeRoute(post(dev.token, { deploymentId: d.id, until: new Date(deadline.getTime() + 60_000).toISOString() }));
+    expect(late.status).toBe(422);
+    expect(await late.json()).toMatchObject({ field: 'until' });
+    const ok = await postponeRoute(post(dev.token, { deploymentId: d.id, until: deadline.toISOString() }));
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toEqual({ deploymentId: d.id, postponedUntil: deadline.toISOString() });
   });
 });
