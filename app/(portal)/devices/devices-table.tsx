@@ -46,16 +46,7 @@ function Row({ d, origin }: { d: DeviceRow; origin: string }) {
   return (
     <tbody className="border-t border-slate-100">
       <tr className="align-top" data-testid="device-row">
-        <td className="whitespace-nowrap px-4 py-3 font-medium">
-          {d.hostname}
-          {d.status !== 'pending' && (
-            <div>
-              <Link href={`/devices/${d.id}/software`} className="text-xs font-normal text-indigo-700 hover:underline">
-                Software
-              </Link>
-            </div>
-          )}
-        </td>
+        <td className="whitespace-nowrap px-4 py-3 font-medium">{d.hostname}</td>
         <td className="px-4 py-3">{d.platform}</td>
         <td className="px-4 py-3">
           <span className={`inline-flex rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${statusStyles[d.status]}`}>
@@ -68,6 +59,11 @@ function Row({ d, origin }: { d: DeviceRow; origin: string }) {
         <td className="px-4 py-3">
           {live && mode === 'idle' && (
             <div className="flex justify-end gap-2">
+              {d.status === 'active' && (
+                <Link href={`/devices/${d.id}/software`} className={small}>
+                  Software
+                </Link>
+              )}
               {d.status === 'pending' && (
                 <form action={askCode}>
                   <input type="hidden" name="id" value={d.id} />
