@@ -5,13 +5,38 @@ import { isRecord } from './fsutil';
 export type Pull = {
   entitlementId: string;
   requestId: string | null;
+  /** Set when a deployment granted the entitlement: the assignment's schedule then decides. */
+  deploymentId: string | null;
   product: { slug: string; name: string };
   release: { id: string; version: string };
   artifact: { id: string; fileName: string; mediaType: string; sizeBytes: number; sha256: string; downloadUrl: string };
 };
 
 export type Enrolment = { deviceId: string; token: string; hostname: string; platform: string };
-export type CheckIn = { deviceId: string; hostname: string; serverTime: string; pulls: Pull[]; invalid: string[] };
+/** What a deployment asks of this device (check-in `assignments`). Times are ISO 8601. */
+export type Assignment = {
+  deploymentId: string;
+  name: string;
+  intent: 'required' | 'available';
+  entitlementId: string | null;
+  product: Pull['product'];
+  release: Pull['release'];
+  artifact: Pull['artifact'] | null;
+  availableFrom: string;
+  deadline: string | null;
+  window: { startMinute: number; endMinute: number; timeZone: string } | null;
+  cutoverAt: string | null;
+  postponedUntil: string | null;
+};
+
+export type CheckIn = {
+  deviceId: string;
+  hostname: string;
+  serverTime: string;
+  pulls: Pull[];
+  assignments: Assignment[];
+  invalid: string[];
+};
 
 function text(o: Record<string, unknown>, key: string, where: string): string {
   const v = o[key];
@@ -49,9 +74,13 @@ export function parsePull(data: unknown, where: string): Pull {
   if (typeof sizeBytes !== 'number' || !Number.isSafeInteger(sizeBytes) || sizeBytes < 0) {
     throw new ProtocolError(`malformed server response: ${where}.artifact.sizeBytes is not a byte count`);
   }
+  const deploymentId = data.deploymentId ?? null;
+  if (deploymentId !== null && typeof deploymentId !== 'string')
+    throw new ProtocolError(`malformed server response: ${where}.deploymentId`);
   return {
     entitlementId: text(data, 'entitlementId', where),
     requestId,
+    deploymentId,
     product: { slug: text(product, 'slug', `${where}.product`), name: text(product, 'name', `${where}.product`) },
     release: { id: text(release, 'id', `${where}.release`), version: text(release, 'version', `${where}.release`) },
     artifact: {
@@ -62,6 +91,59 @@ export function parsePull(data: unknown, where: string): Pull {
       sha256,
       downloadUrl: text(artifact, 'downloadUrl', `${where}.artifact`),
     },
+  };
+}
+
+const isoOrNull = (o: Record<string, unknown>, key: string, where: string): string | null => {
+  const v = o[key] ?? null;
+  if (v !== null && (typeof v !== 'string' || Number.isNaN(Date.parse(v))))
+    throw new ProtocolError(`malformed server response: ${where}.${key} is not a date`);
+  return v;
+};
+
+export function parseAssignment(data: unknown, where: string): Assignment {
+  if (!isRecord(data)) throw new ProtocolError(`malformed server response: ${where} is not an object`);
+  const intent = data.intent;
+  if (intent !== 'required' && intent !== 'available') throw new ProtocolError(`malformed server response: ${where}.intent`);
+  const entitlementId = data.entitlementId ?? null;
+  if (entitlementId !== null && typeof entitlementId !== 'string')
+    throw new ProtocolError(`malformed server response: ${where}.entitlementId`);
+  // The build is described like a pull's, so the same checks (sha256, size) apply.
+  const asPull =
+    data.artifact === null || data.artifact === undefined
+      ? null
+      : parsePull(
+          { entitlementId: entitlementId ?? '-', requestId: null, product: data.product, release: data.release, artifact: data.artifact },
+          where,
+        );
+  const product = obj(data, 'product', where);
+  const release = obj(data, 'release', where);
+  let window: Assignment['window'] = null;
+  if (data.window !== null && data.window !== undefined) {
+    const w = obj(data, 'window', where);
+    const minute = (k: string) => {
+      const v = w[k];
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 1439)
+        throw new ProtocolError(`malformed server response: ${where}.window.${k}`);
+      return v;
+    };
+    window = { startMinute: minute('startMinute'), endMinute: minute('endMinute'), timeZone: text(w, 'timeZone', `${where}.window`) };
+  }
+  const availableFrom = isoOrNull(data, 'availableFrom', where);
+  if (!availableFrom) throw new ProtocolError(`malformed server response: ${where}.availableFrom is missing`);
+  return {
+    deploymentId: text(data, 'deploymentId', where),
+    name: typeof data.name === 'string' ? data.name : '',
+    intent,
+    entitlementId,
+    product: { slug: text(product, 'slug', `${where}.product`), name: text(product, 'name', `${where}.product`) },
+    release: { id: text(release, 'id', `${where}.release`), version: text(release, 'version', `${where}.release`) },
+    artifact: asPull?.artifact ?? null,
+    availableFrom,
+    deadline: isoOrNull(data, 'deadline', where),
+    window,
+    cutoverAt: isoOrNull(data, 'cutoverAt', where),
+    postponedUntil: isoOrNull(data, 'postponedUntil', where),
   };
 }
 
@@ -77,11 +159,21 @@ export function parseCheckIn(data: unknown): CheckIn {
       invalid.push(e instanceof Error ? e.message : String(e));
     }
   });
+  // A server from before deployments sends no assignments: nothing is assigned then.
+  const assignments: Assignment[] = [];
+  (Array.isArray(data.assignments) ? data.assignments : []).forEach((a: unknown, i) => {
+    try {
+      assignments.push(parseAssignment(a, `assignments[${i}]`));
+    } catch (e) {
+      invalid.push(e instanceof Error ? e.message : String(e));
+    }
+  });
   return {
     deviceId: text(data, 'deviceId', 'check-in'),
     hostname: typeof data.hostname === 'string' ? data.hostname : '',
     serverTime: typeof data.serverTime === 'string' ? data.serverTime : '',
     pulls,
+    assignments,
     invalid,
   };
 }

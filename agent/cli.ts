@@ -3,6 +3,7 @@ import { resolveStateDir } from './config';
 import { enroll } from './enroll';
 import { AgentFailure, ConfigError, messageOf, UsageError } from './errors';
 import { HELP } from './help';
+import { postpone } from './postpone';
 import { status } from './status';
 import { sync } from './sync';
 import { AGENT_VERSION } from './version';
@@ -34,11 +35,28 @@ function parseRate(value: string | undefined): number | undefined {
   return rate;
 }
 
+/** `postpone <deployment> [--until TIME]`: the one command with a positional argument. */
+async function runPostpone(args: string[]): Promise<number> {
+  let parsed: { values: Record<string, string | boolean | undefined>; positionals: string[] };
+  try {
+    parsed = parseArgs({ args, options: { ...common, until: { type: 'string' } }, strict: true, allowPositionals: true }) as typeof parsed;
+  } catch (e) {
+    throw new UsageError(messageOf(e));
+  }
+  if (parsed.values.help) {
+    process.stdout.write(`${HELP.postpone}\n`);
+    return 0;
+  }
+  const [deploymentId, ...extra] = parsed.positionals;
+  if (!deploymentId || extra.length > 0) throw new UsageError('postpone takes one deployment id: postpone <deployment> [--until TIME]');
+  return postpone({ stateDir: resolveStateDir(str(parsed.values['state-dir'])), deploymentId, until: str(parsed.values.until) });
+}
+
 async function run(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
     const topic = rest[0];
-    const text = topic === 'enroll' || topic === 'sync' || topic === 'status' ? HELP[topic] : HELP.main;
+    const text = topic === 'enroll' || topic === 'sync' || topic === 'status' || topic === 'postpone' ? HELP[topic] : HELP.main;
     process[command === undefined ? 'stderr' : 'stdout'].write(`${text}\n`);
     return command === undefined ? 2 : 0;
   }
@@ -46,7 +64,10 @@ async function run(argv: string[]): Promise<number> {
     process.stdout.write(`${AGENT_VERSION}\n`);
     return 0;
   }
-  if (command !== 'enroll' && command !== 'sync' && command !== 'status') throw new UsageError(`unknown command "${command}"`);
+  if (command !== 'enroll' && command !== 'sync' && command !== 'status' && command !== 'postpone') {
+    throw new UsageError(`unknown command "${command}"`);
+  }
+  if (command === 'postpone') return runPostpone(rest);
 
   const extra: Options =
     command === 'enroll'

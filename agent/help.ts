@@ -1,7 +1,7 @@
 const STATE = `  --state-dir DIR   where agent.json, the outbox and the cache live
                     (default: $PORTAL_AGENT_HOME, else ~/.portal-agent)`;
 
-export const HELP: Record<'main' | 'enroll' | 'sync' | 'status', string> = {
+export const HELP: Record<'main' | 'enroll' | 'sync' | 'status' | 'postpone', string> = {
   main: `portal agent — pulls approved software from the pull-deployment portal
 
 usage: npm run agent -- <command> [options]
@@ -10,6 +10,7 @@ commands:
   enroll   register this machine with a one-time code from the portal
   sync     check in, download and install what this device may pull, report outcomes
   status   show the enrolment, last sync, installed items and queued reports (offline)
+  postpone put off a required deployment on this device (until its deadline at most)
 
 Run "npm run agent -- <command> --help" for a command's options.
 
@@ -42,6 +43,12 @@ installed with the same SHA-256:
   4. runs the install command, if any, and reports install_succeeded or install_failed
 Reports are queued in <state-dir>/outbox.json and retried at the next sync until delivered.
 
+Deployments: a required deployment's build is installed at sync once it is available, after
+its big-bang cut-over (never before), inside its daily maintenance window (in its time zone)
+and not while postponed; at and after its deadline it installs regardless of window and
+postponement. An available one installs once its user chose "Install now" on the portal.
+Every report names its deployment. The server's clock (from check-in) decides.
+
   --install-dir DIR         default: installDir in agent.json, else <state-dir>/installed
   --install-command "CMD"   run through the shell after placing each file; default:
                             installCommand in agent.json. {file} becomes the quoted path of
@@ -54,6 +61,14 @@ ${STATE}
 
 exit: 0 all installed or up to date and all reports delivered; 1 an item failed, reports
 are queued, the server was unreachable, or the token was refused (enrol again); 2 usage.`,
+
+  postpone: `usage: npm run agent -- postpone <deployment-id> [--until TIME]
+
+Asks the portal to put off a required deployment on this device until TIME (ISO 8601, e.g.
+2026-12-01T18:00:00Z; default: a day from now). Never past the deployment's deadline: the
+portal refuses that, and once the deadline passed the next sync installs regardless.
+
+${STATE}`,
 
   status: `usage: npm run agent -- status [options]
 

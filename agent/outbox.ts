@@ -12,6 +12,8 @@ export type ReportEvent = {
   idempotencyKey: string;
   type: EventType;
   artifactId: string;
+  /** The deployment this outcome belongs to (the server checks the device is assigned to it). */
+  deploymentId?: string;
   occurredAt: string;
   exitCode?: number;
   errorText?: string;
@@ -19,7 +21,7 @@ export type ReportEvent = {
   agentVersion?: string;
 };
 
-export type NewEvent = Pick<ReportEvent, 'type' | 'artifactId' | 'exitCode' | 'errorText' | 'bytes'>;
+export type NewEvent = Pick<ReportEvent, 'type' | 'artifactId' | 'deploymentId' | 'exitCode' | 'errorText' | 'bytes'>;
 
 const BATCH = 100;
 const ERROR_TEXT_MAX = 8000;

@@ -1,7 +1,7 @@
 import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { ApiClient } from './api';
-import { parseCheckIn, type Pull } from './api-types';
+import { parseCheckIn, type Assignment, type CheckIn, type Pull } from './api-types';
 import { loadConfig, statePaths, warnIfConfigReadable } from './config';
 import { downloadToPart, sha256File } from './download';
 import { AgentFailure, messageOf, TokenRefusedError } from './errors';
@@ -11,6 +11,7 @@ import { InstalledStore, writeLastSync } from './installed';
 import { acquireLock } from './lock';
 import { Outbox } from './outbox';
 import { Reporter } from './reporter';
+import { decide } from './schedule';
 import { AGENT_VERSION } from './version';
 
 export type SyncOptions = { stateDir: string; installDir?: string; installCommand?: string; limitRate?: number };
@@ -24,7 +25,7 @@ type Context = {
   installCommand?: string;
   limitRate?: number;
 };
-type Outcome = 'installed' | 'upToDate' | 'failed';
+type Outcome = 'installed' | 'upToDate' | 'failed' | 'deferred';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const err = (line: string) => process.stderr.write(`${line}\n`);
@@ -66,23 +67,30 @@ export async function sync(opts: SyncOptions): Promise<number> {
     installCommand: opts.installCommand ?? config.installCommand,
     limitRate: opts.limitRate,
   };
-  const tally: Record<Outcome, number> = { installed: 0, upToDate: 0, failed: 0 };
+  const tally: Record<Outcome, number> = { installed: 0, upToDate: 0, failed: 0, deferred: 0 };
   let fatal: AgentFailure | undefined;
   try {
     const earlier = await reporter.flush(true);
     if (earlier > 0) out(`delivered ${earlier} queued report(s) from an earlier run`);
     const body = { agentVersion: AGENT_VERSION, installed: ctx.installed.forCheckIn() };
     const checkIn = parseCheckIn(await api.json('POST', '/api/v1/device/check-in', body));
-    out(`checked in as ${checkIn.hostname || config.hostname} (device ${checkIn.deviceId}): ${checkIn.pulls.length} pull(s) available`);
+    out(
+      `checked in as ${checkIn.hostname || config.hostname} (device ${checkIn.deviceId}): ${checkIn.pulls.length} pull(s), ${checkIn.assignments.length} deployment assignment(s)`,
+    );
     for (const problem of checkIn.invalid) {
-      err(`FAILED: skipped a pull the server described badly: ${problem}`);
+      err(`FAILED: skipped an item the server described badly: ${problem}`);
       tally.failed++;
     }
-    for (const pull of uniquePulls(checkIn.pulls)) {
+    const { due, deferred } = planDeployments(checkIn);
+    for (const line of deferred) {
+      out(`waiting: ${line}`);
+      tally.deferred++;
+    }
+    for (const pull of uniquePulls([...pullsOutsideDeployments(checkIn), ...due])) {
       tally[await syncOne(ctx, pull)]++;
       await reporter.flush();
     }
-    await pruneCache(paths.cache, checkIn.pulls);
+    await pruneCache(paths.cache, [...checkIn.pulls, ...due]);
   } catch (e) {
     if (!(e instanceof AgentFailure)) throw e;
     fatal = e;
@@ -103,7 +111,10 @@ export async function sync(opts: SyncOptions): Promise<number> {
     err(`${undelivered} report(s) not delivered yet (${reporter.reason ?? 'see above'}); they stay in ${paths.outbox} for the next sync`);
   }
   if (fatal) err(`error: ${fatal.message}`);
-  else out(`sync finished: ${tally.installed} installed, ${tally.upToDate} up to date, ${tally.failed} failed`);
+  else
+    out(
+      `sync finished: ${tally.installed} installed, ${tally.upToDate} up to date, ${tally.failed} failed${tally.deferred ? `, ${tally.deferred} waiting` : ''}`,
+    );
   const ok = !fatal && tally.failed === 0 && undelivered === 0;
   await writeLastSync(paths.lastSync, {
     at: new Date().toISOString(),
@@ -114,6 +125,39 @@ export async function sync(opts: SyncOptions): Promise<number> {
     ...(fatal ? { error: fatal.message } : {}),
   });
   return ok ? 0 : 1;
+}
+
+/** The assignment's build as a pull, so it is fetched, installed and reported like any other. */
+const pullOf = (a: Assignment): Pull => ({
+  entitlementId: a.entitlementId!,
+  requestId: null,
+  deploymentId: a.deploymentId,
+  product: a.product,
+  release: a.release,
+  artifact: a.artifact!,
+});
+
+/**
+ * Splits the assignments into what is due now and what waits (with the reason), by the server's
+ * clock from check-in (a device whose own clock is off still keeps the schedule).
+ */
+function planDeployments(checkIn: CheckIn): { due: Pull[]; deferred: string[] } {
+  const parsed = Date.parse(checkIn.serverTime);
+  const now = Number.isNaN(parsed) ? new Date() : new Date(parsed);
+  const due: Pull[] = [];
+  const deferred: string[] = [];
+  for (const a of checkIn.assignments) {
+    const d = decide(a, now);
+    if (d.install) due.push(pullOf(a));
+    else deferred.push(`${a.product.slug} ${a.release.version} (deployment "${a.name}"): ${d.reason}`);
+  }
+  return { due, deferred };
+}
+
+/** A deployment's entitlement is also listed as a pull: while its assignment is open, the assignment decides when. */
+function pullsOutsideDeployments(checkIn: CheckIn): Pull[] {
+  const assigned = new Set(checkIn.assignments.map((a) => a.deploymentId));
+  return checkIn.pulls.filter((p) => p.deploymentId === null || !assigned.has(p.deploymentId));
 }
 
 /** Two entitlements can lead to the same bytes; they are fetched and installed once. */
@@ -128,13 +172,14 @@ async function syncOne(ctx: Context, pull: Pull): Promise<Outcome> {
     return 'upToDate';
   }
   const artifactId = pull.artifact.id;
+  const tag = pull.deploymentId ? { deploymentId: pull.deploymentId } : {};
   let cached: string;
   try {
     cached = await obtainVerified(ctx, pull);
   } catch (e) {
     if (e instanceof TokenRefusedError) throw e;
     // Nothing reached the install step: the ledger must say the download failed, not the install.
-    await ctx.reporter.add({ type: 'download_failed', artifactId, errorText: messageOf(e) });
+    await ctx.reporter.add({ type: 'download_failed', artifactId, ...tag, errorText: messageOf(e) });
     err(`DOWNLOAD FAILED ${label}: ${messageOf(e)}`);
     return 'failed';
   }
@@ -151,7 +196,7 @@ async function syncOne(ctx: Context, pull: Pull): Promise<Outcome> {
     }
     await ctx.installed.record(pull, dest);
     await rm(cached, { force: true }); // The installed copy is the one that counts now.
-    await ctx.reporter.add({ type: 'install_succeeded', artifactId });
+    await ctx.reporter.add({ type: 'install_succeeded', artifactId, ...tag });
     out(`installed ${label} → ${dest}`);
     return 'installed';
   } catch (e) {
@@ -160,6 +205,7 @@ async function syncOne(ctx: Context, pull: Pull): Promise<Outcome> {
     await ctx.reporter.add({
       type: 'install_failed',
       artifactId,
+      ...tag,
       errorText: command ? command.report : messageOf(e),
       ...(command?.exitCode !== undefined ? { exitCode: command.exitCode } : {}),
     });
@@ -174,6 +220,7 @@ async function syncOne(ctx: Context, pull: Pull): Promise<Outcome> {
  */
 async function obtainVerified(ctx: Context, pull: Pull): Promise<string> {
   const { sha256, id: artifactId } = pull.artifact;
+  const tag = pull.deploymentId ? { deploymentId: pull.deploymentId } : {};
   const file = path.join(ctx.cacheDir, sha256);
   if ((await fileSize(file)) >= 0) {
     // Left by a run whose install step failed; re-checked, since it sat on disk meanwhile.
@@ -181,7 +228,7 @@ async function obtainVerified(ctx: Context, pull: Pull): Promise<string> {
     await rm(file, { force: true });
   }
   const part = `${file}.part`;
-  await ctx.reporter.add({ type: 'download_started', artifactId });
+  await ctx.reporter.add({ type: 'download_started', artifactId, ...tag });
   await ctx.reporter.flush();
   const { fetched } = await downloadToPart(ctx.api, pull, part, { limitRate: ctx.limitRate });
   const actual = await sha256File(part);
@@ -190,7 +237,7 @@ async function obtainVerified(ctx: Context, pull: Pull): Promise<string> {
     throw new AgentFailure(`SHA-256 mismatch: expected ${sha256}, got ${actual}; the download was discarded, nothing was installed`);
   }
   await rename(part, file);
-  await ctx.reporter.add({ type: 'download_completed', artifactId, bytes: fetched });
+  await ctx.reporter.add({ type: 'download_completed', artifactId, ...tag, bytes: fetched });
   return file;
 }
 

@@ -1,12 +1,25 @@
 /**
  * The baseline for `npm run bench:api`: a bare `node:http` + `pg` server answering the device
  * check-in and pulls calls with the same SQL the portal runs (lib/devices/enrolment.ts
- * authenticateDevice, lib/devices/pulls.ts listPulls), and nothing else: no framework, no zod, no
- * ORM. Started by bench/api.ts as `tsx bench/bare-device-server.ts` with PORT and DATABASE_URL.
+ * authenticateDevice, lib/devices/pulls.ts listPulls and checkIn), and nothing else: no framework,
+ * no zod, no ORM at request time (the portal's statements are rendered to text once at start-up,
+ * so the baseline cannot drift from them). Started by bench/api.ts as `tsx bench/bare-device-server.ts`
+ * with PORT and DATABASE_URL.
  */
 import { createHash } from 'node:crypto';
 import http from 'node:http';
+import { PgDialect } from 'drizzle-orm/pg-core';
 import pg from 'pg';
+import { checkInSql, pullsSql } from '../lib/devices/pulls';
+
+/** A statement of the portal as SQL text, with the device id's placeholders to fill per request. */
+function rendered(build: (deviceId: string) => Parameters<PgDialect['sqlToQuery']>[0]) {
+  const marker = '00000000-0000-4000-8000-00000000beef';
+  const q = new PgDialect().sqlToQuery(build(marker));
+  return { text: q.sql, params: (deviceId: string) => q.params.map((p) => (p === marker ? deviceId : p)) };
+}
+const PULLS_SQL = rendered(pullsSql);
+const CHECK_IN_SQL = rendered(checkInSql);
 
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: Number(process.env.DATABASE_POOL_MAX ?? 10) });
 
@@ -21,31 +34,10 @@ const AUTH = `
   )
   select id, owner_id, hostname, platform, agent_version from found`;
 
-const PULLS = `
-  select e.id as entitlement_id, e.request_id, p.slug, p.name, r.id as release_id, r.version,
-         a.id as artifact_id, a.file_name, a.media_type, a.size_bytes, a.sha256
-  from "devices" d
-  join "entitlements" e on e.device_id = d.id and e.user_id = d.owner_id and e.status = 'active'
-    and (e.expires_at is null or e.expires_at > now())
-  join "products" p on p.id = e.product_id
-  left join "releases" er on er.id = e.release_id
-  cross join lateral (
-    select coalesce(
-      (select l.id from "releases" l
-        where e.includes_later_releases and l.product_id = e.product_id and l.status = 'published'
-          and (er.id is null or (er.published_at is not null and l.published_at >= er.published_at))
-        order by l.published_at desc limit 1),
-      case when er.status in ('published', 'deprecated') then er.id end
-    ) as id
-  ) chosen
-  join "releases" r on r.id = chosen.id
-  join "artifacts" a on a.release_id = r.id and a.platform = d.platform and a.status = 'ok'
-  where d.id = $1 and d.status = 'active'
-  order by p.name, e.id`;
-
 interface PullRow {
   entitlement_id: string;
   request_id: string | null;
+  deployment_id: string | null;
   slug: string;
   name: string;
   release_id: string;
@@ -60,6 +52,7 @@ interface PullRow {
 const pullOf = (r: PullRow) => ({
   entitlementId: r.entitlement_id,
   requestId: r.request_id,
+  deploymentId: r.deployment_id,
   product: { slug: r.slug, name: r.name },
   release: { id: r.release_id, version: r.version },
   artifact: {
@@ -93,7 +86,7 @@ const server = http.createServer((req, res) => {
     const device = rows[0] as { id: string; hostname: string; agent_version: string | null } | undefined;
     if (!device) return send(res, 401, { error: 'A valid device token is required.' });
     if (req.url === '/api/v1/device/pulls' && req.method === 'GET') {
-      const pulls = await pool.query<PullRow>(PULLS, [device.id]);
+      const pulls = await pool.query<PullRow>(PULLS_SQL.text, PULLS_SQL.params(device.id));
       return send(res, 200, { items: pulls.rows.map(pullOf) });
     }
     if (req.url === '/api/v1/device/check-in' && req.method === 'POST') {
@@ -101,12 +94,13 @@ const server = http.createServer((req, res) => {
       if (input.agentVersion !== device.agent_version) {
         await pool.query('update "devices" set agent_version = $2 where id = $1', [device.id, input.agentVersion]);
       }
-      const pulls = await pool.query<PullRow>(PULLS, [device.id]);
+      const { rows } = await pool.query<{ pulls: PullRow[]; assignments: unknown[] }>(CHECK_IN_SQL.text, CHECK_IN_SQL.params(device.id));
       return send(res, 200, {
         deviceId: device.id,
         hostname: device.hostname,
         serverTime: new Date().toISOString(),
-        pulls: pulls.rows.map(pullOf),
+        pulls: rows[0]!.pulls.map(pullOf),
+        assignments: rows[0]!.assignments,
       });
     }
     send(res, 404, { error: 'Not found' });

@@ -530,8 +530,9 @@ export const installEvents = pgTable(
     index('install_events_release_idx').on(t.releaseId, t.type),
     index('install_events_product_idx').on(t.productId, t.occurredAt),
     index('install_events_user_idx').on(t.userId, t.occurredAt),
+    // A deployment's status: each device's latest event (and its type) is an index-only backward scan.
     index('install_events_deployment_idx')
-      .on(t.deploymentId, t.deviceId, t.occurredAt)
+      .on(t.deploymentId, t.deviceId, t.occurredAt, t.id, t.type)
       .where(sql`${t.deploymentId} IS NOT NULL`),
     // Service desk reads (lib/installs): the records table newest first, keyset on (occurred_at, id)…
     index('install_events_occurred_idx').on(t.occurredAt, t.id),

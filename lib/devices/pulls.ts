@@ -2,6 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import { getDb } from '@/db';
 import { artifacts, devices, entitlements, products, releases } from '@/db/schema';
 import { recordAudit } from '@/lib/audit/service';
+import { assignmentsJsonSql, cutoverBlocksSql, toDeviceAssignment, type DeviceAssignment } from '@/lib/deployments/device-assignments';
 import { parseInput } from '@/lib/pipeline/schema';
 import type { AuthenticatedDevice } from './enrolment';
 import { checkInInput, type CheckInInput } from './schema';
@@ -10,6 +11,8 @@ import { checkInInput, type CheckInInput } from './schema';
 export interface Pull {
   entitlementId: string;
   requestId: string | null;
+  /** Set when a deployment granted the entitlement: the agent then follows the deployment's schedule. */
+  deploymentId: string | null;
   product: { slug: string; name: string };
   release: { id: string; version: string };
   artifact: { id: string; fileName: string; mediaType: string; sizeBytes: number; sha256: string; downloadUrl: string };
@@ -18,6 +21,7 @@ export interface Pull {
 interface PullRow extends Record<string, unknown> {
   entitlement_id: string;
   request_id: string | null;
+  deployment_id: string | null;
   slug: string;
   name: string;
   release_id: string;
@@ -29,19 +33,10 @@ interface PullRow extends Record<string, unknown> {
   sha256: string;
 }
 
-/**
- * What the device may pull now: for each active, unexpired entitlement, the build for its platform
- * of the release the entitlement resolves to. The rules mirror authorizeDownload, so every item
- * listed can be downloaded with the device's token:
- * - an exact entitlement resolves to its release while that is published or deprecated;
- * - "this and later releases" resolves to the newest published release at or after the entitled
- *   one (or to the entitled release itself, exactly, if no published one qualifies).
- * Withdrawn and draft releases and corrupt artifacts are never listed.
- * One statement (entitlements → release → artifact), so a check-in costs one round trip here.
- */
-export async function listPulls(deviceId: string): Promise<Pull[]> {
-  const { rows } = await getDb().execute<PullRow>(sql`
-    select e.id as entitlement_id, e.request_id, p.slug, p.name, r.id as release_id, r.version,
+/** The pulls query (entitlements → release → artifact); see listPulls for the rules. */
+export function pullsSql(deviceId: string) {
+  return sql`
+    select e.id as entitlement_id, e.request_id, e.deployment_id, p.slug, p.name, r.id as release_id, r.version,
            a.id as artifact_id, a.file_name, a.media_type, a.size_bytes, a.sha256
     from ${devices} d
     join ${entitlements} e on e.device_id = d.id and e.user_id = d.owner_id and e.status = 'active'
@@ -60,23 +55,60 @@ export async function listPulls(deviceId: string): Promise<Pull[]> {
     join ${releases} r on r.id = chosen.id
     join ${artifacts} a on a.release_id = r.id and a.platform = d.platform and a.status = 'ok'
     where d.id = ${deviceId} and d.status = 'active'
-    order by p.name, e.id`);
-  return rows.map((r) => ({
-    entitlementId: r.entitlement_id,
-    requestId: r.request_id,
-    product: { slug: r.slug, name: r.name },
-    release: { id: r.release_id, version: r.version },
-    artifact: {
-      id: r.artifact_id,
-      fileName: r.file_name,
-      mediaType: r.media_type,
-      sizeBytes: Number(r.size_bytes),
-      sha256: r.sha256,
-      downloadUrl: `/api/artifacts/${r.artifact_id}/download`,
-    },
-  }));
+      and not ${cutoverBlocksSql(sql`d.id`, sql`e.product_id`, sql`r.id`)}
+    order by p.name, e.id`;
 }
 
+/**
+ * What the device may pull now: for each active, unexpired entitlement, the build for its platform
+ * of the release the entitlement resolves to. The rules mirror authorizeDownload, so every item
+ * listed can be downloaded with the device's token:
+ * - an exact entitlement resolves to its release while that is published or deprecated;
+ * - "this and later releases" resolves to the newest published release at or after the entitled
+ *   one (or to the entitled release itself, exactly, if no published one qualifies);
+ * - a release a big-bang cut-over refuses to this device is left out (cutoverBlocksSql).
+ * Withdrawn and draft releases and corrupt artifacts are never listed.
+ */
+export async function listPulls(deviceId: string): Promise<Pull[]> {
+  const { rows } = await getDb().execute<PullRow>(pullsSql(deviceId));
+  return rows.map(toPull);
+}
+
+const toPull = (r: PullRow): Pull => ({
+  entitlementId: r.entitlement_id,
+  requestId: r.request_id,
+  deploymentId: r.deployment_id,
+  product: { slug: r.slug, name: r.name },
+  release: { id: r.release_id, version: r.version },
+  artifact: {
+    id: r.artifact_id,
+    fileName: r.file_name,
+    mediaType: r.media_type,
+    sizeBytes: Number(r.size_bytes),
+    sha256: r.sha256,
+    downloadUrl: `/api/artifacts/${r.artifact_id}/download`,
+  },
+});
+
+/**
+ * Pulls and deployment assignments in ONE statement (each as a JSON array), so a check-in stays at
+ * two round trips: authenticate-and-touch, then this.
+ */
+export function checkInSql(deviceId: string) {
+  return sql`
+    select coalesce((select json_agg(row_to_json(x)) from (${pullsSql(deviceId)}) x), '[]'::json) as pulls,
+           coalesce((select json_agg(y.item) from (${assignmentsJsonSql(deviceId)}) y), '[]'::json) as assignments`;
+}
+
+async function listPullsAndAssignments(deviceId: string): Promise<{ pulls: Pull[]; assignments: DeviceAssignment[] }> {
+  const { rows } = await getDb().execute<{ pulls: unknown; assignments: unknown }>(checkInSql(deviceId));
+  const parse = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v) as unknown[];
+  const row = rows[0];
+  return {
+    pulls: row ? (parse(row.pulls) as PullRow[]).map(toPull) : [],
+    assignments: row ? parse(row.assignments).map(toDeviceAssignment) : [],
+  };
+}
 /**
  * The agent's periodic call: records its version (audited when it changes) and answers with what
  * to pull. `installed` is validated but not stored: the install ledger is written from reports,
@@ -85,16 +117,12 @@ export async function listPulls(deviceId: string): Promise<Pull[]> {
 export async function checkIn(
   device: AuthenticatedDevice,
   input: CheckInInput,
-): Promise<{ deviceId: string; hostname: string; serverTime: string; pulls: Pull[] }> {
+): Promise<{ deviceId: string; hostname: string; serverTime: string; pulls: Pull[]; assignments: DeviceAssignment[] }> {
   const data = parseInput(checkInInput, input);
   // authenticateDevice read the stored version: an unchanged one (nearly every call) needs no write.
   if (device.agentVersion !== data.agentVersion) await recordAgentVersion(device.deviceId, data.agentVersion);
-  return {
-    deviceId: device.deviceId,
-    hostname: device.hostname,
-    serverTime: new Date().toISOString(),
-    pulls: await listPulls(device.deviceId),
-  };
+  const { pulls, assignments } = await listPullsAndAssignments(device.deviceId);
+  return { deviceId: device.deviceId, hostname: device.hostname, serverTime: new Date().toISOString(), pulls, assignments };
 }
 
 /** Stores a new agent version and audits the change; the row lock makes two racing check-ins audit once. */

@@ -91,6 +91,8 @@ const installEvent = z
       .max(100, 'An idempotency key is 8 to 100 characters.'),
     type: z.enum(installEventTypeValues, { error: `The type is one of: ${installEventTypeValues.join(', ')}.` }),
     artifactId: z.uuid('An artifact id is a UUID.'),
+    /** The deployment this outcome belongs to; the device must be assigned to it (else 422). */
+    deploymentId: z.uuid('A deployment id is a UUID.').optional(),
     occurredAt: z.iso.datetime({ offset: true, error: 'occurredAt is an ISO 8601 date-time, e.g. 2025-01-31T12:00:00Z.' }),
     exitCode: z
       .number({ error: 'An exit code is an integer.' })

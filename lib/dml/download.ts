@@ -3,6 +3,7 @@ import { getDb, type DbOrTx } from '@/db';
 import { artifacts, devices, entitlements, releases, type Artifact, type Release } from '@/db/schema';
 import { recordAudit } from '@/lib/audit/service';
 import { hasRole, type Actor } from '@/lib/auth/roles';
+import { cutoverRefusal } from '@/lib/deployments/cutover';
 import { ForbiddenError, NotFoundError } from '@/lib/errors';
 import { metrics } from '@/lib/ops/metrics';
 import { blockHashesOf } from './block-hash-cache';
@@ -23,7 +24,7 @@ export interface DownloadTarget {
 
 /** The entitlement a download was allowed by (null when a role allowed it), to record the install against. */
 export interface DownloadGrant {
-  entitlement: { id: string; requestId: string | null } | null;
+  entitlement: { id: string; requestId: string | null; deploymentId: string | null } | null;
 }
 
 const isUuid = (s: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
@@ -37,7 +38,9 @@ const isUuid = (s: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-
 const HIDDEN = 'No such artifact, or you have no active entitlement to it on this device.';
 
 /**
- * Decides whether the bytes of `target` may leave the DML for `principal`; throws if not. Pass
+ * Decides whether the bytes of `target` may leave the DML for `principal`; throws if not.
+ * Entitlements a deployment granted (entitlements.deployment_id) count like a request's; a
+ * big-bang cut-over then narrows what a covered device may get (lib/deployments/cutover.ts). Pass
  * `undefined` for an artifact that does not exist: the answer is then the same as for one the
  * principal may not see, so callers cannot leak existence by checking it first.
  */
@@ -70,7 +73,13 @@ export async function authorizeDownload(
         'artifact',
       );
     }
-    grant = { entitlement: { id: used.id, requestId: used.requestId } };
+    grant = { entitlement: { id: used.id, requestId: used.requestId, deploymentId: used.deploymentId } };
+  }
+  // Big bang: whoever may otherwise download it, a device covered by a cut-over gets only what the
+  // deployment says, by the clock of the database's caller (same rule as the pulls list).
+  if (deviceId !== undefined) {
+    const refusal = await cutoverRefusal(db, deviceId, release);
+    if (refusal) throw refusal;
   }
   if (artifact.status !== 'ok') throw new IntegrityError();
   return grant;
@@ -100,6 +109,7 @@ function activeEntitlements(db: DbOrTx, userId: string, deviceId: string, produc
     .select({
       id: entitlements.id,
       requestId: entitlements.requestId,
+      deploymentId: entitlements.deploymentId,
       releaseId: entitlements.releaseId,
       includesLaterReleases: entitlements.includesLaterReleases,
       entitledAt: releases.publishedAt,

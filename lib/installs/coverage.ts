@@ -8,6 +8,7 @@ export interface HeldEntitlement {
   releaseId: string | null;
   includesLaterReleases: boolean;
   requestId: string | null;
+  deploymentId: string | null;
   /** Status 'active' and not past its end date. */
   active: boolean;
   /** When the entitled release was published (null for "whatever is current"). */
@@ -39,10 +40,14 @@ export function coveringEntitlement(
   release: Pick<Release, 'id' | 'productId' | 'publishedAt'> | undefined,
   type: InstallEventType,
   field: string,
+  deploymentId?: string,
 ): HeldEntitlement {
+  // A report naming a deployment is recorded against that deployment's entitlement when it covers
+  // the release; otherwise against any covering one (say a request's, for the same version).
+  const ordered = deploymentId ? [...held.filter((e) => e.deploymentId === deploymentId), ...held] : held;
   const found =
     release &&
-    (held.find((e) => e.active && covers(e, release)) ?? (type === 'uninstalled' ? held.find((e) => covers(e, release)) : undefined));
+    (ordered.find((e) => e.active && covers(e, release)) ?? (type === 'uninstalled' ? ordered.find((e) => covers(e, release)) : undefined));
   if (!found) throw new ForbiddenError(NOT_ENTITLED, field);
   return found;
 }

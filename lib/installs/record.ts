@@ -1,8 +1,18 @@
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import { getDb, type DbOrTx, type Tx } from '@/db';
-import { approvals, artifacts, devices, entitlements, installEvents, releases, type InstallEventType } from '@/db/schema';
+import {
+  approvals,
+  artifacts,
+  deploymentAssignments,
+  deployments,
+  devices,
+  entitlements,
+  installEvents,
+  releases,
+  type InstallEventType,
+} from '@/db/schema';
 import { recordAudit } from '@/lib/audit/service';
-import { ConflictError, UnauthorizedError } from '@/lib/errors';
+import { ConflictError, UnauthorizedError, ValidationError } from '@/lib/errors';
 import { parseInput } from '@/lib/pipeline/schema';
 import { endEntitlements, promoteWaiting, type AfterCommit } from '@/lib/requests/fulfilment';
 import { markFulfilled } from '@/lib/requests/lifecycle';
@@ -42,6 +52,7 @@ function heldBy(db: DbOrTx, ownerId: string, deviceId: string): Promise<HeldEnti
       releaseId: entitlements.releaseId,
       includesLaterReleases: entitlements.includesLaterReleases,
       requestId: entitlements.requestId,
+      deploymentId: entitlements.deploymentId,
       active: sql<boolean>`${entitlements.status} = 'active' and (${entitlements.expiresAt} is null or ${entitlements.expiresAt} > now())`,
       entitledAt: releases.publishedAt,
     })
@@ -49,6 +60,17 @@ function heldBy(db: DbOrTx, ownerId: string, deviceId: string): Promise<HeldEnti
     .leftJoin(releases, eq(releases.id, entitlements.releaseId))
     .where(and(eq(entitlements.userId, ownerId), eq(entitlements.deviceId, deviceId)))
     .orderBy(desc(entitlements.createdAt));
+}
+
+/** The product of each deployment this device is (or was) assigned to, among `ids`. */
+async function assignedDeployments(db: DbOrTx, deviceId: string, ids: string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .select({ id: deployments.id, productId: deployments.productId })
+    .from(deploymentAssignments)
+    .innerJoin(deployments, eq(deployments.id, deploymentAssignments.deploymentId))
+    .where(and(eq(deploymentAssignments.deviceId, deviceId), inArray(deploymentAssignments.deploymentId, ids)));
+  return new Map(rows.map((r) => [r.id, r.productId]));
 }
 
 /**
@@ -76,9 +98,20 @@ export async function recordInstallEvents(
     if (!live) throw new UnauthorizedError('This device is no longer active; enrol it again.');
     const found = new Map((await targets(tx, [...new Set(input.map((e) => e.artifactId))])).map((t) => [t.artifact.id, t]));
     const held = await heldBy(tx, device.ownerId, device.deviceId);
+    const named = await assignedDeployments(tx, device.deviceId, [
+      ...new Set(input.flatMap((e) => (e.deploymentId ? [e.deploymentId] : []))),
+    ]);
     const rows = input.map((e, i): EventRow & { entitlementId: string } => {
       const t = found.get(e.artifactId);
-      const ent = coveringEntitlement(held, t?.release, e.type, `events.${i}.artifactId`);
+      const ent = coveringEntitlement(held, t?.release, e.type, `events.${i}.artifactId`, e.deploymentId);
+      // A deployment named in a report must be one this device was assigned to, for this product
+      // (an ended assignment still counts: reports can arrive after the device left the target).
+      if (e.deploymentId !== undefined && named.get(e.deploymentId) !== t!.release.productId) {
+        throw new ValidationError(
+          'This device is not assigned to that deployment of this product, so nothing of this batch was recorded.',
+          `events.${i}.deploymentId`,
+        );
+      }
       if (ent.requestId && e.type === 'download_completed') fulfil.add(ent.requestId);
       return {
         entitlementId: ent.id,
@@ -90,6 +123,8 @@ export async function recordInstallEvents(
         artifactId: t!.artifact.id,
         sha256: t!.artifact.sha256,
         requestId: ent.requestId,
+        // Planned vs happened: the deployment the agent named, else the one that granted the entitlement.
+        deploymentId: e.deploymentId ?? ent.deploymentId,
         agentVersion: e.agentVersion ?? null,
         exitCode: e.exitCode ?? null,
         errorText: e.errorText ?? null,
@@ -127,10 +162,13 @@ export async function recordInstallEvents(
 }
 
 /** What the sender said about an event; the rest is derived from the artifact and entitlements. */
-const sentFields = (r: Pick<EventRow, 'type' | 'artifactId' | 'occurredAt' | 'exitCode' | 'errorText' | 'bytes' | 'agentVersion'>) =>
+const sentFields = (
+  r: Pick<EventRow, 'type' | 'artifactId' | 'deploymentId' | 'occurredAt' | 'exitCode' | 'errorText' | 'bytes' | 'agentVersion'>,
+) =>
   JSON.stringify([
     r.type,
     r.artifactId,
+    r.deploymentId ?? null,
     r.occurredAt.getTime(),
     r.exitCode ?? null,
     r.errorText ?? null,
@@ -227,6 +265,7 @@ export async function recordBrowserDownload(d: BrowserDownload): Promise<void> {
       : undefined;
     if (d.entitlementId && !e) throw new Error(`Entitlement ${d.entitlementId} is not the downloader's`);
     const requestId = e?.requestId ?? null;
+    const deploymentId = e?.deploymentId ?? null;
     const approverId = requestId ? ((await lastApprovers(tx, [requestId])).get(requestId) ?? null) : null;
     await tx.insert(installEvents).values({
       type: d.phase,
@@ -237,6 +276,7 @@ export async function recordBrowserDownload(d: BrowserDownload): Promise<void> {
       artifactId: t.artifact.id,
       sha256: t.artifact.sha256,
       requestId,
+      deploymentId,
       approverId,
       bytes: d.bytes,
       occurredAt: new Date(),

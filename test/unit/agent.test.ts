@@ -34,11 +34,14 @@ type Artifact = {
   throttle?: boolean;
   /** Break the connection after this many body bytes, as the portal does when its integrity check fails. */
   abortAfter?: number;
+  /** Offered only through a deployment assignment, not as a pull. */
+  assignedOnly?: boolean;
 };
 type ReceivedEvent = {
   idempotencyKey: string;
   type: string;
   artifactId: string;
+  deploymentId?: string;
   occurredAt: string;
   exitCode?: number;
   errorText?: string;
@@ -58,6 +61,10 @@ class DeviceApi {
   readonly checkIns: { installed?: { sha256: string }[] }[] = [];
   readonly downloads: { artifactId: string; range?: string; ifRange?: string; status: number }[] = [];
   reportMode: ReportMode = 'ok';
+  /** Deployment assignments check-in returns, and the server clock it reports. */
+  assignments: Record<string, unknown>[] = [];
+  serverTime: Date | undefined;
+  readonly postponed: Record<string, unknown>[] = [];
   url = '';
   private readonly server = http.createServer((req, res) => {
     this.handle(req, res).catch((e: unknown) => {
@@ -95,10 +102,13 @@ class DeviceApi {
     return this.recorded.filter((e) => e.artifactId === a.id);
   }
 
-  private pulls() {
-    return this.artifacts.map((a) => ({
+  /** An assignment of `a` as the portal's check-in describes it; `fields` override the defaults. */
+  assign(a: Artifact, fields: Record<string, unknown> = {}): Record<string, unknown> {
+    const item = {
+      deploymentId: randomUUID(),
+      name: `Deploy ${a.slug}`,
+      intent: 'required',
       entitlementId: randomUUID(),
-      requestId: null,
       product: { slug: a.slug, name: a.slug.toUpperCase() },
       release: { id: `rel-${a.id}`, version: a.version },
       artifact: {
@@ -109,7 +119,34 @@ class DeviceApi {
         sha256: a.sha256,
         downloadUrl: `/api/artifacts/${a.id}/download`,
       },
-    }));
+      availableFrom: new Date(Date.now() - 86_400_000).toISOString(),
+      deadline: null,
+      window: null,
+      cutoverAt: null,
+      postponedUntil: null,
+      ...fields,
+    };
+    this.assignments.push(item);
+    return item;
+  }
+
+  private pulls() {
+    return this.artifacts
+      .filter((a) => !a.assignedOnly)
+      .map((a) => ({
+        entitlementId: randomUUID(),
+        requestId: null,
+        product: { slug: a.slug, name: a.slug.toUpperCase() },
+        release: { id: `rel-${a.id}`, version: a.version },
+        artifact: {
+          id: a.id,
+          fileName: a.fileName,
+          mediaType: 'application/octet-stream',
+          sizeBytes: a.bytes.length,
+          sha256: a.sha256,
+          downloadUrl: `/api/artifacts/${a.id}/download`,
+        },
+      }));
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
@@ -128,7 +165,13 @@ class DeviceApi {
       const body = await readJson(req);
       if (typeof body.agentVersion !== 'string') return send(res, 422, { error: 'agentVersion is required' });
       this.checkIns.push(body as { installed?: { sha256: string }[] });
-      return send(res, 200, { deviceId, hostname: 'test-host', serverTime: new Date().toISOString(), pulls: this.pulls() });
+      const serverTime = (this.serverTime ?? new Date()).toISOString();
+      return send(res, 200, { deviceId, hostname: 'test-host', serverTime, pulls: this.pulls(), assignments: this.assignments });
+    }
+    if (req.method === 'POST' && url.pathname === '/api/v1/device/postpone') {
+      const body = await readJson(req);
+      this.postponed.push(body);
+      return send(res, 200, { deploymentId: body.deploymentId, postponedUntil: body.until ?? '2099-01-01T00:00:00.000Z' });
     }
     if (req.method === 'GET' && url.pathname === '/api/v1/device/pulls') return send(res, 200, { items: this.pulls() });
     if (req.method === 'POST' && url.pathname === '/api/v1/device/reports') return this.reports(await readJson(req), res);
@@ -490,5 +533,83 @@ describe('pull agent', () => {
     expect(existsSync(path.join(root, 'evil.sh'))).toBe(false);
     expect(existsSync(path.join(installDir, 'evil.sh'))).toBe(false);
     expect((await readdir(root)).sort()).toEqual(['apps', 'state']);
+  });
+});
+
+describe('pull agent and deployments', () => {
+  const at = (iso: string) => new Date(iso);
+
+  it('installs a required assignment only inside its window (in its time zone), reporting the deployment on every event', async () => {
+    const { api, run, installedFile } = await setup();
+    const a = api.addArtifact({ slug: 'vpn', size: 64 * 1024, assignedOnly: true });
+    // 22:00–05:00 in Berlin (UTC+1 in December); the server says it is 12:00 UTC = 13:00 there.
+    const d = api.assign(a, { window: { startMinute: 22 * 60, endMinute: 5 * 60, timeZone: 'Europe/Berlin' } });
+    api.serverTime = at('2026-12-01T12:00:00Z');
+    const outside = await run('sync');
+    expect(outside.code, outside.stderr).toBe(0);
+    expect(outside.stdout).toMatch(/waiting: vpn 1\.0\.0 .*outside the maintenance window 22:00–05:00 Europe\/Berlin/);
+    expect(api.downloads).toHaveLength(0);
+
+    api.serverTime = at('2026-12-01T23:30:00Z'); // 00:30 in Berlin: inside the wrapped window
+    const inside = await run('sync');
+    expect(inside.code, inside.stderr).toBe(0);
+    expect(await fileSha(installedFile(a))).toBe(a.sha256);
+    expect(api.eventsFor(a).map((e) => [e.type, e.deploymentId])).toEqual([
+      ['download_started', d.deploymentId],
+      ['download_completed', d.deploymentId],
+      ['install_succeeded', d.deploymentId],
+    ]);
+  });
+
+  it('a postponement is honoured until the deadline; at the deadline it installs regardless of postponement and window', async () => {
+    const { api, run, installedFile } = await setup();
+    const a = api.addArtifact({ slug: 'office', size: 32 * 1024, assignedOnly: true });
+    api.assign(a, {
+      deadline: '2026-12-05T00:00:00.000Z',
+      postponedUntil: '2026-12-10T00:00:00.000Z',
+      window: { startMinute: 60, endMinute: 120, timeZone: 'UTC' },
+    });
+    api.serverTime = at('2026-12-04T01:30:00Z'); // inside the window, but postponed
+    const postponed = await run('sync');
+    expect(postponed.stdout).toMatch(/waiting: office .*postponed until 2026-12-10/);
+    expect(api.downloads).toHaveLength(0);
+
+    api.serverTime = at('2026-12-05T12:00:00Z'); // past the deadline, outside the window, still "postponed"
+    const due = await run('sync');
+    expect(due.code, due.stderr).toBe(0);
+    expect(await fileSha(installedFile(a))).toBe(a.sha256);
+  });
+
+  it('never installs before a big-bang cut-over or availableFrom; an available item waits for "install now"', async () => {
+    const { api, run, installedFile } = await setup();
+    const bang = api.addArtifact({ slug: 'client', version: '2.0.0', size: 16 * 1024, assignedOnly: true });
+    const later = api.addArtifact({ slug: 'later', size: 16 * 1024, assignedOnly: true });
+    const offer = api.addArtifact({ slug: 'ide', size: 16 * 1024, assignedOnly: true });
+    api.assign(bang, { cutoverAt: '2026-12-02T06:00:00.000Z', availableFrom: '2026-12-01T00:00:00.000Z' });
+    api.assign(later, { availableFrom: '2026-12-03T00:00:00.000Z' });
+    const av = api.assign(offer, { intent: 'available', entitlementId: null });
+    api.serverTime = at('2026-12-02T05:59:00Z');
+    const before = await run('sync');
+    expect(before.code, before.stderr).toBe(0);
+    expect(before.stdout).toMatch(/waiting: client 2\.0\.0 .*big-bang cut-over at 2026-12-02T06:00/);
+    expect(before.stdout).toMatch(/waiting: later .*available from 2026-12-03/);
+    expect(before.stdout).toMatch(/waiting: ide .*Install now/);
+    expect(api.downloads).toHaveLength(0);
+
+    api.serverTime = at('2026-12-02T06:00:00Z');
+    av.entitlementId = randomUUID(); // claimed on My software
+    const after = await run('sync');
+    expect(after.code, after.stderr).toBe(0);
+    expect(await fileSha(installedFile(bang))).toBe(bang.sha256);
+    expect(await fileSha(installedFile(offer))).toBe(offer.sha256);
+    expect(existsSync(installedFile(later))).toBe(false);
+  });
+
+  it('postpone asks the portal, naming the deployment and the time', async () => {
+    const { api, run } = await setup();
+    const r = await run('postpone', ['6f1c1d2e-3b4a-4c5d-8e9f-0a1b2c3d4e5f', '--until', '2026-12-03T18:00:00Z']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(api.postponed).toEqual([{ deploymentId: '6f1c1d2e-3b4a-4c5d-8e9f-0a1b2c3d4e5f', until: '2026-12-03T18:00:00Z' }]);
+    expect(r.stdout).toContain('postponed deployment 6f1c1d2e-3b4a-4c5d-8e9f-0a1b2c3d4e5f until 2026-12-03T18:00:00Z');
   });
 });

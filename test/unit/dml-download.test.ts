@@ -155,7 +155,7 @@ describe(`download authorisation (${engine})`, () => {
     const e = await entitle({ deviceId: macbook, releaseId: rel['141.0']!.id, requestId: request!.id });
     const t = await target('141.0');
     await expect(authorizeDownload(asAlice(laptop), t)).rejects.toBeInstanceOf(NotFoundError);
-    expect(await authorizeDownload(asAlice(macbook), t)).toEqual({ entitlement: { id: e.id, requestId: request!.id } });
+    expect(await authorizeDownload(asAlice(macbook), t)).toEqual({ entitlement: { id: e.id, requestId: request!.id, deploymentId: null } });
     const device: DownloadPrincipal = { kind: 'device', deviceId: macbook, ownerId: aliceId };
     expect((await authorizeDownload(device, t)).entitlement?.id).toBe(e.id);
     await expect(authorizeDownload({ kind: 'device', deviceId: macbook, ownerId: 'b'.repeat(8) }, t)).rejects.toBeInstanceOf(NotFoundError);
@@ -192,7 +192,9 @@ describe(`download authorisation (${engine})`, () => {
     // From 141.0 on: the earlier, still published 140.0.4 is not included; a release published since is.
     const from141 = await entitle({ releaseId: rel['141.0']!.id, includesLaterReleases: true });
     await expect(fx('140.0.4')).rejects.toThrow(/does not cover version 140.0.4/);
-    expect(await authorizeDownload(asAlice(), await target('dl-test'))).toEqual({ entitlement: { id: from141.id, requestId: null } });
+    expect(await authorizeDownload(asAlice(), await target('dl-test'))).toEqual({
+      entitlement: { id: from141.id, requestId: null, deploymentId: null },
+    });
     await db().update(entitlements).set({ status: 'revoked' }).where(eq(entitlements.id, from141.id));
 
     // A deprecated release: only by naming it; "and later" from it still reaches published ones.

@@ -97,6 +97,10 @@ describe(`fuzzing every server action's input (${engine})`, { timeout: 300_000 }
       devs.renameDeviceAction({}, toFormData(i)),
     );
     await fuzz('new code', 'alice@example.com', { deviceId }, (i) => devs.newCodeAction({}, toFormData(i)));
+    const software = await import('@/app/(portal)/devices/[id]/software/actions');
+    const assignment = { deviceId, deploymentId: '6f1c1d2e-3b4a-4c5d-8e9f-0a1b2c3d4e5f', until: '2026-12-01T18:00' };
+    await fuzz('postpone', 'alice@example.com', assignment, (i) => software.postponeAction({}, toFormData(i)));
+    await fuzz('install now', 'alice@example.com', assignment, (i) => software.installNowAction({}, toFormData(i)));
     await fuzz('retire device', 'bob@example.com', { deviceId }, (i) => devs.retireDeviceAction({}, toFormData(i)));
     const notes = await import('@/app/(portal)/notification-actions');
     await fuzz('open notification', 'alice@example.com', { id: requestId, link: '/requests' }, (i) =>

@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { POST as enrol } from '@/app/api/v1/devices/enrol/route';
 import { POST as checkIn } from '@/app/api/v1/device/check-in/route';
 import { POST as reports } from '@/app/api/v1/device/reports/route';
+import { POST as postpone } from '@/app/api/v1/device/postpone/route';
 import { POST as createRelease } from '@/app/api/v1/products/[slug]/releases/route';
 import { POST as publish } from '@/app/api/v1/products/[slug]/releases/[version]/publish/route';
 import { PUT as putArtifact } from '@/app/api/v1/products/[slug]/releases/[version]/artifacts/[platform]/route';
@@ -95,10 +96,17 @@ describe(`fuzzing the JSON endpoints (${engine})`, () => {
       errorText: 'boom',
       bytes: 10,
       agentVersion: '1.0.0',
+      deploymentId: '6f1c1d2e-3b4a-4c5d-8e9f-0a1b2c3d4e5f',
     };
     const inputs = [...malformedBodies({ events: [event] }, 60), ...malformedBodies(event, 260).map((e) => ({ events: [event, e] }))];
     expect(inputs.length).toBeGreaterThanOrEqual(200);
     await expectNoServerErrors('reports', inputs, (b) => reports(jsonRequest(b, deviceToken)));
+  });
+
+  it('postpone: 200+ malformed bodies, none a 5xx', async () => {
+    const inputs = [...malformedBodies({ deploymentId: '6f1c1d2e-3b4a-4c5d-8e9f-0a1b2c3d4e5f', until: '2026-12-01T18:00:00Z' }), 'RAW:{'];
+    expect(inputs.length).toBeGreaterThanOrEqual(200);
+    await expectNoServerErrors('postpone', inputs, (b) => postpone(jsonRequest(b, deviceToken)));
   });
 
   it('pipeline releases and publish: 200+ malformed bodies and path values each, none a 5xx', async () => {

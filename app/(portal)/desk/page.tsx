@@ -51,6 +51,11 @@ export default async function DeskPage({ searchParams }: { searchParams: Promise
           <p className="mt-1 text-slate-600">
             Every download and install outcome reported by devices, newest first: what was pulled, where, for which request.
           </p>
+          <p className="mt-1 text-sm">
+            <Link href="/desk/drift" className="text-indigo-700 hover:underline">
+              Drift: installed against planned →
+            </Link>
+          </p>
         </div>
         {parsed.success && (
           <a

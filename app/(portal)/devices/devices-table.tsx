@@ -1,5 +1,6 @@
 'use client';
 
+import Link from 'next/link';
 import { useActionState, useState } from 'react';
 import { inputClass } from '@/app/ui/form';
 import { newCodeAction, renameDeviceAction, retireDeviceAction, type DeviceFormState } from './actions';
@@ -64,6 +65,11 @@ function Row({ d, origin }: { d: DeviceRow; origin: string }) {
         <td className="px-4 py-3">
           {live && mode === 'idle' && (
             <div className="flex justify-end gap-2">
+              {d.status === 'active' && (
+                <Link href={`/devices/${d.id}/software`} className={small}>
+                  Software
+                </Link>
+              )}
               {d.status === 'pending' && (
                 <form action={askCode}>
                   <input type="hidden" name="id" value={d.id} />

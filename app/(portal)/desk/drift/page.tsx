@@ -1,0 +1,119 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { formatDateTime } from '@/app/ui/format';
+import { requireArea } from '@/lib/auth/session';
+import { listDrift, type DriftCursor, type DriftKind } from '@/lib/deployments/drift';
+
+export const metadata: Metadata = { title: 'Drift' };
+export const dynamic = 'force-dynamic';
+
+type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+const kinds: Record<DriftKind, string> = {
+  unplanned: 'Not planned',
+  missing: 'Missing past deadline',
+};
+const one = (v: string | string[] | undefined) => (typeof v === 'string' ? v : undefined);
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function cursorFrom(q: Record<string, string | string[] | undefined>): DriftCursor | undefined {
+  const [hostname, deviceId, productId, kind] = [one(q.h), one(q.d), one(q.p), one(q.k)];
+  if (hostname === undefined || !deviceId || !productId || !UUID.test(deviceId) || !UUID.test(productId)) return undefined;
+  if (kind !== 'unplanned' && kind !== 'missing') return undefined;
+  return { hostname, deviceId, productId, kind };
+}
+
+/**
+ * Devices whose software differs from the plan: versions no request or deployment put there, and
+ * required versions still missing after their deadline or cut-over. Paged by device name; CSV export.
+ */
+export default async function DriftPage({ searchParams }: Props) {
+  const actor = await requireArea('/desk');
+  const q = await searchParams;
+  const kindParam = one(q.kind);
+  const kind = kindParam === 'unplanned' || kindParam === 'missing' ? kindParam : undefined;
+  const page = await listDrift(actor, { kind, after: cursorFrom(q), limit: 50 });
+  const nextHref = page.next
+    ? `/desk/drift?${new URLSearchParams({ ...(kind ? { kind } : {}), h: page.next.hostname, d: page.next.deviceId, p: page.next.productId, k: page.next.kind })}`
+    : null;
+  return (
+    <article>
+      <nav aria-label="Breadcrumb" className="text-sm text-slate-500">
+        <Link href="/desk" className="hover:underline">
+          Service desk
+        </Link>{' '}
+        / Drift
+      </nav>
+      <div className="mt-3 flex flex-wrap items-end justify-between gap-3">
+        <h1 className="text-2xl font-semibold">Drift: installed against planned</h1>
+        <a
+          href={`/desk/drift/export${kind ? `?kind=${kind}` : ''}`}
+          className="rounded-md border border-slate-300 px-3 py-1.5 text-sm font-medium hover:bg-slate-50"
+        >
+          Export CSV
+        </a>
+      </div>
+      <p className="mt-1 max-w-3xl text-slate-600">
+        Devices running a version that no request or deployment put there, and devices still missing the release a required deployment asked
+        for after its deadline or big-bang cut-over.
+      </p>
+      <p className="mt-3 flex gap-3 text-sm">
+        <Link href="/desk/drift" className={kind ? 'text-indigo-700 hover:underline' : 'font-semibold'}>
+          All
+        </Link>
+        {(Object.keys(kinds) as DriftKind[]).map((k) => (
+          <Link key={k} href={`/desk/drift?kind=${k}`} className={kind === k ? 'font-semibold' : 'text-indigo-700 hover:underline'}>
+            {kinds[k]}
+          </Link>
+        ))}
+      </p>
+      <table className="mt-4 w-full overflow-hidden rounded-xl border border-slate-200 bg-white text-sm" data-testid="drift-table">
+        <thead className="bg-slate-50 text-left text-slate-600">
+          <tr>
+            <th className="px-4 py-2">Device</th>
+            <th className="px-4 py-2">Owner</th>
+            <th className="px-4 py-2">Software</th>
+            <th className="px-4 py-2">Runs</th>
+            <th className="px-4 py-2">Planned</th>
+            <th className="px-4 py-2">Drift</th>
+            <th className="px-4 py-2">Since</th>
+          </tr>
+        </thead>
+        <tbody>
+          {page.rows.length === 0 && (
+            <tr>
+              <td colSpan={7} className="px-4 py-6 text-center text-slate-600">
+                No drift: every device runs what was planned for it.
+              </td>
+            </tr>
+          )}
+          {page.rows.map((r) => (
+            <tr key={`${r.deviceId}-${r.product.id}-${r.kind}`} className="border-t border-slate-100">
+              <td className="px-4 py-2 font-medium">
+                <Link href={`/desk/devices/${r.deviceId}`} className="hover:underline">
+                  {r.hostname}
+                </Link>
+              </td>
+              <td className="px-4 py-2">{r.owner}</td>
+              <td className="px-4 py-2">{r.product.name}</td>
+              <td className="px-4 py-2 font-mono text-xs">{r.currentVersion ?? 'nothing'}</td>
+              <td className="px-4 py-2 text-xs">
+                {r.expectedVersion ? <span className="font-mono">{r.expectedVersion}</span> : '—'}
+                {r.deployment && <div className="text-slate-500">{r.deployment.name}</div>}
+              </td>
+              <td className="px-4 py-2">{kinds[r.kind]}</td>
+              <td className="whitespace-nowrap px-4 py-2 text-xs">{formatDateTime(r.at)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {nextHref && (
+        <p className="mt-3 text-sm">
+          <Link href={nextHref} className="text-indigo-700 hover:underline">
+            Next page →
+          </Link>
+        </p>
+      )}
+    </article>
+  );
+}

@@ -1,0 +1,2 @@
+DROP INDEX "install_events_deployment_idx";--> statement-breakpoint
+CREATE INDEX "install_events_deployment_idx" ON "install_events" USING btree ("deployment_id","device_id","occurred_at","id","type") WHERE "install_events"."deployment_id" IS NOT NULL;
