@@ -1,4 +1,4 @@
-import { and, eq, exists, inArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
 import { devices, groupMembers, type TargetRules } from '@/db/schema';
 
 /**
@@ -12,9 +12,7 @@ export function targetCondition(rules: TargetRules): SQL {
   const dims: SQL[] = [];
   if (rules.groupIds?.length)
     dims.push(
-      exists(
-        sql`select 1 from ${groupMembers} where ${groupMembers.userId} = ${devices.ownerId} and ${inArray(groupMembers.groupId, rules.groupIds)}`,
-      ),
+      sql`exists (select 1 from ${groupMembers} where ${groupMembers.userId} = ${devices.ownerId} and ${inArray(groupMembers.groupId, rules.groupIds)})`,
     );
   if (rules.platforms?.length) dims.push(inArray(devices.platform, rules.platforms));
   if (rules.environments?.length) dims.push(inArray(devices.environment, rules.environments));
