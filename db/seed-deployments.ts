@@ -16,7 +16,14 @@ const placements: Record<string, { site: string; country: string; environment?: 
 };
 
 /** Servers and test machines IT Operations looks after (owned by Olga, an approver). */
-export const seedFleet: { hostname: string; platform: s.Platform; kind: s.DeviceKind; site: string; country: string; environment: string }[] = [
+export const seedFleet: {
+  hostname: string;
+  platform: s.Platform;
+  kind: s.DeviceKind;
+  site: string;
+  country: string;
+  environment: string;
+}[] = [
   { hostname: 'srv-test-01', platform: 'linux-x64', kind: 'server', site: 'Frankfurt DC', country: 'DE', environment: 'test' },
   { hostname: 'srv-test-02', platform: 'linux-x64', kind: 'server', site: 'Dublin DC', country: 'IE', environment: 'test' },
   { hostname: 'srv-stg-01', platform: 'linux-x64', kind: 'server', site: 'Frankfurt DC', country: 'DE', environment: 'staging' },
@@ -41,10 +48,20 @@ export async function seedDeployments(db: Db, userId: Map<string, string>, group
       .update(s.devices)
       .set(p)
       .where(and(eq(s.devices.hostname, hostname), isNull(s.devices.site)));
-  const known = await db.select({ hostname: s.devices.hostname }).from(s.devices).where(inArray(s.devices.hostname, seedFleet.map((d) => d.hostname)));
+  const known = await db
+    .select({ hostname: s.devices.hostname })
+    .from(s.devices)
+    .where(
+      inArray(
+        s.devices.hostname,
+        seedFleet.map((d) => d.hostname),
+      ),
+    );
   const fresh = seedFleet.filter((d) => !known.some((k) => k.hostname === d.hostname));
   if (fresh.length)
-    await db.insert(s.devices).values(fresh.map((d) => ({ ...d, ownerId: fleetOwner, status: 'active' as const, lastSeenAt: daysFromNow(-1) })));
+    await db
+      .insert(s.devices)
+      .values(fresh.map((d) => ({ ...d, ownerId: fleetOwner, status: 'active' as const, lastSeenAt: daysFromNow(-1) })));
 
   await db
     .update(s.environments)
@@ -53,11 +70,26 @@ export async function seedDeployments(db: Db, userId: Map<string, string>, group
 
   const dana = userId.get('dana@example.com')!;
   const targetRows: { name: string; description: string; rules: s.TargetRules }[] = [
-    { name: 'Linux servers', description: 'Every Linux server, all sites', rules: { kinds: ['server'], platforms: ['linux-x64', 'linux-arm64'] } },
-    { name: 'Windows workstations', description: 'Windows desktops and laptops', rules: { kinds: ['workstation'], platforms: ['windows-x64', 'windows-arm64'] } },
-    { name: 'Engineering devices', description: "Devices of the Engineering group's members", rules: { groupIds: [groupId.get('Engineering')!] } },
+    {
+      name: 'Linux servers',
+      description: 'Every Linux server, all sites',
+      rules: { kinds: ['server'], platforms: ['linux-x64', 'linux-arm64'] },
+    },
+    {
+      name: 'Windows workstations',
+      description: 'Windows desktops and laptops',
+      rules: { kinds: ['workstation'], platforms: ['windows-x64', 'windows-arm64'] },
+    },
+    {
+      name: 'Engineering devices',
+      description: "Devices of the Engineering group's members",
+      rules: { groupIds: [groupId.get('Engineering')!] },
+    },
   ];
-  await db.insert(s.targets).values(targetRows.map((t) => ({ ...t, createdById: dana }))).onConflictDoNothing();
+  await db
+    .insert(s.targets)
+    .values(targetRows.map((t) => ({ ...t, createdById: dana })))
+    .onConflictDoNothing();
   const targetId = new Map((await db.select().from(s.targets)).map((t) => [t.name, t.id]));
 
   const release = async (slug: string, version: string) => {
@@ -115,7 +147,9 @@ export async function seedDeployments(db: Db, userId: Map<string, string>, group
     if (await db.query.deployments.findFirst({ where: eq(s.deployments.name, plan.name) })) continue;
     await db.transaction(async (tx) => {
       const [d] = await tx.insert(s.deployments).values(plan).returning();
-      await tx.insert(s.deploymentRevisions).values({ deploymentId: d!.id, version: 1, snapshot: plan, changedById: dana, reason: 'Created' });
+      await tx
+        .insert(s.deploymentRevisions)
+        .values({ deploymentId: d!.id, version: 1, snapshot: plan, changedById: dana, reason: 'Created' });
       if (d!.status === 'active') await assignDevices(tx, d!.id);
     });
   }

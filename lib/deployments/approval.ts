@@ -26,7 +26,14 @@ import type { DeploymentDecisionInput } from './schema';
 async function approvalStageOf(tx: DbOrTx, d: Pick<Deployment, 'environment' | 'productId'>): Promise<ApprovalStage | null> {
   const env = await tx.query.environments.findFirst({ where: eq(environments.key, d.environment) });
   if (!env?.approvalGroupId) return null;
-  return { id: env.key, productId: d.productId, position: 1, kind: 'group', groupId: env.approvalGroupId, requiredApprovals: env.requiredApprovals };
+  return {
+    id: env.key,
+    productId: d.productId,
+    position: 1,
+    kind: 'group',
+    groupId: env.approvalGroupId,
+    requiredApprovals: env.requiredApprovals,
+  };
 }
 
 export interface DeploymentDecisionResult {
@@ -51,7 +58,8 @@ export async function decideDeployment(actor: Actor, input: DeploymentDecisionIn
       const stage = await approvalStageOf(tx, d);
       const as = stage && (await decidingAs(tx, stage, d.createdById, actor.id));
       if (!stage || !as) throw new ForbiddenError('You are not an approver for this deployment.');
-      if (d.status !== 'pending_approval') throw new ConflictError(`This deployment is ${d.status.replace('_', ' ')}, not waiting for approval.`);
+      if (d.status !== 'pending_approval')
+        throw new ConflictError(`This deployment is ${d.status.replace('_', ' ')}, not waiting for approval.`);
       if (d.version !== input.version)
         throw new ConflictError(`This deployment changed since you opened it (now version ${d.version}); review it again.`);
       const principal = as.onBehalfOfId ?? as.approverId;
@@ -76,7 +84,11 @@ export async function decideDeployment(actor: Actor, input: DeploymentDecisionIn
       });
       const audit = { actor: { kind: 'user' as const, id: actor.id }, entityType: 'deployment', entityId: d.id };
       await recordAudit(
-        { ...audit, action: `deployment_approval.${input.decision}`, after: { version: d.version, comment: input.comment, onBehalfOfId: as.onBehalfOfId } },
+        {
+          ...audit,
+          action: `deployment_approval.${input.decision}`,
+          after: { version: d.version, comment: input.comment, onBehalfOfId: as.onBehalfOfId },
+        },
         tx,
       );
 
@@ -98,10 +110,16 @@ export async function decideDeployment(actor: Actor, input: DeploymentDecisionIn
       }
 
       const [{ n }] = (await tx
-        .select({ n: sql<number>`count(distinct coalesce(${deploymentApprovals.onBehalfOfId}, ${deploymentApprovals.approverId}))`.mapWith(Number) })
+        .select({
+          n: sql<number>`count(distinct coalesce(${deploymentApprovals.onBehalfOfId}, ${deploymentApprovals.approverId}))`.mapWith(Number),
+        })
         .from(deploymentApprovals)
         .where(
-          and(eq(deploymentApprovals.deploymentId, d.id), eq(deploymentApprovals.version, d.version), eq(deploymentApprovals.decision, 'approved')),
+          and(
+            eq(deploymentApprovals.deploymentId, d.id),
+            eq(deploymentApprovals.version, d.version),
+            eq(deploymentApprovals.decision, 'approved'),
+          ),
         )) as [{ n: number }];
       if (n < stage.requiredApprovals) return { status: 'pending_approval', approvals: n, required: stage.requiredApprovals };
       await tx

@@ -100,9 +100,7 @@ export async function revokeGranted(tx: Tx, deploymentId: string, entitlementIds
   const ended = await tx
     .update(entitlements)
     .set({ status: 'revoked', endedAt: sql`now()` })
-    .where(
-      and(inArray(entitlements.id, entitlementIds), eq(entitlements.deploymentId, deploymentId), eq(entitlements.status, 'active')),
-    )
+    .where(and(inArray(entitlements.id, entitlementIds), eq(entitlements.deploymentId, deploymentId), eq(entitlements.status, 'active')))
     .returning({ holdsSeat: entitlements.holdsSeat });
   return ended.some((e) => e.holdsSeat);
 }

@@ -16,7 +16,11 @@ export type ClaimPrincipal = { kind: 'user'; actor: Actor } | { kind: 'device'; 
  * concurrent claims never hand out more seats than exist. Claiming again returns the same
  * entitlement. No seat free is a 409 saying so; nothing is stored.
  */
-export async function claimAvailable(principal: ClaimPrincipal, deploymentId: string, deviceId: string): Promise<{ entitlementId: string }> {
+export async function claimAvailable(
+  principal: ClaimPrincipal,
+  deploymentId: string,
+  deviceId: string,
+): Promise<{ entitlementId: string }> {
   assertId(deploymentId, 'No such deployment.', 'deploymentId');
   assertId(deviceId, 'No such device.', 'deviceId');
   return retryOnContention(() =>
@@ -31,7 +35,13 @@ export async function claimAvailable(principal: ClaimPrincipal, deploymentId: st
       const [assignment] = await tx
         .select()
         .from(deploymentAssignments)
-        .where(and(eq(deploymentAssignments.deploymentId, deploymentId), eq(deploymentAssignments.deviceId, deviceId), isNull(deploymentAssignments.endedAt)));
+        .where(
+          and(
+            eq(deploymentAssignments.deploymentId, deploymentId),
+            eq(deploymentAssignments.deviceId, deviceId),
+            isNull(deploymentAssignments.endedAt),
+          ),
+        );
       if (!d || !assignment) throw new NotFoundError('This deployment is not assigned to this device.', 'deploymentId');
       if (d.intent !== 'available') throw new ConflictError('This deployment is required; the device gets it without asking.');
       if (d.status !== 'active') throw new ConflictError(`This deployment is ${d.status.replace('_', ' ')}.`);
@@ -40,11 +50,18 @@ export async function claimAvailable(principal: ClaimPrincipal, deploymentId: st
         if (current?.status === 'active') return { entitlementId: current.id };
       }
       const product = await lockProduct(tx, d.productId);
-      if (product.seatLimit !== null && (await needsNewSeat(tx, d.productId, deviceId)) && (await seatsInUse(tx, d.productId)) >= product.seatLimit)
+      if (
+        product.seatLimit !== null &&
+        (await needsNewSeat(tx, d.productId, deviceId)) &&
+        (await seatsInUse(tx, d.productId)) >= product.seatLimit
+      )
         throw new ConflictError(`All ${product.seatLimit} licence seats of ${product.name} are in use.`);
       const { entitlementId, tookSeat } = await grantAssignment(tx, d, product, { id: device.id, ownerId: device.ownerId });
       const actor: AuditActor = principal.kind === 'device' ? { kind: 'device', id: deviceId } : { kind: 'user', id: principal.actor.id };
-      await recordAudit({ actor, action: 'deployment.claimed', entityType: 'deployment', entityId: d.id, after: { deviceId, entitlementId, tookSeat } }, tx);
+      await recordAudit(
+        { actor, action: 'deployment.claimed', entityType: 'deployment', entityId: d.id, after: { deviceId, entitlementId, tookSeat } },
+        tx,
+      );
       return { entitlementId };
     }),
   );

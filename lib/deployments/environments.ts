@@ -104,7 +104,14 @@ export async function updateEnvironment(actor: Actor, key: string, input: Enviro
     }
     await tx.update(environments).set(input).where(eq(environments.key, key));
     await recordAudit(
-      { actor: { kind: 'user', id: actor.id }, action: 'environment.updated', entityType: 'environment', entityId: key, before, after: input },
+      {
+        actor: { kind: 'user', id: actor.id },
+        action: 'environment.updated',
+        entityType: 'environment',
+        entityId: key,
+        before,
+        after: input,
+      },
       tx,
     );
   });

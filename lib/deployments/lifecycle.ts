@@ -54,7 +54,16 @@ async function activate(id: string, now: Date): Promise<boolean> {
         .where(and(eq(deployments.id, id), eq(deployments.status, 'scheduled'), lte(deployments.availableFrom, now)))
         .returning({ id: deployments.id, version: deployments.version });
       if (!d) return false; // another runner got there first, or it was cancelled meanwhile
-      await recordAudit({ actor: { kind: 'system' }, action: 'deployment.activated', entityType: 'deployment', entityId: id, after: { version: d.version } }, tx);
+      await recordAudit(
+        {
+          actor: { kind: 'system' },
+          action: 'deployment.activated',
+          entityType: 'deployment',
+          entityId: id,
+          after: { version: d.version },
+        },
+        tx,
+      );
       later = (await assignDevices(tx, id)).afterCommit;
       return true;
     }),
@@ -83,7 +92,13 @@ async function completeIfDone(id: string, now: Date, graceMs: number): Promise<b
         .set({ status: 'completed', closedAt: now, closedReason, updatedAt: now })
         .where(and(eq(deployments.id, id), eq(deployments.status, 'active')));
       await recordAudit(
-        { actor: { kind: 'system' }, action: 'deployment.completed', entityType: 'deployment', entityId: id, after: { ...s, closedReason } },
+        {
+          actor: { kind: 'system' },
+          action: 'deployment.completed',
+          entityType: 'deployment',
+          entityId: id,
+          after: { ...s, closedReason },
+        },
         tx,
       );
       return true;

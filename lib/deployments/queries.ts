@@ -6,6 +6,7 @@ import {
   deploymentRevisions,
   deployments,
   deploymentStatusValues,
+  type DeploymentStatus,
   devices,
   environments,
   products,
@@ -80,7 +81,13 @@ export async function getDeploymentDetail(actor: Actor, id: string) {
   const [decisions, revisions, seats, success, waiting] = await Promise.all([
     deploymentDecisions(db, id),
     db
-      .select({ version: deploymentRevisions.version, reason: deploymentRevisions.reason, changedAt: deploymentRevisions.changedAt, by: changedBy.name, snapshot: deploymentRevisions.snapshot })
+      .select({
+        version: deploymentRevisions.version,
+        reason: deploymentRevisions.reason,
+        changedAt: deploymentRevisions.changedAt,
+        by: changedBy.name,
+        snapshot: deploymentRevisions.snapshot,
+      })
       .from(deploymentRevisions)
       .leftJoin(changedBy, eq(changedBy.id, deploymentRevisions.changedById))
       .where(eq(deploymentRevisions.deploymentId, id))
@@ -93,7 +100,13 @@ export async function getDeploymentDetail(actor: Actor, id: string) {
           .select({ deviceId: devices.id, hostname: devices.hostname, since: deploymentAssignments.assignedAt })
           .from(deploymentAssignments)
           .innerJoin(devices, eq(devices.id, deploymentAssignments.deviceId))
-          .where(and(eq(deploymentAssignments.deploymentId, id), isNull(deploymentAssignments.endedAt), isNull(deploymentAssignments.entitlementId)))
+          .where(
+            and(
+              eq(deploymentAssignments.deploymentId, id),
+              isNull(deploymentAssignments.endedAt),
+              isNull(deploymentAssignments.entitlementId),
+            ),
+          )
           .orderBy(asc(deploymentAssignments.assignedAt))
           .limit(200)
       : Promise.resolve([]),
@@ -106,7 +119,9 @@ export async function getDeploymentDetail(actor: Actor, id: string) {
     env: row.env,
     creator: row.creator,
     decisions,
-    approvalsForVersion: new Set(decisions.filter((x) => x.version === row.d.version && x.decision === 'approved').map((x) => x.onBehalfOfId ?? x.approver)).size,
+    approvalsForVersion: new Set(
+      decisions.filter((x) => x.version === row.d.version && x.decision === 'approved').map((x) => x.onBehalfOfId ?? x.approver),
+    ).size,
     revisions,
     seats,
     success,
@@ -137,7 +152,7 @@ export interface CalendarEntry {
   product: string;
   release: string;
   environment: string;
-  status: string;
+  status: DeploymentStatus;
   kind: 'available-from' | 'deadline' | 'cut-over';
   at: Date;
 }
@@ -150,7 +165,8 @@ export async function deploymentCalendar(actor: Actor, from: Date, weeks = 6) {
   assertManager(actor);
   const start = new Date(Date.UTC(from.getUTCFullYear(), from.getUTCMonth(), from.getUTCDate() - ((from.getUTCDay() + 6) % 7)));
   const end = new Date(start.getTime() + weeks * 7 * 86_400_000);
-  const inRange = (c: typeof deployments.availableFrom | typeof deployments.deadline | typeof deployments.cutoverAt) => and(gte(c, start), lt(c, end));
+  const inRange = (c: typeof deployments.availableFrom | typeof deployments.deadline | typeof deployments.cutoverAt) =>
+    and(gte(c, start), lt(c, end));
   const rows = await getDb()
     .select(summary)
     .from(deployments)
@@ -179,4 +195,19 @@ export async function deploymentCalendar(actor: Actor, from: Date, weeks = 6) {
     const weekEnd = new Date(weekStart.getTime() + 7 * 86_400_000);
     return { weekStart, entries: entries.filter((e) => e.at >= weekStart && e.at < weekEnd) };
   });
+}
+
+/** Products that have deployments, and environments, for the list's filters. */
+export async function deploymentFilterChoices(actor: Actor) {
+  assertManager(actor);
+  const db = getDb();
+  const [productRows, envRows] = await Promise.all([
+    db
+      .selectDistinct({ id: products.id, name: products.name })
+      .from(deployments)
+      .innerJoin(products, eq(products.id, deployments.productId))
+      .orderBy(asc(products.name)),
+    db.select({ key: environments.key, name: environments.name }).from(environments).orderBy(asc(environments.rank)),
+  ]);
+  return { products: productRows, environments: envRows };
 }

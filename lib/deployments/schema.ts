@@ -46,8 +46,13 @@ export type TargetInput = z.infer<typeof targetInput>;
 
 const optionalDate = (message: string) =>
   z.preprocess((v) => (v === '' || v === null ? undefined : v), z.coerce.date({ error: message }).optional());
+/** Minutes after midnight, given as a number or as "HH:MM" (a time field). */
 const minuteOfDay = z.preprocess(
-  (v) => (v === '' || v === null ? undefined : v),
+  (v) => {
+    if (v === '' || v === null) return undefined;
+    const hm = typeof v === 'string' ? /^(\d{2}):(\d{2})$/.exec(v) : null;
+    return hm ? Number(hm[1]) * 60 + Number(hm[2]) : v;
+  },
   z.coerce.number({ error: 'Give minutes after midnight.' }).int().min(0, 'From 0').max(1439, 'Up to 1439').optional(),
 );
 

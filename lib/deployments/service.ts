@@ -46,7 +46,8 @@ const columnsOf = (input: DeploymentInput) => ({
 async function checkPlan(tx: Tx, input: DeploymentInput): Promise<{ productId: string }> {
   const release = await tx.query.releases.findFirst({ where: eq(releases.id, input.releaseId) });
   if (!release) throw new ValidationError('No such release.', 'releaseId');
-  if (release.status !== 'published') throw new ValidationError(`Release ${release.version} is ${release.status}; deploy a published release.`, 'releaseId');
+  if (release.status !== 'published')
+    throw new ValidationError(`Release ${release.version} is ${release.status}; deploy a published release.`, 'releaseId');
   const target = await tx.query.targets.findFirst({ where: eq(targets.id, input.targetId) });
   if (!target) throw new ValidationError('No such target.', 'targetId');
   if (target.archived) throw new ValidationError('This target is archived.', 'targetId');
@@ -56,7 +57,9 @@ async function checkPlan(tx: Tx, input: DeploymentInput): Promise<{ productId: s
 }
 
 async function writeRevision(tx: Tx, d: Deployment, actor: Actor, reason: string) {
-  await tx.insert(deploymentRevisions).values({ deploymentId: d.id, version: d.version, snapshot: snapshotOf(d), changedById: actor.id, reason });
+  await tx
+    .insert(deploymentRevisions)
+    .values({ deploymentId: d.id, version: d.version, snapshot: snapshotOf(d), changedById: actor.id, reason });
 }
 
 /** A new deployment, as a draft (version 1). */
@@ -71,7 +74,13 @@ export async function createDeployment(actor: Actor, input: DeploymentInput): Pr
         .returning();
       await writeRevision(tx, row!, actor, 'Created');
       await recordAudit(
-        { actor: { kind: 'user', id: actor.id }, action: 'deployment.created', entityType: 'deployment', entityId: row!.id, after: snapshotOf(row!) },
+        {
+          actor: { kind: 'user', id: actor.id },
+          action: 'deployment.created',
+          entityType: 'deployment',
+          entityId: row!.id,
+          after: snapshotOf(row!),
+        },
         tx,
       );
       return { id: row!.id };
@@ -116,9 +125,12 @@ export async function updateDeployment(actor: Actor, id: string, input: Deployme
       let status = before.status;
       if (before.status === 'active') {
         const moved = (['releaseId', 'targetId', 'environment', 'intent'] as const).filter((k) => input[k] !== before[k]);
-        if (moved.length) throw new ConflictError(`An active deployment keeps its ${moved.join(', ')}; cancel it and plan a new one.`, moved[0]);
+        if (moved.length)
+          throw new ConflictError(`An active deployment keeps its ${moved.join(', ')}; cancel it and plan a new one.`, moved[0]);
         if ((await plannedStatus(tx, before)) === 'pending_approval')
-          throw new ConflictError('An active deployment into an environment that needs approval cannot be changed; cancel it and plan a new one.');
+          throw new ConflictError(
+            'An active deployment into an environment that needs approval cannot be changed; cancel it and plan a new one.',
+          );
       } else if (before.status !== 'draft') {
         await assertPromotionGate(tx, { productId, releaseId: input.releaseId, environment: input.environment });
         status = await plannedStatus(tx, input);
@@ -162,9 +174,18 @@ export async function scheduleDeployment(actor: Actor, id: string, expectedVersi
       if (release?.status !== 'published') throw new ConflictError('The release is no longer published.', 'releaseId');
       await assertPromotionGate(tx, d);
       const status = await plannedStatus(tx, d);
-      await tx.update(deployments).set({ status, updatedAt: new Date() }).where(and(eq(deployments.id, id), eq(deployments.status, 'draft')));
+      await tx
+        .update(deployments)
+        .set({ status, updatedAt: new Date() })
+        .where(and(eq(deployments.id, id), eq(deployments.status, 'draft')));
       await recordAudit(
-        { actor: { kind: 'user', id: actor.id }, action: `deployment.${status}`, entityType: 'deployment', entityId: id, after: { status, version: d.version } },
+        {
+          actor: { kind: 'user', id: actor.id },
+          action: `deployment.${status}`,
+          entityType: 'deployment',
+          entityId: id,
+          after: { status, version: d.version },
+        },
         tx,
       );
       return { status };
@@ -198,9 +219,19 @@ export async function cancelDeployment(actor: Actor, id: string, reason: string)
         .set({ endedAt: sql`now()` })
         .where(and(eq(deploymentAssignments.deploymentId, id), isNull(deploymentAssignments.endedAt)))
         .returning({ entitlementId: deploymentAssignments.entitlementId });
-      const freed = await revokeGranted(tx, id, ended.flatMap((e) => (e.entitlementId ? [e.entitlementId] : [])));
+      const freed = await revokeGranted(
+        tx,
+        id,
+        ended.flatMap((e) => (e.entitlementId ? [e.entitlementId] : [])),
+      );
       await recordAudit(
-        { actor: { kind: 'user', id: actor.id }, action: 'deployment.cancelled', entityType: 'deployment', entityId: id, after: { reason, endedAssignments: ended.length } },
+        {
+          actor: { kind: 'user', id: actor.id },
+          action: 'deployment.cancelled',
+          entityType: 'deployment',
+          entityId: id,
+          after: { reason, endedAssignments: ended.length },
+        },
         tx,
       );
       later = freed ? await promoteWaiting(tx, d.productId) : [];

@@ -64,8 +64,7 @@ export async function previewTarget(actor: Actor, rules: TargetRulesInput, limit
   return { count: total[0]?.n ?? 0, first };
 }
 
-const nameTaken = (e: unknown) =>
-  sqlState(e) === '23505' ? new ValidationError('A target with this name exists already.', 'name') : e;
+const nameTaken = (e: unknown) => (sqlState(e) === '23505' ? new ValidationError('A target with this name exists already.', 'name') : e);
 
 export async function createTarget(actor: Actor, input: TargetInput): Promise<{ id: string }> {
   assertManager(actor);
@@ -78,7 +77,13 @@ export async function createTarget(actor: Actor, input: TargetInput): Promise<{ 
         .values({ name: input.name, description: input.description, rules, createdById: actor.id })
         .returning({ id: targets.id });
       await recordAudit(
-        { actor: { kind: 'user', id: actor.id }, action: 'target.created', entityType: 'target', entityId: row!.id, after: { ...input, rules } },
+        {
+          actor: { kind: 'user', id: actor.id },
+          action: 'target.created',
+          entityType: 'target',
+          entityId: row!.id,
+          after: { ...input, rules },
+        },
         tx,
       );
       return row!;
@@ -140,7 +145,12 @@ export async function setTargetArchived(actor: Actor, id: string, archived: bool
       throw new ConflictError(archived ? 'This target is archived already.' : 'This target is not archived.');
     }
     await recordAudit(
-      { actor: { kind: 'user', id: actor.id }, action: archived ? 'target.archived' : 'target.restored', entityType: 'target', entityId: id },
+      {
+        actor: { kind: 'user', id: actor.id },
+        action: archived ? 'target.archived' : 'target.restored',
+        entityType: 'target',
+        entityId: id,
+      },
       tx,
     );
   });
@@ -178,8 +188,16 @@ export async function targetRuleChoices(actor: Actor) {
   const [groupRows, envRows, siteRows, countryRows] = await Promise.all([
     db.select({ id: groups.id, name: groups.name }).from(groups).orderBy(asc(groups.name)),
     db.select({ key: environments.key, name: environments.name }).from(environments).orderBy(asc(environments.rank)),
-    db.selectDistinct({ site: devices.site }).from(devices).where(sql`${devices.site} is not null`).orderBy(asc(devices.site)),
-    db.selectDistinct({ country: devices.country }).from(devices).where(sql`${devices.country} is not null`).orderBy(asc(devices.country)),
+    db
+      .selectDistinct({ site: devices.site })
+      .from(devices)
+      .where(sql`${devices.site} is not null`)
+      .orderBy(asc(devices.site)),
+    db
+      .selectDistinct({ country: devices.country })
+      .from(devices)
+      .where(sql`${devices.country} is not null`)
+      .orderBy(asc(devices.country)),
   ]);
   return {
     groups: groupRows,

@@ -11,14 +11,20 @@ import { fleetAt, plan, publishedRelease, siteTarget } from '../support/deployme
 const db = setupTestDb();
 
 const seatsHeld = async (productId: string) =>
-  db().$count(entitlements, and(eq(entitlements.productId, productId), eq(entitlements.status, 'active'), eq(entitlements.holdsSeat, true)));
+  db().$count(
+    entitlements,
+    and(eq(entitlements.productId, productId), eq(entitlements.status, 'active'), eq(entitlements.holdsSeat, true)),
+  );
 
 describe(`deployment seats under concurrency (${engine})`, () => {
   it('30 simultaneous claims of an available deployment for 5 seats: exactly 5 granted, the rest a 409, no 5xx', async () => {
     const m = await actor('dana@example.com');
     const fleet = await fleetAt('RaceA', 30);
     const { release, product } = await publishedRelease('blender', 5);
-    const { id } = await createDeployment(m, plan({ releaseId: release.id, targetId: (await siteTarget(m, 'RaceA')).id, intent: 'available' }));
+    const { id } = await createDeployment(
+      m,
+      plan({ releaseId: release.id, targetId: (await siteTarget(m, 'RaceA')).id, intent: 'available' }),
+    );
     await scheduleDeployment(m, id, 1);
     await runDeploymentSchedule();
     const results = await Promise.allSettled(fleet.map((d) => claimAvailable({ kind: 'device', deviceId: d.id }, id, d.id)));
@@ -39,7 +45,10 @@ describe(`deployment seats under concurrency (${engine})`, () => {
     await scheduleDeployment(m, a.id, 1);
     await scheduleDeployment(m, b.id, 1);
     // b activates first so its devices are assigned, then a races with the claims and other runners.
-    await db().update((await import('@/db/schema')).deployments).set({ availableFrom: new Date(Date.now() + 3_600_000) }).where(eq((await import('@/db/schema')).deployments.id, a.id));
+    await db()
+      .update((await import('@/db/schema')).deployments)
+      .set({ availableFrom: new Date(Date.now() + 3_600_000) })
+      .where(eq((await import('@/db/schema')).deployments.id, a.id));
     await runDeploymentSchedule();
     const later = new Date(Date.now() + 2 * 3_600_000);
     await Promise.allSettled([

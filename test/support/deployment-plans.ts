@@ -11,7 +11,13 @@ export async function fleetAt(site: string, n: number, opts: { environment?: str
   const db = getDb();
   const people = await db
     .insert(users)
-    .values(Array.from({ length: n }, (_, i) => ({ email: `${site.toLowerCase()}-${i}-${randomUUID().slice(0, 8)}@example.com`, name: `${site} ${i}`, passwordHash: 'x' })))
+    .values(
+      Array.from({ length: n }, (_, i) => ({
+        email: `${site.toLowerCase()}-${i}-${randomUUID().slice(0, 8)}@example.com`,
+        name: `${site} ${i}`,
+        passwordHash: 'x',
+      })),
+    )
     .returning();
   return db
     .insert(devices)
@@ -59,7 +65,12 @@ export function plan(over: Partial<DeploymentInput> & Pick<DeploymentInput, 'rel
 }
 
 /** The device reports an install outcome for a deployment (what the agent would send). */
-export async function report(deploymentId: string, releaseId: string, device: { id: string; ownerId: string }, type: 'install_succeeded' | 'install_failed') {
+export async function report(
+  deploymentId: string,
+  releaseId: string,
+  device: { id: string; ownerId: string },
+  type: 'install_succeeded' | 'install_failed',
+) {
   const db = getDb();
   const release = (await db.query.releases.findFirst({ where: eq(releases.id, releaseId) }))!;
   const [artifact] = await db.select().from(artifacts).where(eq(artifacts.releaseId, releaseId)).limit(1);

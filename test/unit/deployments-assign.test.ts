@@ -30,7 +30,12 @@ const live = (deploymentId: string) =>
     .from(deploymentAssignments)
     .where(and(eq(deploymentAssignments.deploymentId, deploymentId), isNull(deploymentAssignments.endedAt)));
 const seatsHeld = async (productId: string) =>
-  (await db().select().from(entitlements).where(and(eq(entitlements.productId, productId), eq(entitlements.status, 'active'), eq(entitlements.holdsSeat, true)))).length;
+  (
+    await db()
+      .select()
+      .from(entitlements)
+      .where(and(eq(entitlements.productId, productId), eq(entitlements.status, 'active'), eq(entitlements.holdsSeat, true)))
+  ).length;
 
 describe(`assignment rule and licence seats (${engine})`, () => {
   it('required into a seat-limited product: shortfall shown before scheduling, never more seats than exist, the rest wait visibly', async () => {
@@ -75,7 +80,10 @@ describe(`assignment rule and licence seats (${engine})`, () => {
     await fleetAt('JoinA', 1, { environment: 'live' }); // same site, other environment
     await runDeploymentSchedule();
     expect(await live(id)).toHaveLength(2);
-    await db().update(targets).set({ rules: { sites: ['Elsewhere'] } }).where(eq(targets.id, (await db().query.deployments.findFirst({ where: eq(deployments.id, id) }))!.targetId));
+    await db()
+      .update(targets)
+      .set({ rules: { sites: ['Elsewhere'] } })
+      .where(eq(targets.id, (await db().query.deployments.findFirst({ where: eq(deployments.id, id) }))!.targetId));
     await runDeploymentSchedule();
     expect(await live(id)).toHaveLength(0);
     const ents = await db().select().from(entitlements).where(eq(entitlements.deploymentId, id));
@@ -99,7 +107,10 @@ describe(`assignment rule and licence seats (${engine})`, () => {
   it('available: the owner or the device claims (seat taken then), others cannot; no seat free is a 409; claiming twice is the same', async () => {
     const fleet = await fleetAt('AvailA', 3);
     const { id, product } = await activeDeployment('AvailA', 'figma', { intent: 'available' });
-    await db().update((await import('@/db/schema')).products).set({ seatLimit: 1 }).where(eq((await import('@/db/schema')).products.id, product.id));
+    await db()
+      .update((await import('@/db/schema')).products)
+      .set({ seatLimit: 1 })
+      .where(eq((await import('@/db/schema')).products.id, product.id));
     expect((await live(id)).every((a) => a.entitlementId === null)).toBe(true);
     const [a, b, c] = fleet as [(typeof fleet)[number], (typeof fleet)[number], (typeof fleet)[number]];
     const ownerA = { id: a.ownerId, email: 'x', name: 'x', roles: ['requester' as const] };
@@ -130,7 +141,10 @@ describe(`assignment rule and licence seats (${engine})`, () => {
     const target = await siteTarget(m, 'ClockA');
     const { release } = await publishedRelease('postman');
     const start = new Date(Date.now() + 3_600_000);
-    const { id } = await createDeployment(m, plan({ releaseId: release.id, targetId: target.id, availableFrom: start, deadline: new Date(start.getTime() + 86_400_000) }));
+    const { id } = await createDeployment(
+      m,
+      plan({ releaseId: release.id, targetId: target.id, availableFrom: start, deadline: new Date(start.getTime() + 86_400_000) }),
+    );
     await scheduleDeployment(m, id, 1);
     expect((await runDeploymentSchedule()).activated).not.toContain(id);
     const at = new Date(start.getTime() + 1000);
@@ -144,7 +158,10 @@ describe(`assignment rule and licence seats (${engine})`, () => {
     const late = new Date(start.getTime() + 3 * 86_400_000);
     const done = await Promise.all([runDeploymentSchedule(late), runDeploymentSchedule(late)]);
     expect(done.flatMap((r) => r.completed).filter((x) => x === id)).toHaveLength(1);
-    expect(await db().query.deployments.findFirst({ where: eq(deployments.id, id) })).toMatchObject({ status: 'completed', closedReason: 'The deadline passed.' });
+    expect(await db().query.deployments.findFirst({ where: eq(deployments.id, id) })).toMatchObject({
+      status: 'completed',
+      closedReason: 'The deadline passed.',
+    });
   });
 
   it('completes when every assigned device succeeded, not before', async () => {

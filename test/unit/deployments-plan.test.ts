@@ -29,7 +29,9 @@ describe(`targets (${engine})`, () => {
     expect(plusOne.count).toBe(alice.count + 1);
     const only = await previewTarget(m, { deviceIds: [servers.first[0]!.id] });
     expect(only.count).toBe(1);
-    const engineering = await previewTarget(m, { groupIds: [(await db().query.groups.findFirst({ where: (g, { eq }) => eq(g.name, 'Engineering') }))!.id] });
+    const engineering = await previewTarget(m, {
+      groupIds: [(await db().query.groups.findFirst({ where: (g, { eq }) => eq(g.name, 'Engineering') }))!.id],
+    });
     expect(engineering.first.map((d) => d.owner).sort()).toEqual(['Alice Anders', 'Alice Anders', 'Maria Manager']);
   });
 
@@ -37,7 +39,10 @@ describe(`targets (${engine})`, () => {
     const m = await dana();
     const unknown = '00000000-0000-4000-8000-000000000000';
     await expect(previewTarget(m, { groupIds: [unknown] })).rejects.toMatchObject({ status: 422, field: 'groupIds' });
-    await expect(createTarget(m, { name: 'X', description: '', rules: { deviceIds: [unknown] } })).rejects.toMatchObject({ status: 422, field: 'deviceIds' });
+    await expect(createTarget(m, { name: 'X', description: '', rules: { deviceIds: [unknown] } })).rejects.toMatchObject({
+      status: 422,
+      field: 'deviceIds',
+    });
     await expect(previewTarget(m, { environments: ['prod'] })).rejects.toMatchObject({ status: 422, field: 'environments' });
     for (const email of ['alice@example.com', 'manager@example.com', 'librarian@example.com'])
       await expect(previewTarget(await actor(email), {})).rejects.toBeInstanceOf(ForbiddenError);
@@ -54,7 +59,10 @@ describe(`targets (${engine})`, () => {
     expect(bad({ name: 'ok', rules: { sites: ['\ud800'] } })).toEqual(['rules.sites.0']);
     expect(bad({ name: 'ok', rules: { countries: ['Germany'] } })).toEqual(['rules.countries.0']);
     expect(bad({ name: 'ok', rules: { deviceIds: Array.from({ length: 1001 }, () => crypto.randomUUID()) } })).toEqual(['rules.deviceIds']);
-    expect(targetInput.parse({ name: ' ok ', rules: { countries: ['de'], kinds: ['server', 'server'] } })).toMatchObject({ name: 'ok', rules: { countries: ['DE'], kinds: ['server'] } });
+    expect(targetInput.parse({ name: ' ok ', rules: { countries: ['de'], kinds: ['server', 'server'] } })).toMatchObject({
+      name: 'ok',
+      rules: { countries: ['DE'], kinds: ['server'] },
+    });
   });
 
   it('edits and archives with audit; duplicate names are a 422 on name; archived targets cannot be planned on', async () => {
@@ -66,7 +74,10 @@ describe(`targets (${engine})`, () => {
     await expect(setTargetArchived(m, id, true)).rejects.toBeInstanceOf(ConflictError);
     await expect(updateTarget(m, 'nope', { name: 'n', description: '', rules: {} })).rejects.toBeInstanceOf(NotFoundError);
     const { release } = await publishedRelease('blender');
-    await expect(createDeployment(m, plan({ releaseId: release.id, targetId: id }))).rejects.toMatchObject({ status: 422, field: 'targetId' });
+    await expect(createDeployment(m, plan({ releaseId: release.id, targetId: id }))).rejects.toMatchObject({
+      status: 422,
+      field: 'targetId',
+    });
     const audit = await db().select().from(auditEvents).where(eq(auditEvents.entityId, id));
     expect(audit.map((a) => a.action).sort()).toEqual(['target.archived', 'target.created', 'target.updated']);
   });
@@ -85,11 +96,16 @@ describe(`deployment lifecycle (${engine})`, () => {
 
     // Editing a scheduled deployment needs a reason, bumps the version, writes a revision.
     const input = plan({ releaseId: release.id, targetId: target.id, name: 'Renamed' });
-    await expect(updateDeployment(m, id, input, { expectedVersion: 1, reason: '' })).rejects.toMatchObject({ status: 422, field: 'reason' });
+    await expect(updateDeployment(m, id, input, { expectedVersion: 1, reason: '' })).rejects.toMatchObject({
+      status: 422,
+      field: 'reason',
+    });
     expect(await updateDeployment(m, id, input, { expectedVersion: 1, reason: 'Clearer name' })).toEqual({ version: 2 });
     // Another manager still holding version 1 loses: 409, nothing stored.
     const admin = await actor('admin@example.com');
-    await expect(updateDeployment(admin, id, { ...input, name: 'Mine' }, { expectedVersion: 1, reason: 'x' })).rejects.toBeInstanceOf(ConflictError);
+    await expect(updateDeployment(admin, id, { ...input, name: 'Mine' }, { expectedVersion: 1, reason: 'x' })).rejects.toBeInstanceOf(
+      ConflictError,
+    );
     const revs = await db().select().from(deploymentRevisions).where(eq(deploymentRevisions.deploymentId, id));
     expect(revs.map((r) => [r.version, r.reason])).toEqual([
       [1, 'Created'],
@@ -99,7 +115,9 @@ describe(`deployment lifecycle (${engine})`, () => {
     const run = await runDeploymentSchedule();
     expect(run.activated).toEqual([id]);
     // Active: who-gets-what is fixed; schedule changes need a reason.
-    await expect(updateDeployment(m, id, { ...input, intent: 'available' }, { expectedVersion: 2, reason: 'x' })).rejects.toThrow(/keeps its intent/);
+    await expect(updateDeployment(m, id, { ...input, intent: 'available' }, { expectedVersion: 2, reason: 'x' })).rejects.toThrow(
+      /keeps its intent/,
+    );
     const later = { ...input, deadline: new Date(Date.now() + 86_400_000) };
     expect(await updateDeployment(m, id, later, { expectedVersion: 2, reason: 'More time' })).toEqual({ version: 3 });
 
@@ -109,7 +127,14 @@ describe(`deployment lifecycle (${engine})`, () => {
     await expect(updateDeployment(m, id, later, { expectedVersion: 3, reason: 'x' })).rejects.toBeInstanceOf(ConflictError);
     const actions = (await db().select().from(auditEvents).where(eq(auditEvents.entityId, id))).map((a) => a.action);
     expect(actions).toEqual(
-      expect.arrayContaining(['deployment.created', 'deployment.scheduled', 'deployment.updated', 'deployment.activated', 'deployment.assigned', 'deployment.completed']),
+      expect.arrayContaining([
+        'deployment.created',
+        'deployment.scheduled',
+        'deployment.updated',
+        'deployment.activated',
+        'deployment.assigned',
+        'deployment.completed',
+      ]),
     );
   });
 
@@ -118,10 +143,17 @@ describe(`deployment lifecycle (${engine})`, () => {
     const target = await siteTarget(m, 'LifeB');
     const { release } = await publishedRelease('inkscape');
     for (const email of ['alice@example.com', 'manager@example.com', 'desk@example.com'])
-      await expect(createDeployment(await actor(email), plan({ releaseId: release.id, targetId: target.id }))).rejects.toBeInstanceOf(ForbiddenError);
+      await expect(createDeployment(await actor(email), plan({ releaseId: release.id, targetId: target.id }))).rejects.toBeInstanceOf(
+        ForbiddenError,
+      );
     const unknown = '00000000-0000-4000-8000-000000000000';
-    await expect(createDeployment(m, plan({ releaseId: unknown, targetId: target.id }))).rejects.toMatchObject({ status: 422, field: 'releaseId' });
-    await expect(createDeployment(m, plan({ releaseId: release.id, targetId: target.id, environment: 'prod' }))).rejects.toMatchObject({ field: 'environment' });
+    await expect(createDeployment(m, plan({ releaseId: unknown, targetId: target.id }))).rejects.toMatchObject({
+      status: 422,
+      field: 'releaseId',
+    });
+    await expect(createDeployment(m, plan({ releaseId: release.id, targetId: target.id, environment: 'prod' }))).rejects.toMatchObject({
+      field: 'environment',
+    });
     await expect(scheduleDeployment(m, 'not-a-uuid', 1)).rejects.toBeInstanceOf(NotFoundError);
     await expect(scheduleDeployment(m, unknown, 1)).rejects.toBeInstanceOf(NotFoundError);
     const { id } = await createDeployment(m, plan({ releaseId: release.id, targetId: target.id }));
@@ -133,7 +165,14 @@ describe(`deployment lifecycle (${engine})`, () => {
   });
 
   it('validates the plan by field: NUL, huge text, bad dates, cut-over only for required, half a window', () => {
-    const base = { name: 'n', releaseId: crypto.randomUUID(), targetId: crypto.randomUUID(), environment: 'test', intent: 'required', availableFrom: '2026-12-01T00:00:00Z' };
+    const base = {
+      name: 'n',
+      releaseId: crypto.randomUUID(),
+      targetId: crypto.randomUUID(),
+      environment: 'test',
+      intent: 'required',
+      availableFrom: '2026-12-01T00:00:00Z',
+    };
     const fields = (v: object) => {
       const r = deploymentInput.safeParse({ ...base, ...v });
       return r.success ? [] : r.error.issues.map((i) => i.path.join('.'));
@@ -186,11 +225,17 @@ describe(`approval of deployments into live (${engine})`, () => {
     const stagingFleet = await fleetAt(`${site}S`, 1, { environment: 'staging' });
     await fleetAt(`${site}L`, 1, { environment: 'live' });
     const { release } = await publishedRelease('vlc-media-player');
-    const st = await createDeployment(m, plan({ releaseId: release.id, targetId: (await siteTarget(m, `${site}S`)).id, environment: 'staging' }));
+    const st = await createDeployment(
+      m,
+      plan({ releaseId: release.id, targetId: (await siteTarget(m, `${site}S`)).id, environment: 'staging' }),
+    );
     await db().update(deployments).set({ status: 'active' }).where(eq(deployments.id, st.id)); // gate of staging itself is tested above
     await db().transaction(async (tx) => (await import('@/lib/deployments/assign')).assignDevices(tx, st.id));
     await report(st.id, release.id, stagingFleet[0]!, 'install_succeeded');
-    const live = await createDeployment(m, plan({ releaseId: release.id, targetId: (await siteTarget(m, `${site}L`)).id, environment: 'live' }));
+    const live = await createDeployment(
+      m,
+      plan({ releaseId: release.id, targetId: (await siteTarget(m, `${site}L`)).id, environment: 'live' }),
+    );
     expect(await scheduleDeployment(m, live.id, 1)).toEqual({ status: 'pending_approval' });
     return live.id;
   }
@@ -200,13 +245,30 @@ describe(`approval of deployments into live (${engine})`, () => {
     const [ops1, ops2, sec1, alice, sec2] = (await Promise.all(
       ['ops1@example.com', 'ops2@example.com', 'sec1@example.com', 'alice@example.com', 'sec2@example.com'].map(actor),
     )) as [Actor, Actor, Actor, Actor, Actor];
-    await expect(decideDeployment(alice, { deploymentId: id, version: 1, decision: 'approved', comment: '' })).rejects.toBeInstanceOf(ForbiddenError);
-    await expect(decideDeployment(sec2, { deploymentId: id, version: 1, decision: 'approved', comment: '' })).rejects.toBeInstanceOf(ForbiddenError);
-    expect(await decideDeployment(ops1, { deploymentId: id, version: 1, decision: 'approved', comment: 'ok' })).toMatchObject({ status: 'pending_approval', approvals: 1, required: 2 });
-    await expect(decideDeployment(ops1, { deploymentId: id, version: 1, decision: 'approved', comment: '' })).rejects.toBeInstanceOf(ConflictError);
-    await expect(decideDeployment(ops2, { deploymentId: id, version: 9, decision: 'approved', comment: '' })).rejects.toThrow(/changed since/);
-    expect(await decideDeployment(ops2, { deploymentId: id, version: 1, decision: 'approved', comment: '' })).toMatchObject({ status: 'scheduled', approvals: 2 });
-    await expect(decideDeployment(sec1, { deploymentId: id, version: 1, decision: 'approved', comment: '' })).rejects.toThrow(/not waiting for approval/);
+    await expect(decideDeployment(alice, { deploymentId: id, version: 1, decision: 'approved', comment: '' })).rejects.toBeInstanceOf(
+      ForbiddenError,
+    );
+    await expect(decideDeployment(sec2, { deploymentId: id, version: 1, decision: 'approved', comment: '' })).rejects.toBeInstanceOf(
+      ForbiddenError,
+    );
+    expect(await decideDeployment(ops1, { deploymentId: id, version: 1, decision: 'approved', comment: 'ok' })).toMatchObject({
+      status: 'pending_approval',
+      approvals: 1,
+      required: 2,
+    });
+    await expect(decideDeployment(ops1, { deploymentId: id, version: 1, decision: 'approved', comment: '' })).rejects.toBeInstanceOf(
+      ConflictError,
+    );
+    await expect(decideDeployment(ops2, { deploymentId: id, version: 9, decision: 'approved', comment: '' })).rejects.toThrow(
+      /changed since/,
+    );
+    expect(await decideDeployment(ops2, { deploymentId: id, version: 1, decision: 'approved', comment: '' })).toMatchObject({
+      status: 'scheduled',
+      approvals: 2,
+    });
+    await expect(decideDeployment(sec1, { deploymentId: id, version: 1, decision: 'approved', comment: '' })).rejects.toThrow(
+      /not waiting for approval/,
+    );
 
     // An edit after approval needs a fresh approval: the earlier ones were for version 1.
     const d = (await db().query.deployments.findFirst({ where: eq(deployments.id, id) }))!;
@@ -214,35 +276,55 @@ describe(`approval of deployments into live (${engine})`, () => {
     await updateDeployment(await dana(), id, edited, { expectedVersion: 1, reason: 'Moved' });
     const after = (await db().query.deployments.findFirst({ where: eq(deployments.id, id) }))!;
     expect(after).toMatchObject({ status: 'pending_approval', version: 2 });
-    expect(await decideDeployment(ops1, { deploymentId: id, version: 2, decision: 'approved', comment: '' })).toMatchObject({ approvals: 1 });
+    expect(await decideDeployment(ops1, { deploymentId: id, version: 2, decision: 'approved', comment: '' })).toMatchObject({
+      approvals: 1,
+    });
   });
 
   it('refuses self-approval even to a board member who manages deployments; a rejection needs a reason and returns it to draft', async () => {
     const ops1 = await actor('ops1@example.com');
-    await db().update(users).set({ roles: ['requester', 'approver', 'deployment_manager'] }).where(eq(users.id, ops1.id));
+    await db()
+      .update(users)
+      .set({ roles: ['requester', 'approver', 'deployment_manager'] })
+      .where(eq(users.id, ops1.id));
     const boss = await actor('ops1@example.com');
     const target = await siteTarget(await dana(), 'SelfL');
     await fleetAt('SelfL', 1, { environment: 'live' });
     const { release } = await publishedRelease('vlc-media-player');
     const { id } = await createDeployment(boss, plan({ releaseId: release.id, targetId: target.id, environment: 'live' }));
     await db().update(deployments).set({ status: 'pending_approval' }).where(eq(deployments.id, id));
-    await expect(decideDeployment(boss, { deploymentId: id, version: 1, decision: 'approved', comment: '' })).rejects.toThrow(/you created/);
+    await expect(decideDeployment(boss, { deploymentId: id, version: 1, decision: 'approved', comment: '' })).rejects.toThrow(
+      /you created/,
+    );
 
     expect(deploymentDecisionInput.safeParse({ deploymentId: id, version: 1, decision: 'rejected', comment: ' ' }).success).toBe(false);
     const sec1 = await actor('sec1@example.com');
-    expect(await decideDeployment(sec1, { deploymentId: id, version: 1, decision: 'rejected', comment: 'No rollback plan' })).toMatchObject({ status: 'draft' });
+    expect(await decideDeployment(sec1, { deploymentId: id, version: 1, decision: 'rejected', comment: 'No rollback plan' })).toMatchObject(
+      { status: 'draft' },
+    );
     const d = (await db().query.deployments.findFirst({ where: eq(deployments.id, id) }))!;
     expect(d).toMatchObject({ status: 'draft', version: 2 });
-    const rev = await db().query.deploymentRevisions.findFirst({ where: and(eq(deploymentRevisions.deploymentId, id), eq(deploymentRevisions.version, 2)) });
+    const rev = await db().query.deploymentRevisions.findFirst({
+      where: and(eq(deploymentRevisions.deploymentId, id), eq(deploymentRevisions.version, 2)),
+    });
     expect(rev?.reason).toMatch(/Rejected by Sid Security: No rollback plan/);
   });
 
   it('honours delegates: a stand-in approves in the name of the member they stand in for', async () => {
     const id = await liveDeployment('DelA');
     const [ops2, maria] = await Promise.all([actor('ops2@example.com'), actor('manager@example.com')]);
-    await db().insert(delegations).values({ approverId: ops2.id, delegateId: maria.id, startsAt: new Date(Date.now() - 60_000), endsAt: new Date(Date.now() + 86_400_000) });
+    await db()
+      .insert(delegations)
+      .values({
+        approverId: ops2.id,
+        delegateId: maria.id,
+        startsAt: new Date(Date.now() - 60_000),
+        endsAt: new Date(Date.now() + 86_400_000),
+      });
     await decideDeployment(maria, { deploymentId: id, version: 1, decision: 'approved', comment: 'for Olga' });
-    await expect(decideDeployment(ops2, { deploymentId: id, version: 1, decision: 'approved', comment: '' })).rejects.toThrow(/already been recorded/);
+    await expect(decideDeployment(ops2, { deploymentId: id, version: 1, decision: 'approved', comment: '' })).rejects.toThrow(
+      /already been recorded/,
+    );
     const row = await db().query.deploymentApprovals.findFirst({ where: (a, { eq }) => eq(a.deploymentId, id) });
     expect(row).toMatchObject({ approverId: maria.id, onBehalfOfId: ops2.id, decision: 'approved' });
     expect(row!.decidedAt).toBeInstanceOf(Date);
