@@ -38,7 +38,7 @@ test('a deployment manager previews a target, plans a deployment with clear erro
   await page.getByRole('button', { name: 'Save draft' }).click();
   await expect(page.getByTestId('error-releaseId')).toBeVisible();
   await expect(page.getByLabel('Name')).toHaveValue('E2E PowerToys');
-  await page.getByLabel('Release').selectOption({ label: 'PowerToys 0.93.0' });
+  await page.getByLabel('Release').selectOption({ label: 'Microsoft PowerToys 0.93.0' });
   await page.getByLabel('Target').selectOption({ label: 'E2E Linux servers in test' });
   await page.getByLabel('Environment', { exact: true }).selectOption('test');
   const soon = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 16);

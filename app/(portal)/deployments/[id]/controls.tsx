@@ -24,9 +24,10 @@ export function DeploymentControls({
   const reasonError = cancelled.fieldErrors?.reason?.[0];
   return (
     <div className="space-y-4">
+      {/* Outside the form: once scheduled the form is gone, and the outcome must stay readable. */}
+      <FormError state={scheduled} />
       {canSchedule && (
         <form onSubmit={submitKeepingInput(schedule, startTransition)} className="space-y-2">
-          <FormError state={scheduled} />
           <input type="hidden" name="expectedVersion" value={version} />
           <button
             type="submit"
