@@ -1,7 +1,8 @@
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { auditEvents, delegations, deploymentRevisions, deployments, environments, users } from '@/db/schema';
+import { auditEvents, delegations, deploymentRevisions, deployments, environments, productPromotionSteps, users } from '@/db/schema';
 import { decideDeployment } from '@/lib/deployments/approval';
+import { updateEnvironment } from '@/lib/deployments/environments';
 import { runDeploymentSchedule } from '@/lib/deployments/lifecycle';
 import { deploymentDecisionInput, deploymentInput, targetInput } from '@/lib/deployments/schema';
 import { cancelDeployment, createDeployment, scheduleDeployment, updateDeployment } from '@/lib/deployments/service';
@@ -215,6 +216,34 @@ describe(`environment promotion gate (${engine})`, () => {
     await report(test.id, release.id, testFleet[0]!, 'install_failed');
     const again = await createDeployment(m, plan({ releaseId: release.id, targetId: stagingTarget.id, environment: 'staging' }));
     await expect(scheduleDeployment(m, again.id, 1)).rejects.toBeInstanceOf(ConflictError);
+  });
+  it("follows the product's own promotion path when it has one, and only admins change environment settings", async () => {
+    const m = await dana();
+    const { release, product } = await publishedRelease('postman');
+    await db()
+      .insert(productPromotionSteps)
+      .values([
+        { productId: product.id, environment: 'test', position: 1 },
+        { productId: product.id, environment: 'live', position: 2 },
+      ]);
+    await fleetAt('PathL', 1, { environment: 'live' });
+    const staging = await createDeployment(
+      m,
+      plan({ releaseId: release.id, targetId: (await siteTarget(m, 'PathS')).id, environment: 'staging' }),
+    );
+    await expect(scheduleDeployment(m, staging.id, 1)).rejects.toMatchObject({ status: 422, field: 'environment' });
+    const live = await createDeployment(
+      m,
+      plan({ releaseId: release.id, targetId: (await siteTarget(m, 'PathL')).id, environment: 'live' }),
+    );
+    await expect(scheduleDeployment(m, live.id, 1)).rejects.toThrow(/in Test, the environment before live/);
+
+    const settings = { name: 'Test', successThresholdPercent: 80, approvalGroupId: null, requiredApprovals: 1 };
+    await expect(updateEnvironment(m, 'test', settings)).rejects.toBeInstanceOf(ForbiddenError);
+    await updateEnvironment(await actor('admin@example.com'), 'test', settings);
+    expect((await db().query.environments.findFirst({ where: eq(environments.key, 'test') }))!.successThresholdPercent).toBe(80);
+    await updateEnvironment(await actor('admin@example.com'), 'test', { ...settings, successThresholdPercent: 90 });
+    await expect(updateEnvironment(await actor('admin@example.com'), 'nope', settings)).rejects.toBeInstanceOf(NotFoundError);
   });
 });
 
