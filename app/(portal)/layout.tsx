@@ -2,6 +2,7 @@ import Link from 'next/link';
 import { areas, mayEnter } from '@/lib/auth/areas';
 import { roleLabels } from '@/lib/auth/roles';
 import { requireActor } from '@/lib/auth/session';
+import { RouteFocus } from '@/app/ui/route-focus';
 import { NavLinks } from './nav-links';
 import { NotificationBell } from './notification-bell';
 import { signOutAction } from './sign-out';
@@ -46,6 +47,7 @@ export default async function PortalLayout({ children }: { children: React.React
       <main id="main" className="mx-auto max-w-6xl px-4 py-8 sm:px-6">
         {children}
       </main>
+      <RouteFocus />
     </div>
   );
 }

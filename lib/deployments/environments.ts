@@ -101,6 +101,7 @@ export async function updateEnvironment(actor: Actor, key: string, input: Enviro
     if (input.approvalGroupId) {
       const group = await tx.query.groups.findFirst({ where: eq(groups.id, input.approvalGroupId) });
       if (!group) throw new ValidationError('No such group.', 'approvalGroupId');
+      if (group.archived && group.id !== before.approvalGroupId) throw new ValidationError('This group is archived.', 'approvalGroupId');
     }
     await tx.update(environments).set(input).where(eq(environments.key, key));
     await recordAudit(

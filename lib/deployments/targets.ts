@@ -186,7 +186,7 @@ export async function targetRuleChoices(actor: Actor) {
   assertManager(actor);
   const db = getDb();
   const [groupRows, envRows, siteRows, countryRows] = await Promise.all([
-    db.select({ id: groups.id, name: groups.name }).from(groups).orderBy(asc(groups.name)),
+    db.select({ id: groups.id, name: groups.name }).from(groups).where(eq(groups.archived, false)).orderBy(asc(groups.name)),
     db.select({ key: environments.key, name: environments.name }).from(environments).orderBy(asc(environments.rank)),
     db
       .selectDistinct({ site: devices.site })

@@ -15,6 +15,7 @@ const routes: { path: string; allowed: (keyof typeof demo)[] }[] = [
   // /desk/export answers with a download, which page.goto cannot open: desk.spec.ts checks its 403.
   { path: '/admin', allowed: ['admin'] },
   { path: '/admin/audit', allowed: ['admin'] },
+  { path: '/admin/groups', allowed: ['admin'] },
 ];
 
 const navigation: Record<keyof typeof demo, string[]> = {
@@ -22,7 +23,7 @@ const navigation: Record<keyof typeof demo, string[]> = {
   approver: ['Catalogue', 'My requests', 'My devices', 'Approvals'],
   librarian: ['Catalogue', 'My requests', 'My devices', 'Library'],
   desk: ['Catalogue', 'My requests', 'My devices', 'Service desk'],
-  admin: ['Catalogue', 'My requests', 'My devices', 'Library', 'Service desk', 'Admin'],
+  admin: ['Catalogue', 'My requests', 'My devices', 'Library', 'Service desk', 'Deployments', 'Admin'],
 };
 
 for (const role of Object.keys(demo) as (keyof typeof demo)[]) {

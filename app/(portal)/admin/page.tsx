@@ -17,16 +17,21 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
           <h1 className="text-2xl font-semibold">Users</h1>
           <p className="mt-1 text-slate-600">Accounts, their roles, managers and groups.</p>
         </div>
-        <Link href="/admin/audit" className="text-sm font-medium text-indigo-700 hover:underline">
-          Audit log →
-        </Link>
+        <div className="flex gap-4">
+          <Link href="/admin/groups" className="text-sm font-medium text-indigo-700 hover:underline">
+            Groups →
+          </Link>
+          <Link href="/admin/audit" className="text-sm font-medium text-indigo-700 hover:underline">
+            Audit log →
+          </Link>
+        </div>
       </div>
       {saved && (
         <p role="status" className="mt-4 rounded-md border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm text-emerald-800">
           Saved.
         </p>
       )}
-      <div className="mt-6 overflow-x-auto rounded-xl border border-slate-200 bg-white">
+      <div className="mt-6 overflow-x-auto rounded-xl border border-slate-200 bg-white" role="region" aria-label="Users" tabIndex={0}>
         <table className="w-full text-left text-sm">
           <thead className="border-b border-slate-200 bg-slate-50 text-xs uppercase text-slate-500">
             <tr>

@@ -142,12 +142,17 @@ export function InboxTable({
             <button
               type="submit"
               disabled={chosen.length === 0 || pending}
-              className="rounded-md bg-emerald-600 px-4 py-2 text-sm font-medium text-white shadow-sm hover:bg-emerald-500 disabled:cursor-not-allowed disabled:opacity-50"
+              className="rounded-md bg-emerald-700 px-4 py-2 text-sm font-medium text-white shadow-sm hover:bg-emerald-800 disabled:cursor-not-allowed disabled:opacity-50"
             >
               {pending ? 'Approving…' : `Approve selected${chosen.length ? ` (${chosen.length})` : ''}`}
             </button>
           </div>
-          <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white">
+          <div
+            className="overflow-x-auto rounded-xl border border-slate-200 bg-white"
+            role="region"
+            aria-label="Requests waiting for you"
+            tabIndex={0}
+          >
             <table className="w-full text-left text-sm">
               <thead className="border-b border-slate-200 bg-slate-50 text-xs uppercase text-slate-500">
                 <tr>

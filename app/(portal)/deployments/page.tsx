@@ -67,6 +67,7 @@ export default async function DeploymentsPage({ searchParams }: { searchParams: 
       </form>
       <div className="mt-6">
         <Table
+          label="Deployments"
           head={['Deployment', 'Release', 'Target', 'Environment', 'Intent', 'Starts', 'Deadline', 'Status']}
           empty={rows.length === 0 && 'No deployments match.'}
         >

@@ -153,7 +153,7 @@ function Row({ d, origin }: { d: DeviceRow; origin: string }) {
 
 export function DevicesTable({ devices, origin }: { devices: DeviceRow[]; origin: string }) {
   return (
-    <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white">
+    <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white" role="region" aria-label="My devices" tabIndex={0}>
       <table className="w-full text-left text-sm">
         <thead className="border-b border-slate-200 bg-slate-50 text-xs uppercase text-slate-500">
           <tr>

@@ -134,7 +134,7 @@ export default async function DeploymentPage({ params }: { params: Promise<{ id:
         <h2 id="history" className="mb-2 text-lg font-semibold">
           History
         </h2>
-        <Table head={['Version', 'When', 'By', 'Reason']}>
+        <Table label="Versions" head={['Version', 'When', 'By', 'Reason']}>
           {d.revisions.map((r) => (
             <tr key={r.version} className="border-t border-slate-100">
               <td className={cellClass}>{r.version}</td>

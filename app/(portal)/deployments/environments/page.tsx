@@ -31,7 +31,7 @@ export default async function EnvironmentsPage() {
             ))}
           </div>
         ) : (
-          <Table head={['Environment', 'Success threshold', 'Approval']}>
+          <Table label="Environments" head={['Environment', 'Success threshold', 'Approval']}>
             {envs.map((e) => (
               <tr key={e.key} className="border-t border-slate-100">
                 <td className={cellClass}>{e.name}</td>

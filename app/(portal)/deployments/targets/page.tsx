@@ -41,7 +41,7 @@ export default async function TargetsPage() {
         </Link>
       </div>
       <div className="mt-6">
-        <Table head={['Target', 'Rules', 'Devices now', '']} empty={rows.length === 0 && 'No targets yet.'}>
+        <Table label="Targets" head={['Target', 'Rules', 'Devices now', '']} empty={rows.length === 0 && 'No targets yet.'}>
           {rows.map((t) => (
             <tr key={t.id} className="border-t border-slate-100">
               <td className={cellClass}>
