@@ -15,7 +15,8 @@ import {
 import { recordAudit } from '@/lib/audit/service';
 import type { Actor } from '@/lib/auth/roles';
 import { ConflictError, ForbiddenError, NotFoundError, retryOnContention } from '@/lib/errors';
-import { decidingAs } from '@/lib/requests/approvers';
+import { decidingAs, stageApprovers } from '@/lib/requests/approvers';
+import { notify, settleNotifications } from '@/lib/notifications/service';
 import type { DeploymentDecisionInput } from './schema';
 
 /**
@@ -34,6 +35,24 @@ async function approvalStageOf(tx: DbOrTx, d: Pick<Deployment, 'environment' | '
     groupId: env.approvalGroupId,
     requiredApprovals: env.requiredApprovals,
   };
+}
+
+/** Where an approver decides a deployment; also the key its notifications are settled by. */
+export const approvalLink = (deploymentId: string) => `/approvals/deployments#d-${deploymentId}`;
+
+/**
+ * Tells the approvers of the deployment's environment that a version waits for them. Returns the
+ * mail sender, to run after the transaction commits.
+ */
+export async function askApprovers(tx: DbOrTx, d: Pick<Deployment, 'id' | 'name' | 'environment' | 'productId' | 'createdById'>) {
+  const stage = await approvalStageOf(tx, d);
+  if (!stage) return async () => {};
+  return notify(tx, await stageApprovers(tx, stage, d.createdById), {
+    kind: 'approval_waiting',
+    title: `Deployment to approve: ${d.name}`,
+    body: `A deployment into ${d.environment} waits for ${stage.requiredApprovals} approval(s).`,
+    link: approvalLink(d.id),
+  });
 }
 
 export interface DeploymentDecisionResult {
@@ -106,6 +125,7 @@ export async function decideDeployment(actor: Actor, input: DeploymentDecisionIn
           reason: `Rejected by ${actor.name}: ${input.comment}`,
         });
         await recordAudit({ ...audit, action: 'deployment.rejected', after: { reason: input.comment, version: back!.version } }, tx);
+        await settleNotifications(tx, approvalLink(d.id));
         return { status: 'draft', approvals: 0, required: stage.requiredApprovals };
       }
 
@@ -127,6 +147,7 @@ export async function decideDeployment(actor: Actor, input: DeploymentDecisionIn
         .set({ status: 'scheduled', updatedAt: new Date() })
         .where(and(eq(deployments.id, d.id), eq(deployments.status, 'pending_approval'), eq(deployments.version, d.version)));
       await recordAudit({ ...audit, action: 'deployment.scheduled', after: { version: d.version, approvals: n } }, tx);
+      await settleNotifications(tx, approvalLink(d.id));
       return { status: 'scheduled', approvals: n, required: stage.requiredApprovals };
     }),
   );

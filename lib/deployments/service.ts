@@ -6,6 +6,7 @@ import type { Actor } from '@/lib/auth/roles';
 import { asInputError, assertId, ConflictError, NotFoundError, retryOnContention, ValidationError } from '@/lib/errors';
 import { promoteWaiting, type AfterCommit } from '@/lib/requests/fulfilment';
 import { assertManager } from './access';
+import { askApprovers } from './approval';
 import { revokeGranted } from './assign';
 import { assertPromotionGate } from './environments';
 import type { ChangeMeta, DeploymentInput } from './schema';
@@ -115,7 +116,8 @@ async function plannedStatus(tx: Tx, d: Pick<Deployment, 'environment'>): Promis
 export async function updateDeployment(actor: Actor, id: string, input: DeploymentInput, meta: ChangeMeta): Promise<{ version: number }> {
   assertManager(actor);
   assertId(id, 'No such deployment.');
-  return retryOnContention(() =>
+  let tell: AfterCommit = async () => {};
+  const saved = await retryOnContention(() =>
     getDb().transaction(async (tx) => {
       const before = await lockCurrent(tx, id, meta.expectedVersion);
       if (before.status === 'completed' || before.status === 'cancelled') throw new ConflictError(`This deployment is ${before.status}.`);
@@ -152,11 +154,14 @@ export async function updateDeployment(actor: Actor, id: string, input: Deployme
         },
         tx,
       );
+      if (status === 'pending_approval') tell = await askApprovers(tx, after!);
       return { version: after!.version };
     }),
   ).catch((e: unknown) => {
     throw asInputError(e);
   });
+  await tell();
+  return saved;
 }
 
 /**
@@ -166,7 +171,8 @@ export async function updateDeployment(actor: Actor, id: string, input: Deployme
 export async function scheduleDeployment(actor: Actor, id: string, expectedVersion: number): Promise<{ status: string }> {
   assertManager(actor);
   assertId(id, 'No such deployment.');
-  return retryOnContention(() =>
+  let tell: AfterCommit = async () => {};
+  const result = await retryOnContention(() =>
     getDb().transaction(async (tx) => {
       const d = await lockCurrent(tx, id, expectedVersion);
       if (d.status !== 'draft') throw new ConflictError(`Only a draft can be scheduled; this deployment is ${d.status.replace('_', ' ')}.`);
@@ -188,9 +194,12 @@ export async function scheduleDeployment(actor: Actor, id: string, expectedVersi
         },
         tx,
       );
+      if (status === 'pending_approval') tell = await askApprovers(tx, d);
       return { status };
     }),
   );
+  await tell();
+  return result;
 }
 
 /**

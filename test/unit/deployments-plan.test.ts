@@ -1,7 +1,16 @@
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { auditEvents, delegations, deploymentRevisions, deployments, environments, productPromotionSteps, users } from '@/db/schema';
-import { decideDeployment } from '@/lib/deployments/approval';
+import {
+  auditEvents,
+  delegations,
+  deploymentRevisions,
+  deployments,
+  environments,
+  notifications,
+  productPromotionSteps,
+  users,
+} from '@/db/schema';
+import { approvalLink, decideDeployment } from '@/lib/deployments/approval';
 import { updateEnvironment } from '@/lib/deployments/environments';
 import { runDeploymentSchedule } from '@/lib/deployments/lifecycle';
 import { deploymentDecisionInput, deploymentInput, targetInput } from '@/lib/deployments/schema';
@@ -291,10 +300,19 @@ describe(`approval of deployments into live (${engine})`, () => {
     await expect(decideDeployment(ops2, { deploymentId: id, version: 9, decision: 'approved', comment: '' })).rejects.toThrow(
       /changed since/,
     );
+    // The board was told; the notice is settled (read) once the deployment no longer waits.
+    const notices = () =>
+      db()
+        .select()
+        .from(notifications)
+        .where(eq(notifications.link, approvalLink(id)));
+    expect((await notices()).map((n) => n.userId).sort()).toEqual([ops1.id, ops2.id, sec1.id].sort());
+    expect((await notices()).every((n) => n.readAt === null)).toBe(true);
     expect(await decideDeployment(ops2, { deploymentId: id, version: 1, decision: 'approved', comment: '' })).toMatchObject({
       status: 'scheduled',
       approvals: 2,
     });
+    expect((await notices()).every((n) => n.readAt !== null)).toBe(true);
     await expect(decideDeployment(sec1, { deploymentId: id, version: 1, decision: 'approved', comment: '' })).rejects.toThrow(
       /not waiting for approval/,
     );

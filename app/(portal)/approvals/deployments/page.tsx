@@ -24,7 +24,7 @@ export default async function DeploymentApprovalsPage() {
       )}
       <ul className="mt-6 space-y-4">
         {rows.map((r) => (
-          <li key={r.d.id} className="rounded-xl border border-slate-200 bg-white p-4">
+          <li key={r.d.id} id={`d-${r.d.id}`} className="rounded-xl border border-slate-200 bg-white p-4">
             <h2 className="font-semibold">{r.d.name}</h2>
             <p className="text-sm text-slate-700">
               {r.product} {r.release} → {r.target} in {r.environmentName} · {r.d.intent}
