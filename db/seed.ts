@@ -6,6 +6,7 @@ import { hashPassword } from '../lib/auth/password';
 import { createDb, type Db } from './index';
 import { runIfMain } from './run-script';
 import * as s from './schema';
+import { seedDeployments } from './seed-deployments';
 import { seedProducts, type SeedPlatform, type SeedProduct } from './seed-data';
 
 /** Every demo account signs in with this password (shown in the README). */
@@ -26,12 +27,14 @@ export const seedGroups: { name: string; description: string }[] = [
   { name: 'Security Team', description: 'Security operations; approves security tooling' },
   { name: 'IT Operations', description: 'Endpoint and platform engineering' },
   { name: 'Pilot Ring', description: 'Early adopters who get new releases first' },
+  { name: 'Change advisory board', description: 'Approves deployments into live (2 of 3)' },
 ];
 
 export const seedUsers: SeedUser[] = [
   { email: 'admin@example.com', name: 'Ada Admin', roles: ['requester', 'admin'], groups: ['IT Operations'] },
   { email: 'librarian@example.com', name: 'Lena Librarian', roles: ['requester', 'librarian'], groups: ['IT Operations'] },
   { email: 'desk@example.com', name: 'Sam Servicedesk', roles: ['requester', 'service_desk'], groups: ['IT Operations'] },
+  { email: 'dana@example.com', name: 'Dana Deploy', roles: ['requester', 'deployment_manager'] },
   { email: 'manager@example.com', name: 'Maria Manager', roles: ['requester', 'approver'], groups: ['Engineering', 'Pilot Ring'] },
   {
     email: 'alice@example.com',
@@ -55,7 +58,7 @@ export const seedUsers: SeedUser[] = [
     name: 'Sid Security',
     roles: ['requester', 'approver'],
     manager: 'manager@example.com',
-    groups: ['Security Team'],
+    groups: ['Security Team', 'Change advisory board'],
   },
   {
     email: 'sec2@example.com',
@@ -69,14 +72,14 @@ export const seedUsers: SeedUser[] = [
     name: 'Otto Ops',
     roles: ['requester', 'approver'],
     manager: 'manager@example.com',
-    groups: ['IT Operations'],
+    groups: ['IT Operations', 'Change advisory board'],
   },
   {
     email: 'ops2@example.com',
     name: 'Olga Ops',
     roles: ['requester', 'approver'],
     manager: 'manager@example.com',
-    groups: ['IT Operations'],
+    groups: ['IT Operations', 'Change advisory board'],
   },
 ];
 
@@ -262,6 +265,7 @@ export async function seed(db: Db, storage: DmlStorage = getStorage()): Promise<
   const { userId, groupId } = await seedPeople(db);
   const librarianId = userId.get('librarian@example.com')!;
   for (const p of seedProducts) await seedProduct(db, storage, p, groupId, librarianId);
+  await seedDeployments(db, userId, groupId);
 }
 
 runIfMain(import.meta.url, async () => {

@@ -1,113 +1,65 @@
-import { and, count, eq, sql } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
 import { getDb } from '@/db';
-import { deploymentAssignments, deployments, devices, entitlements, releases } from '@/db/schema';
-import { recordAudit } from '@/lib/audit/service';
-import { assertId, ConflictError, retryOnContention } from '@/lib/errors';
+import { deploymentAssignments, deployments, devices, entitlements } from '@/db/schema';
+import { recordAudit, type AuditActor } from '@/lib/audit/service';
+import type { Actor } from '@/lib/auth/roles';
+import { assertId, ConflictError, ForbiddenError, NotFoundError, retryOnContention } from '@/lib/errors';
 import { lockProduct } from '@/lib/requests/fulfilment';
-import { assertActsForDevice, auditActorOf, type AssignmentPrincipal } from './device-principal';
+import { grantAssignment, needsNewSeat, seatsInUse } from './seats';
 
-/*
- * Minimal "install now" for an available assignment, written so the device side works before the
- * merge: the deploy-plan branch owns the assignment rule, and the lead keeps one claimAvailable.
- */
+/** Who asks for an available deployment: the device itself (its token) or the device's owner. */
+export type ClaimPrincipal = { kind: 'user'; actor: Actor } | { kind: 'device'; deviceId: string };
 
 /**
- * Turns an available assignment into an entitlement to the deployment's release (deploymentId
- * set), holding a licence seat where the product has a limit, in one transaction under the
- * product lock (so seats are never over-allocated). Idempotent: a claimed assignment returns its
- * entitlement. An active entitlement to an older release of the product on this device is
- * superseded (revoked, its seat passed to this one); one that already covers the release is reused.
+ * "Install now" on an available deployment: the device's assignment gets its entitlement (and a
+ * licence seat where the product has a limit), in one transaction after the product lock, so
+ * concurrent claims never hand out more seats than exist. Claiming again returns the same
+ * entitlement. No seat free is a 409 saying so; nothing is stored.
  */
 export async function claimAvailable(
-  principal: AssignmentPrincipal,
+  principal: ClaimPrincipal,
   deploymentId: string,
   deviceId: string,
 ): Promise<{ entitlementId: string }> {
-  assertId(deploymentId, 'No such assignment on a device of yours.', 'deployment');
-  assertId(deviceId, 'No such assignment on a device of yours.', 'device');
+  assertId(deploymentId, 'No such deployment.', 'deploymentId');
+  assertId(deviceId, 'No such device.', 'deviceId');
   return retryOnContention(() =>
     getDb().transaction(async (tx) => {
-      const [row] = await tx
-        .select({ a: deploymentAssignments, d: deployments, device: { id: devices.id, ownerId: devices.ownerId, status: devices.status } })
+      const device = await tx.query.devices.findFirst({ where: eq(devices.id, deviceId) });
+      const mayAct =
+        principal.kind === 'device' ? principal.deviceId === deviceId : device !== undefined && device.ownerId === principal.actor.id;
+      if (!device || !mayAct) throw new NotFoundError('No such device.', 'deviceId');
+      if (device.status !== 'active') throw new ForbiddenError('This device is not active.');
+      // Shares the deployment row: claims run side by side, but not beside a sweep or a cancel.
+      const [d] = await tx.select().from(deployments).where(eq(deployments.id, deploymentId)).for('share');
+      const [assignment] = await tx
+        .select()
         .from(deploymentAssignments)
-        .innerJoin(deployments, eq(deployments.id, deploymentAssignments.deploymentId))
-        .innerJoin(devices, eq(devices.id, deploymentAssignments.deviceId))
-        .where(and(eq(deploymentAssignments.deploymentId, deploymentId), eq(deploymentAssignments.deviceId, deviceId)))
-        .for('update', { of: deploymentAssignments });
-      assertActsForDevice(principal, row?.device);
-      const { a, d, device } = row!;
-      if (a.entitlementId) return { entitlementId: a.entitlementId };
-      if (d.intent !== 'available') throw new ConflictError('A required deployment installs by itself; there is nothing to claim.');
-      if (d.status !== 'active' || a.endedAt || device.status !== 'active') {
-        throw new ConflictError(`Deployment "${d.name}" is not available on this device now.`);
-      }
-      const product = await lockProduct(tx, d.productId);
-      const [held] = await tx
-        .select({ e: entitlements, publishedAt: releases.publishedAt })
-        .from(entitlements)
-        .leftJoin(releases, eq(releases.id, entitlements.releaseId))
         .where(
           and(
-            eq(entitlements.userId, device.ownerId),
-            eq(entitlements.deviceId, deviceId),
-            eq(entitlements.productId, d.productId),
-            eq(entitlements.status, 'active'),
+            eq(deploymentAssignments.deploymentId, deploymentId),
+            eq(deploymentAssignments.deviceId, deviceId),
+            isNull(deploymentAssignments.endedAt),
           ),
-        )
-        .for('update', { of: entitlements });
-      let entitlementId: string;
-      if (held && (held.e.releaseId === d.releaseId || (held.e.includesLaterReleases && held.e.releaseId === null))) {
-        entitlementId = held.e.id;
-      } else {
-        if (held) {
-          await tx
-            .update(entitlements)
-            .set({ status: 'revoked', endedAt: sql`now()` })
-            .where(eq(entitlements.id, held.e.id));
-          await recordAudit(
-            {
-              actor: auditActorOf(principal),
-              action: 'entitlement.revoked',
-              entityType: 'entitlement',
-              entityId: held.e.id,
-              after: { reason: `Superseded by deployment "${d.name}"` },
-            },
-            tx,
-          );
-        }
-        if (product.seatLimit !== null) {
-          const [used] = await tx
-            .select({ n: count() })
-            .from(entitlements)
-            .where(and(eq(entitlements.productId, product.id), eq(entitlements.status, 'active'), eq(entitlements.holdsSeat, true)));
-          if ((used?.n ?? 0) >= product.seatLimit)
-            throw new ConflictError(`All ${product.seatLimit} licence seats of ${product.name} are in use.`);
-        }
-        const [e] = await tx
-          .insert(entitlements)
-          .values({
-            userId: device.ownerId,
-            deviceId,
-            productId: d.productId,
-            releaseId: d.releaseId,
-            deploymentId: d.id,
-            holdsSeat: product.seatLimit !== null,
-          })
-          .returning({ id: entitlements.id });
-        entitlementId = e!.id;
+        );
+      if (!d || !assignment) throw new NotFoundError('This deployment is not assigned to this device.', 'deploymentId');
+      if (d.intent !== 'available') throw new ConflictError('This deployment is required; the device gets it without asking.');
+      if (d.status !== 'active') throw new ConflictError(`This deployment is ${d.status.replace('_', ' ')}.`);
+      if (assignment.entitlementId) {
+        const current = await tx.query.entitlements.findFirst({ where: eq(entitlements.id, assignment.entitlementId) });
+        if (current?.status === 'active') return { entitlementId: current.id };
       }
-      await tx
-        .update(deploymentAssignments)
-        .set({ entitlementId })
-        .where(and(eq(deploymentAssignments.deploymentId, d.id), eq(deploymentAssignments.deviceId, deviceId)));
+      const product = await lockProduct(tx, d.productId);
+      if (
+        product.seatLimit !== null &&
+        (await needsNewSeat(tx, d.productId, deviceId)) &&
+        (await seatsInUse(tx, d.productId)) >= product.seatLimit
+      )
+        throw new ConflictError(`All ${product.seatLimit} licence seats of ${product.name} are in use.`);
+      const { entitlementId, tookSeat } = await grantAssignment(tx, d, product, { id: device.id, ownerId: device.ownerId });
+      const actor: AuditActor = principal.kind === 'device' ? { kind: 'device', id: deviceId } : { kind: 'user', id: principal.actor.id };
       await recordAudit(
-        {
-          actor: auditActorOf(principal),
-          action: 'deployment.claimed',
-          entityType: 'deployment',
-          entityId: d.id,
-          after: { deviceId, entitlementId },
-        },
+        { actor, action: 'deployment.claimed', entityType: 'deployment', entityId: d.id, after: { deviceId, entitlementId, tookSeat } },
         tx,
       );
       return { entitlementId };

@@ -97,12 +97,20 @@ export default async function ApprovalsPage({ searchParams }: { searchParams: Pr
           <h1 className="text-2xl font-semibold">Approvals</h1>
           <p className="mt-1 text-slate-600">Requests waiting on your decision, including those of approvers you stand in for.</p>
         </div>
-        <Link
-          href="/approvals/delegation"
-          className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-slate-50"
-        >
-          Delegation →
-        </Link>
+        <div className="flex flex-wrap gap-2">
+          <Link
+            href="/approvals/deployments"
+            className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-slate-50"
+          >
+            Deployments →
+          </Link>
+          <Link
+            href="/approvals/delegation"
+            className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-slate-50"
+          >
+            Delegation →
+          </Link>
+        </div>
       </div>
 
       {done && (

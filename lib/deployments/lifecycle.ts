@@ -1,0 +1,107 @@
+import { and, asc, eq, lte } from 'drizzle-orm';
+import { getDb } from '@/db';
+import { deployments } from '@/db/schema';
+import { recordAudit } from '@/lib/audit/service';
+import { retryOnContention } from '@/lib/errors';
+import type { AfterCommit } from '@/lib/requests/fulfilment';
+import { assignDevices } from './assign';
+import { deploymentSuccess } from './environments';
+
+/** How long after its deadline a deployment stays active for late reports before it completes. */
+export const COMPLETION_GRACE_MS = 24 * 60 * 60 * 1000;
+
+export interface ScheduleRun {
+  activated: string[];
+  completed: string[];
+  swept: number;
+}
+
+/**
+ * The deployment clock, for a scheduler to call (any number of app instances, any number of
+ * times): scheduled → active once `availableFrom` has come, assigning its devices in the same
+ * transaction; every active deployment is swept (devices that joined its target are assigned,
+ * leavers lose their assignment, waiting devices get freed seats); active → completed once
+ * every assigned device succeeded, or the deadline plus the grace period passed. Each change
+ * is a conditional update and each sweep locks its deployment, so two runs at once, or the same
+ * run twice, change nothing twice.
+ */
+export async function runDeploymentSchedule(now: Date = new Date(), graceMs = COMPLETION_GRACE_MS): Promise<ScheduleRun> {
+  const db = getDb();
+  const run: ScheduleRun = { activated: [], completed: [], swept: 0 };
+  const due = await db
+    .select({ id: deployments.id })
+    .from(deployments)
+    .where(and(eq(deployments.status, 'scheduled'), lte(deployments.availableFrom, now)))
+    .orderBy(asc(deployments.availableFrom));
+  for (const { id } of due) if (await activate(id, now)) run.activated.push(id);
+
+  const active = await db.select({ id: deployments.id }).from(deployments).where(eq(deployments.status, 'active'));
+  for (const { id } of active) {
+    await sweep(id);
+    run.swept++;
+    if (await completeIfDone(id, now, graceMs)) run.completed.push(id);
+  }
+  return run;
+}
+
+async function activate(id: string, now: Date): Promise<boolean> {
+  let later: AfterCommit[] = [];
+  const done = await retryOnContention(() =>
+    getDb().transaction(async (tx) => {
+      const [d] = await tx
+        .update(deployments)
+        .set({ status: 'active', activatedAt: now, updatedAt: now })
+        .where(and(eq(deployments.id, id), eq(deployments.status, 'scheduled'), lte(deployments.availableFrom, now)))
+        .returning({ id: deployments.id, version: deployments.version });
+      if (!d) return false; // another runner got there first, or it was cancelled meanwhile
+      await recordAudit(
+        {
+          actor: { kind: 'system' },
+          action: 'deployment.activated',
+          entityType: 'deployment',
+          entityId: id,
+          after: { version: d.version },
+        },
+        tx,
+      );
+      later = (await assignDevices(tx, id)).afterCommit;
+      return true;
+    }),
+  );
+  await Promise.all(later.map((send) => send()));
+  return done;
+}
+
+async function sweep(id: string): Promise<void> {
+  const result = await retryOnContention(() => getDb().transaction((tx) => assignDevices(tx, id)));
+  await Promise.all(result.afterCommit.map((send) => send()));
+}
+
+async function completeIfDone(id: string, now: Date, graceMs: number): Promise<boolean> {
+  return retryOnContention(() =>
+    getDb().transaction(async (tx) => {
+      const [d] = await tx.select().from(deployments).where(eq(deployments.id, id)).for('no key update');
+      if (d?.status !== 'active') return false;
+      const s = await deploymentSuccess(tx, id);
+      const allSucceeded = s.assigned > 0 && s.succeeded === s.assigned;
+      const pastDeadline = d.deadline !== null && d.deadline.getTime() + graceMs <= now.getTime();
+      if (!allSucceeded && !pastDeadline) return false;
+      const closedReason = allSucceeded ? 'Every assigned device succeeded.' : 'The deadline passed.';
+      await tx
+        .update(deployments)
+        .set({ status: 'completed', closedAt: now, closedReason, updatedAt: now })
+        .where(and(eq(deployments.id, id), eq(deployments.status, 'active')));
+      await recordAudit(
+        {
+          actor: { kind: 'system' },
+          action: 'deployment.completed',
+          entityType: 'deployment',
+          entityId: id,
+          after: { ...s, closedReason },
+        },
+        tx,
+      );
+      return true;
+    }),
+  );
+}
