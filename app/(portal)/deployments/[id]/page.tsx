@@ -42,6 +42,12 @@ export default async function DeploymentPage({ params }: { params: Promise<{ id:
           </div>
           <div className="flex items-center gap-3">
             <DeploymentStatusBadge status={d.status} />
+            <Link
+              href={`/deployments/${d.id}/status`}
+              className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-slate-50"
+            >
+              Progress
+            </Link>
             {open && (
               <Link
                 href={`/deployments/${d.id}/edit`}
