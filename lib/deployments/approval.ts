@@ -18,6 +18,7 @@ import { ConflictError, ForbiddenError, NotFoundError, retryOnContention } from 
 import { decidingAs, stageApprovers } from '@/lib/requests/approvers';
 import { notify, settleNotifications } from '@/lib/notifications/service';
 import type { DeploymentDecisionInput } from './schema';
+import { activateIfDue } from './lifecycle';
 
 /**
  * An environment's approval policy seen as a request's group stage, so deployments are decided
@@ -69,6 +70,12 @@ export interface DeploymentDecisionResult {
  * given for the rejected version never count again.
  */
 export async function decideDeployment(actor: Actor, input: DeploymentDecisionInput): Promise<DeploymentDecisionResult> {
+  const result = await decideOnce(actor, input);
+  if (result.status === 'scheduled') await activateIfDue(input.deploymentId);
+  return result;
+}
+
+async function decideOnce(actor: Actor, input: DeploymentDecisionInput): Promise<DeploymentDecisionResult> {
   return retryOnContention(() =>
     getDb().transaction(async (tx) => {
       const [d] = await tx.select().from(deployments).where(eq(deployments.id, input.deploymentId)).for('update');

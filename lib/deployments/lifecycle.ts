@@ -44,6 +44,15 @@ export async function runDeploymentSchedule(now: Date = new Date(), graceMs = CO
   return run;
 }
 
+/**
+ * Activates one scheduled deployment at once if its start has come (scheduled with a start in the
+ * past, or approved after its start): its devices get it at their next check-in rather than at the
+ * scheduler's next run. Conditional like every activation, so a runner doing the same is harmless.
+ */
+export async function activateIfDue(id: string, now: Date = new Date()): Promise<boolean> {
+  return activate(id, now);
+}
+
 async function activate(id: string, now: Date): Promise<boolean> {
   let later: AfterCommit[] = [];
   const done = await retryOnContention(() =>

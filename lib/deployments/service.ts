@@ -10,6 +10,7 @@ import { askApprovers } from './approval';
 import { revokeGranted } from './assign';
 import { assertPromotionGate } from './environments';
 import type { ChangeMeta, DeploymentInput } from './schema';
+import { activateIfDue } from './lifecycle';
 
 /** What a revision stores: the plan as saved, so every version can be shown and compared. */
 const snapshotOf = (d: Deployment) => ({
@@ -199,6 +200,7 @@ export async function scheduleDeployment(actor: Actor, id: string, expectedVersi
     }),
   );
   await tell();
+  if (result.status === 'scheduled') await activateIfDue(id);
   return result;
 }
 

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   auditEvents,
   delegations,
+  deploymentAssignments,
   deploymentRevisions,
   deployments,
   environments,
@@ -93,19 +94,36 @@ describe(`targets (${engine})`, () => {
   });
 });
 
+const tomorrow = () => new Date(Date.now() + 86_400_000);
+const inTwoDays = () => new Date(Date.now() + 2 * 86_400_000);
+
 describe(`deployment lifecycle (${engine})`, () => {
+  it('a deployment scheduled after its start activates at once and assigns its devices; the runner then has nothing to do', async () => {
+    const m = await dana();
+    const fleet = await fleetAt('NowA', 2);
+    const target = await siteTarget(m, 'NowA');
+    const { release } = await publishedRelease('blender');
+    const { id } = await createDeployment(m, plan({ releaseId: release.id, targetId: target.id }));
+    expect(await scheduleDeployment(m, id, 1)).toEqual({ status: 'scheduled' });
+    const d = (await db().query.deployments.findFirst({ where: eq(deployments.id, id) }))!;
+    expect(d.status).toBe('active');
+    const assigned = await db().select().from(deploymentAssignments).where(eq(deploymentAssignments.deploymentId, id));
+    expect(assigned.map((a) => a.deviceId).sort()).toEqual(fleet.map((f) => f.id).sort());
+    expect((await runDeploymentSchedule()).activated).toEqual([]);
+  });
+
   it('draft → scheduled → active → completed, each change audited and versioned; refused transitions are 409', async () => {
     const m = await dana();
     const fleet = await fleetAt('LifeA', 2);
     const target = await siteTarget(m, 'LifeA');
     const { release } = await publishedRelease('blender');
-    const { id } = await createDeployment(m, plan({ releaseId: release.id, targetId: target.id }));
+    const { id } = await createDeployment(m, plan({ releaseId: release.id, targetId: target.id, availableFrom: tomorrow() }));
     await expect(scheduleDeployment(m, id, 2)).rejects.toBeInstanceOf(ConflictError); // stale version
     expect(await scheduleDeployment(m, id, 1)).toEqual({ status: 'scheduled' });
     await expect(scheduleDeployment(m, id, 1)).rejects.toThrow(/Only a draft/);
 
     // Editing a scheduled deployment needs a reason, bumps the version, writes a revision.
-    const input = plan({ releaseId: release.id, targetId: target.id, name: 'Renamed' });
+    const input = plan({ releaseId: release.id, targetId: target.id, name: 'Renamed', availableFrom: tomorrow() });
     await expect(updateDeployment(m, id, input, { expectedVersion: 1, reason: '' })).rejects.toMatchObject({
       status: 422,
       field: 'reason',
@@ -122,17 +140,18 @@ describe(`deployment lifecycle (${engine})`, () => {
       [2, 'Clearer name'],
     ]);
 
-    const run = await runDeploymentSchedule();
+    expect((await runDeploymentSchedule()).activated).toEqual([]); // not before its start
+    const run = await runDeploymentSchedule(inTwoDays());
     expect(run.activated).toEqual([id]);
     // Active: who-gets-what is fixed; schedule changes need a reason.
     await expect(updateDeployment(m, id, { ...input, intent: 'available' }, { expectedVersion: 2, reason: 'x' })).rejects.toThrow(
       /keeps its intent/,
     );
-    const later = { ...input, deadline: new Date(Date.now() + 86_400_000) };
+    const later = { ...input, deadline: new Date(Date.now() + 3 * 86_400_000) };
     expect(await updateDeployment(m, id, later, { expectedVersion: 2, reason: 'More time' })).toEqual({ version: 3 });
 
     for (const d of fleet) await report(id, release.id, d, 'install_succeeded');
-    expect((await runDeploymentSchedule()).completed).toEqual([id]);
+    expect((await runDeploymentSchedule(inTwoDays())).completed).toEqual([id]);
     await expect(cancelDeployment(m, id, 'too late')).rejects.toThrow(/already completed/);
     await expect(updateDeployment(m, id, later, { expectedVersion: 3, reason: 'x' })).rejects.toBeInstanceOf(ConflictError);
     const actions = (await db().select().from(auditEvents).where(eq(auditEvents.entityId, id))).map((a) => a.action);
@@ -272,7 +291,8 @@ describe(`approval of deployments into live (${engine})`, () => {
     await report(st.id, release.id, stagingFleet[0]!, 'install_succeeded');
     const live = await createDeployment(
       m,
-      plan({ releaseId: release.id, targetId: (await siteTarget(m, `${site}L`)).id, environment: 'live' }),
+      // Starts tomorrow: approved today, it waits as scheduled (one whose start has come activates at once).
+      plan({ releaseId: release.id, targetId: (await siteTarget(m, `${site}L`)).id, environment: 'live', availableFrom: tomorrow() }),
     );
     expect(await scheduleDeployment(m, live.id, 1)).toEqual({ status: 'pending_approval' });
     return live.id;
