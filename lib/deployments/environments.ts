@@ -117,3 +117,5 @@ export async function updateEnvironment(actor: Actor, key: string, input: Enviro
     );
   });
 }
+
+export { listOwnPromotionPaths, promotionPathInput, setPromotionPath } from './promotion-path';
