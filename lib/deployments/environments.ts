@@ -118,4 +118,4 @@ export async function updateEnvironment(actor: Actor, key: string, input: Enviro
   });
 }
 
-export { listOwnPromotionPaths, promotionPathInput, setPromotionPath } from './promotion-path';
+export { promotionPathChoices, promotionPathInput, setPromotionPath } from './promotion-path';

@@ -18,8 +18,17 @@ export const promotionPathInput = z.object({
     .transform((v) => v.filter((k) => k !== '')),
 });
 
-/** The products that have a path of their own, with their steps in order (for the settings page). */
-export async function listOwnPromotionPaths(tx: DbOrTx = getDb()) {
+/** Every product (for the path form), and the products that have a path of their own with their steps in order. */
+export async function promotionPathChoices(actor: Actor) {
+  assertManager(actor);
+  const [all, own] = await Promise.all([
+    getDb().select({ id: products.id, name: products.name }).from(products).orderBy(asc(products.name)),
+    listOwnPromotionPaths(),
+  ]);
+  return { products: all, own };
+}
+
+async function listOwnPromotionPaths(tx: DbOrTx = getDb()) {
   const rows = await tx
     .select({ productId: products.id, product: products.name, environment: productPromotionSteps.environment })
     .from(productPromotionSteps)
@@ -40,7 +49,11 @@ export async function listOwnPromotionPaths(tx: DbOrTx = getDb()) {
  * managers and admins only. The product row is locked first, so two managers saving at once
  * each write a whole path (the later one wins) and never a mixture of both.
  */
-export async function setPromotionPath(actor: Actor, productId: string, environmentKeys: readonly string[]): Promise<{ environments: string[] }> {
+export async function setPromotionPath(
+  actor: Actor,
+  productId: string,
+  environmentKeys: readonly string[],
+): Promise<{ environments: string[] }> {
   assertManager(actor);
   assertId(productId, 'No such product.', 'productId');
   const keys = [...environmentKeys];

@@ -114,7 +114,10 @@ describe(`device placement by the desk (${engine})`, () => {
     const desk = await actor('desk@example.com');
     await expect(setDevicePlacement(desk, unknownId, ok)).rejects.toBeInstanceOf(NotFoundError);
     await expect(setDevicePlacement(desk, 'x', ok)).rejects.toBeInstanceOf(NotFoundError);
-    await expect(setDevicePlacement(desk, d.id, { ...ok, environment: 'prod' })).rejects.toMatchObject({ status: 422, field: 'environment' });
+    await expect(setDevicePlacement(desk, d.id, { ...ok, environment: 'prod' })).rejects.toMatchObject({
+      status: 422,
+      field: 'environment',
+    });
     await expect(setDevicePlacement(desk, d.id, { ...ok, environment: 'li\u0000ve' })).rejects.toMatchObject({
       status: 422,
       field: 'environment',

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { text } from '@/lib/text';
 import { requireActor } from '@/lib/auth/session';
 import { revokeDevice } from '@/lib/devices/service';
+import { placementInput, setDevicePlacement } from '@/lib/devices/placement';
 import { fromServiceError, fromZodError, type ActionState } from '@/app/ui/action-state';
 
 const input = z.object({
@@ -22,4 +23,17 @@ export async function revokeDeviceAction(deviceId: string, _: ActionState, form:
   }
   revalidatePath(`/desk/devices/${deviceId}`);
   return { success: 'Device revoked: its token no longer works and nothing more can be pulled for it.' };
+}
+
+/** Kind, site, country and environment from the placement form; the service re-checks the role. */
+export async function placeDeviceAction(deviceId: string, _: ActionState, form: FormData): Promise<ActionState> {
+  const parsed = placementInput.safeParse(Object.fromEntries(form));
+  if (!parsed.success) return fromZodError(parsed.error);
+  try {
+    await setDevicePlacement(await requireActor(), deviceId, parsed.data);
+  } catch (e) {
+    return fromServiceError(e);
+  }
+  revalidatePath(`/desk/devices/${deviceId}`);
+  return { success: 'Placement saved.' };
 }

@@ -9,13 +9,17 @@ import { formatDate, formatDateTime, platformLabels } from '@/app/ui/format';
 import { ReleaseStatusBadge } from '@/app/ui/status-badge';
 import { OutcomeBadge, ShortHash, shortId } from '../../outcome-badge';
 import { RevokeDeviceForm } from './revoke-form';
+import { PlacementForm } from './placement-form';
+import { getDevicePlacement } from '@/lib/devices/placement';
+import { listEnvironments } from '@/lib/deployments/environments';
 
 type Props = { params: Promise<{ id: string }> };
 
 // Metadata and page share one read per request.
 const load = cache(async (id: string) => {
   const actor = await requireArea('/desk');
-  return orNotFound(getDeviceView(actor, id));
+  const [view, placement] = await Promise.all([orNotFound(getDeviceView(actor, id)), orNotFound(getDevicePlacement(actor, id))]);
+  return { ...view, placement };
 });
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
@@ -39,7 +43,7 @@ function RequestLink({ id }: { id: string | null }) {
 }
 
 export default async function DevicePage({ params }: Props) {
-  const d = await load((await params).id);
+  const [d, environments] = await Promise.all([load((await params).id), listEnvironments()]);
   const facts: [string, React.ReactNode][] = [
     [
       'Owner',
@@ -180,6 +184,16 @@ export default async function DevicePage({ params }: Props) {
         {d.timeline.length === DEVICE_TIMELINE_LIMIT && (
           <p className="mt-2 text-xs text-slate-500">The latest {DEVICE_TIMELINE_LIMIT} events; search its records for the rest.</p>
         )}
+      </section>
+
+      <section className="mt-8 rounded-xl border border-slate-200 bg-white p-4" aria-labelledby="placement-heading">
+        <h2 id="placement-heading" className="text-lg font-semibold">
+          Placement
+        </h2>
+        <p className="mt-1 text-sm text-slate-600">
+          Deployment targets select devices by these; a change takes effect at the next assignment sweep.
+        </p>
+        <PlacementForm placement={d.placement} environments={environments} />
       </section>
 
       <section id="device-actions" className="mt-8 rounded-xl border border-red-200 bg-white p-4" aria-labelledby="actions-heading">
