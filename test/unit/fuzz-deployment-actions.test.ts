@@ -7,6 +7,7 @@ import {
   deployments,
   entitlements,
   environments,
+  productPromotionSteps,
   releases,
   targets,
 } from '@/db/schema';
@@ -44,7 +45,16 @@ vi.mock('@/lib/auth/auth', () => ({ auth: async () => null, signOut: async () =>
 const db = setupTestDb();
 
 async function footprint() {
-  const tables = [deployments, deploymentRevisions, deploymentApprovals, deploymentAssignments, targets, entitlements, environments];
+  const tables = [
+    deployments,
+    deploymentRevisions,
+    deploymentApprovals,
+    deploymentAssignments,
+    targets,
+    entitlements,
+    environments,
+    productPromotionSteps,
+  ];
   const counts = [];
   for (const t of tables) counts.push((await db().select({ n: count() }).from(t))[0]!.n);
   return counts.join('/');
@@ -138,9 +148,23 @@ describe(`fuzzing the deployment actions (${engine})`, { timeout: 300_000 }, () 
       { $key: 'nosuch', name: 'X', successThresholdPercent: '90', approvalGroupId: '', requiredApprovals: '1' },
       (i) => env.updateEnvironmentAction(id(i.$key), {}, toFormData(i)),
     );
+    await fuzz('promotion path', m, { productId: (await db().query.products.findFirst())!.id, step: ['test', 'live'] }, (i) =>
+      env.setPromotionPathAction({}, toFormData(i)),
+    );
     const approvals = await import('@/app/(portal)/approvals/deployments/actions');
     await fuzz('decide deployment', 'ops1@example.com', { deploymentId, version: '1', decision: 'rejected', comment: 'No.' }, (i) =>
       approvals.decideDeploymentAction({}, toFormData(i)),
+    );
+  });
+
+  it('device placement (service desk)', async () => {
+    const deviceId = (await db().query.devices.findFirst())!.id;
+    const desk = await import('@/app/(portal)/desk/devices/[id]/actions');
+    await fuzz(
+      'place device',
+      'desk@example.com',
+      { $id: deviceId, kind: 'server', site: 'Berlin', country: 'DE', environment: 'test' },
+      (i) => desk.placeDeviceAction(id(i.$id), {}, toFormData(i)),
     );
   });
 });
