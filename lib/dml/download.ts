@@ -66,6 +66,11 @@ export async function authorizeDownload(
     if (release.status === 'withdrawn') throw withdrawn(release);
     const used = held.find((e) => e.releaseId === release.id) ?? held.find((e) => coversLater(e, release));
     if (!used) {
+      // A required deployment supersedes the device's older entitlement when it assigns the new
+      // release; after a big-bang cut-over the old release must still be refused by name, not as
+      // "not covered" (the device owner would not know why).
+      const refusal = deviceId === undefined ? null : await cutoverRefusal(db, deviceId, release);
+      if (refusal) throw refusal;
       throw new ForbiddenError(
         release.status === 'deprecated'
           ? `Version ${release.version} is deprecated: only an entitlement to exactly this version can download it.`
