@@ -68,7 +68,10 @@ export function statusCountsSql(deploymentId: string): SQL {
       count(*) filter (where l.type in ('download_started', 'download_completed'))::int as in_progress,
       count(*) filter (where l.type = 'install_succeeded')::int as succeeded,
       count(*) filter (where l.type in ('install_failed', 'download_failed'))::int as failed,
-      count(*) filter (where dv.last_seen_at is null or dv.last_seen_at < coalesce(d.activated_at, d.available_from))::int as not_seen,
+      -- A device that reported an event of this deployment was seen, whatever last_seen_at says
+      -- (check-ins write it at most once a minute).
+      count(*) filter (where l.type is null
+        and (dv.last_seen_at is null or dv.last_seen_at < coalesce(d.activated_at, d.available_from)))::int as not_seen,
       count(*) filter (where d.deadline < now() and l.type is distinct from 'install_succeeded')::int as past_deadline
     from ${deploymentAssignments} a
     join ${deployments} d on d.id = a.deployment_id

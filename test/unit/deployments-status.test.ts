@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { auditEvents, deploymentAssignments, devices, entitlements, type InstallEventType } from '@/db/schema';
 import type { Actor } from '@/lib/auth/roles';
@@ -72,7 +72,8 @@ describe(`deployment status (${engine})`, () => {
     await db()
       .update(devices)
       .set({ lastSeenAt: new Date(start.getTime() - DAY) })
-      .where(eq(devices.id, p!.id));
+      .where(inArray(devices.id, [p!.id, a!.id]));
+    // a's last check-in is older than the start, but it reported outcomes since: it was seen; p was not.
 
     const status = await getDeploymentStatus(desk, d.id);
     expect(status.counts).toEqual({ targeted: 4, pending: 1, inProgress: 1, succeeded: 1, failed: 1, notSeen: 1, pastDeadline: 3 });
