@@ -112,48 +112,56 @@ export default async function DeploymentStatusPage({ params, searchParams }: Pro
             </Link>
           ))}
         </p>
-        <table className="mt-3 w-full overflow-hidden rounded-xl border border-slate-200 bg-white text-sm" data-testid="status-devices">
-          <thead className="bg-slate-50 text-left text-slate-600">
-            <tr>
-              <th className="px-4 py-2">Device</th>
-              <th className="px-4 py-2">Owner</th>
-              <th className="px-4 py-2">State</th>
-              <th className="px-4 py-2">Last event</th>
-              <th className="px-4 py-2">Last seen</th>
-            </tr>
-          </thead>
-          <tbody>
-            {page.rows.length === 0 && (
+        {/* On a phone the table scrolls inside its own focusable region instead of widening the page. */}
+        <div
+          className="mt-3 overflow-x-auto rounded-xl border border-slate-200 bg-white"
+          role="region"
+          aria-label="Devices of this deployment"
+          tabIndex={0}
+        >
+          <table className="w-full text-sm" data-testid="status-devices">
+            <thead className="bg-slate-50 text-left text-slate-600">
               <tr>
-                <td colSpan={5} className="px-4 py-6 text-center text-slate-600">
-                  No devices here.
-                </td>
+                <th className="px-4 py-2">Device</th>
+                <th className="px-4 py-2">Owner</th>
+                <th className="px-4 py-2">State</th>
+                <th className="px-4 py-2">Last event</th>
+                <th className="px-4 py-2">Last seen</th>
               </tr>
-            )}
-            {page.rows.map((r) => (
-              <tr key={r.deviceId} className="border-t border-slate-100 align-top">
-                <td className="px-4 py-2 font-medium">
-                  <Link href={`/desk/devices/${r.deviceId}`} className="hover:underline">
-                    {r.hostname}
-                  </Link>
-                </td>
-                <td className="px-4 py-2">{r.owner}</td>
-                <td className="px-4 py-2">{stateLabels[r.state]}</td>
-                <td className="px-4 py-2 text-xs">
-                  {r.lastEvent ? (
-                    <>
-                      {r.lastEvent.type.replaceAll('_', ' ')} {r.lastEvent.version} · {formatDateTime(r.lastEvent.at)}
-                      {r.lastEvent.errorText && <div className="mt-1 line-clamp-2 text-red-800">{r.lastEvent.errorText}</div>}
-                    </>
-                  ) : (
-                    '—'
-                  )}
-                </td>
-                <td className="whitespace-nowrap px-4 py-2 text-xs">{r.lastSeenAt ? formatDateTime(r.lastSeenAt) : 'never'}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {page.rows.length === 0 && (
+                <tr>
+                  <td colSpan={5} className="px-4 py-6 text-center text-slate-600">
+                    No devices here.
+                  </td>
+                </tr>
+              )}
+              {page.rows.map((r) => (
+                <tr key={r.deviceId} className="border-t border-slate-100 align-top">
+                  <td className="px-4 py-2 font-medium">
+                    <Link href={`/desk/devices/${r.deviceId}`} className="hover:underline">
+                      {r.hostname}
+                    </Link>
+                  </td>
+                  <td className="px-4 py-2">{r.owner}</td>
+                  <td className="px-4 py-2">{stateLabels[r.state]}</td>
+                  <td className="px-4 py-2 text-xs">
+                    {r.lastEvent ? (
+                      <>
+                        {r.lastEvent.type.replaceAll('_', ' ')} {r.lastEvent.version} · {formatDateTime(r.lastEvent.at)}
+                        {r.lastEvent.errorText && <div className="mt-1 line-clamp-2 text-red-800">{r.lastEvent.errorText}</div>}
+                      </>
+                    ) : (
+                      '—'
+                    )}
+                  </td>
+                  <td className="whitespace-nowrap px-4 py-2 text-xs">{r.lastSeenAt ? formatDateTime(r.lastSeenAt) : 'never'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
         {nextHref && (
           <p className="mt-3 text-sm">
             <Link href={nextHref} className="text-indigo-700 hover:underline">
