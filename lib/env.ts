@@ -52,6 +52,11 @@ const schema = z.object({
   DML_S3_PREFIX: z.string().optional(),
   /** Start-up removes unfinished uploads older than this, so instances sharing a store spare each other's. */
   DML_TEMP_MAX_AGE_MINUTES: z.coerce.number().int().nonnegative().default(60),
+  /** false: this instance serves the web only; jobs it enqueues are run by instances with workers. */
+  JOBS_WORKER: z
+    .enum(['true', 'false'], 'JOBS_WORKER is true or false')
+    .default('true')
+    .transform((v) => v === 'true'),
 });
 
 export type Env = z.infer<typeof schema>;
@@ -71,6 +76,7 @@ function load(): Env {
     DML_S3_ACCESS_KEY_ID: process.env.DML_S3_ACCESS_KEY_ID || undefined,
     DML_S3_SECRET_ACCESS_KEY: process.env.DML_S3_SECRET_ACCESS_KEY || undefined,
     DML_S3_FORCE_PATH_STYLE: process.env.DML_S3_FORCE_PATH_STYLE || undefined,
+    JOBS_WORKER: process.env.JOBS_WORKER || undefined,
   });
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);

@@ -1,15 +1,17 @@
 import { installClientAddressGuard } from './auth/client-address';
 import { createStorage } from './dml';
 import { authSecret, env } from './env';
-import { expireEntitlements, sweepRequests } from './requests/lifecycle';
-
-const SWEEP_EVERY_MS = 5 * 60_000;
+import { startJobs, stopJobs } from './jobs/runtime';
+// Every module that defines jobs, so that this instance creates their queues and (as a worker)
+// runs their handlers. A new domain with jobs adds its `jobs.ts` here.
+import './notifications/jobs';
+import './requests/jobs';
 
 /**
  * Refuses to start without the configuration production needs (the env module has already
  * validated every variable when it was imported), removes temporary files of uploads that a
- * previous process never finished, and starts the periodic sweep of overdue requests and
- * expired entitlements.
+ * previous process never finished, and starts the job queue (mail, the request sweep and
+ * entitlement expiry; see lib/jobs), which stops cleanly when the process is asked to end.
  */
 export async function checkStartup(): Promise<void> {
   installClientAddressGuard();
@@ -28,11 +30,12 @@ export async function checkStartup(): Promise<void> {
       return 0;
     });
   if (removed > 0) console.log(`Removed ${removed} unfinished upload(s) from the media library's temporary folder.`);
-  // Idempotent and race-free (conditional updates), so several instances may all run it. Pages
-  // no longer sweep on every view: that put a write transaction in front of every inbox read.
-  setInterval(() => {
-    sweepRequests()
-      .then(() => expireEntitlements())
-      .catch((e) => console.error('Request sweep failed', e));
-  }, SWEEP_EVERY_MS).unref();
+  await startJobs();
+  if (!env.JOBS_WORKER) console.log('JOBS_WORKER=false: this instance queues jobs but runs none.');
+  // Running jobs get a few seconds to finish; one cut short is retried by another worker.
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      stopJobs().catch((e: unknown) => console.error('Job queue did not stop cleanly', e));
+    });
+  }
 }
