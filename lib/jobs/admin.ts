@@ -105,6 +105,8 @@ export async function retryJob(actor: Actor, input: RetryJobInput): Promise<void
   const { name, id } = parseInput(retryJobInput, input);
   assertId(id, 'No such job.', 'id');
   await getDb().transaction(async (tx) => {
+    // Locked first: of two admins retrying at once, the second waits and then sees it retried.
+    await tx.execute(sql`SELECT 1 FROM ${sql.raw(JOB_SCHEMA)}.job WHERE name = ${name} AND id = ${id} FOR UPDATE`);
     const [job] = await select(tx, 'job', sql`name = ${name} AND id = ${id}`, 'id');
     if (!job) throw new NotFoundError('No such job.', 'id');
     if (job.state !== 'failed') throw new ConflictError(`This job is ${job.state}, not failed: there is nothing to retry.`);
