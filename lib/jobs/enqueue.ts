@@ -1,7 +1,7 @@
 import PgBoss from 'pg-boss';
 import type { DbOrTx } from '@/db';
 import { transactionExecutor } from './executor';
-import { JOB_SCHEMA } from './queue';
+import { JOB_SCHEMA, queueOptions } from './queue';
 import type { JobDefinition } from './registry';
 
 export interface EnqueueOptions {
@@ -13,13 +13,15 @@ export interface EnqueueOptions {
   retryLimit?: number;
 }
 
-// Builds the INSERT only; every send below passes the caller's transaction as its executor, so
-// this instance never opens a connection of its own.
-const sender = new PgBoss({
-  schema: JOB_SCHEMA,
-  migrate: false,
-  db: { executeSql: () => Promise.reject(new Error('jobs are enqueued through a transaction')) },
-});
+// pg-boss instances that are never started (no connection, no worker): they build the statements,
+// which run through the executor of the caller's transaction.
+const sender = new PgBoss({ schema: JOB_SCHEMA, migrate: false, db: { executeSql: () => Promise.reject(new Error('unused')) } });
+const bossIn = (tx: DbOrTx) => new PgBoss({ schema: JOB_SCHEMA, migrate: false, db: transactionExecutor(tx) });
+
+async function queueExists(tx: DbOrTx, name: string): Promise<boolean> {
+  const { rows } = await transactionExecutor(tx).executeSql(`SELECT 1 FROM ${JOB_SCHEMA}.queue WHERE name = $1`, [name]);
+  return rows.length > 0;
+}
 
 /**
  * Queues a job inside the caller's transaction: it exists when, and only when, that transaction
@@ -37,13 +39,14 @@ export async function enqueue<P extends object>(
 ): Promise<string | null> {
   // pg-boss checks the options present, even when undefined: pass only those given.
   const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
-  const id = await sender.send(job.name, payload, { ...given, db: transactionExecutor(tx) });
-  // pg-boss inserts nothing for a queue that does not exist; lost silently that would be a lost
-  // job. Queues are created when an instance starts (lib/startup.ts imports every job module).
-  if (id === null) {
-    const executor = transactionExecutor(tx);
-    const { rows } = await executor.executeSql(`SELECT 1 FROM ${JOB_SCHEMA}.queue WHERE name = $1`, [job.name]);
-    if (rows.length === 0) throw new Error(`Job queue ${job.name} does not exist: is its module imported by lib/startup.ts?`);
+  const send = () => sender.send(job.name, payload, { ...given, db: transactionExecutor(tx) });
+  let id = await send();
+  // pg-boss inserts nothing into a queue that does not exist, which would lose the job. Queues are
+  // created when an instance starts; a process that never started one (a script, a first run)
+  // creates it here, in the same transaction, once.
+  if (id === null && !(await queueExists(tx, job.name))) {
+    await bossIn(tx).createQueue(job.name, queueOptions(job as unknown as JobDefinition));
+    id = await send();
   }
   return id;
 }

@@ -5,6 +5,16 @@ import { registeredJobs, type JobDefinition } from './registry';
 
 export const JOB_SCHEMA = 'pgboss';
 
+/** A job definition's retry settings as pg-boss keeps them on its queue. */
+export const queueOptions = (job: JobDefinition) => ({
+  name: job.name,
+  policy: job.policy,
+  retryLimit: job.retryLimit,
+  retryDelay: job.retryDelaySeconds,
+  retryBackoff: true,
+  expireInSeconds: job.expireInSeconds,
+});
+
 export interface QueueSettings {
   /** false: this instance enqueues only (a web-only instance); no handler, cron or maintenance runs here. */
   worker: boolean;
@@ -67,14 +77,7 @@ export class JobQueue {
   }
 
   private async ensureQueue(job: JobDefinition): Promise<void> {
-    const options = {
-      name: job.name,
-      policy: job.policy,
-      retryLimit: job.retryLimit,
-      retryDelay: job.retryDelaySeconds,
-      retryBackoff: true,
-      expireInSeconds: job.expireInSeconds,
-    };
+    const options = queueOptions(job);
     await this.boss.createQueue(job.name, options);
     // An existing queue keeps its row: bring its retry settings in line with the code.
     await this.boss.updateQueue(job.name, options);
