@@ -5,8 +5,8 @@ const e2eDist = process.env.NEXT_DIST_DIR;
 
 const nextConfig: NextConfig = {
   // PGlite ships WASM + data files that must be loaded from node_modules at run time, and
-  // argon2 is a native addon: neither can be bundled.
-  serverExternalPackages: ['@electric-sql/pglite', '@node-rs/argon2'],
+  // argon2 is a native addon: neither can be bundled. pg-boss reads its own files at run time too.
+  serverExternalPackages: ['@electric-sql/pglite', '@node-rs/argon2', 'pg-boss'],
   // Bundled rather than loaded as an external ES module: the download endpoint under pages/api
   // would otherwise load next-auth's ESM build, whose bare 'next/server' import Node cannot resolve.
   transpilePackages: ['next-auth'],

@@ -17,9 +17,14 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
           <h1 className="text-2xl font-semibold">Users</h1>
           <p className="mt-1 text-slate-600">Accounts, their roles, managers and groups.</p>
         </div>
-        <Link href="/admin/audit" className="text-sm font-medium text-indigo-700 hover:underline">
-          Audit log →
-        </Link>
+        <div className="flex gap-4">
+          <Link href="/admin/jobs" className="text-sm font-medium text-indigo-700 hover:underline">
+            Background jobs →
+          </Link>
+          <Link href="/admin/audit" className="text-sm font-medium text-indigo-700 hover:underline">
+            Audit log →
+          </Link>
+        </div>
       </div>
       {saved && (
         <p role="status" className="mt-4 rounded-md border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm text-emerald-800">
