@@ -30,12 +30,35 @@ export async function checkStartup(): Promise<void> {
       return 0;
     });
   if (removed > 0) console.log(`Removed ${removed} unfinished upload(s) from the media library's temporary folder.`);
-  await startJobs();
-  if (!env.JOBS_WORKER) console.log('JOBS_WORKER=false: this instance queues jobs but runs none.');
-  // Running jobs get a few seconds to finish; one cut short is retried by another worker.
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  startJobQueue();
+  // Running jobs get up to ten seconds to finish; one cut short is failed and retried elsewhere
+  // (or, if the process dies first, retried once its time-out passes). Next.js exits on these
+  // signals by itself; where nothing else listens (NEXT_MANUAL_SIG_HANDLE), exit once stopped.
+  for (const [signal, code] of [
+    ['SIGTERM', 143],
+    ['SIGINT', 130],
+  ] as const) {
     process.once(signal, () => {
-      stopJobs().catch((e: unknown) => console.error('Job queue did not stop cleanly', e));
+      stopJobs()
+        .catch((e: unknown) => console.error('Job queue did not stop cleanly', e))
+        .finally(() => {
+          if (process.listenerCount(signal) === 0) process.exit(code);
+        });
     });
   }
+}
+
+/**
+ * Jobs wait safely in the database, so a queue that cannot start yet (database not reachable,
+ * migrations not run) does not stop the portal from serving: it says why and tries again.
+ */
+function startJobQueue(): void {
+  startJobs()
+    .then(() => {
+      if (!env.JOBS_WORKER) console.log('JOBS_WORKER=false: this instance queues background jobs but runs none.');
+    })
+    .catch((e: unknown) => {
+      console.error(`The job queue did not start (${(e as Error).message}); trying again in 30 s. Has \`npm run db:migrate\` run?`);
+      setTimeout(startJobQueue, 30_000).unref();
+    });
 }

@@ -12,7 +12,12 @@ const holder = globalThis as unknown as { __portalJobQueue?: JobQueue };
 export async function startJobs(): Promise<JobQueue> {
   if (!holder.__portalJobQueue) {
     const queue = new JobQueue(getDb(), { worker: env.JOBS_WORKER });
-    await queue.start();
+    try {
+      await queue.start();
+    } catch (e) {
+      await queue.stop(1000).catch(() => {}); // no timers or workers left behind by a half start
+      throw e;
+    }
     holder.__portalJobQueue = queue;
   }
   return holder.__portalJobQueue;
