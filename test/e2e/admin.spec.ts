@@ -37,3 +37,17 @@ test('an admin grants a role and a group, and takes the role away: both apply at
   await admin.getByRole('button', { name: 'Save' }).click();
   await expect(admin.getByTestId('error-roles')).toHaveText('You cannot remove your own administrator role.');
 });
+
+test('an admin sees the background jobs; nobody else does', async ({ browser }) => {
+  const admin = await (await browser.newContext()).newPage();
+  await signIn(admin, demo.admin);
+  await admin.goto('/admin');
+  await admin.getByRole('link', { name: 'Background jobs →' }).click();
+  await expect(admin.getByRole('heading', { name: 'Background jobs', level: 1 })).toBeVisible();
+  for (const section of ['Failed', 'Running', 'Queued', 'Completed in the last day']) {
+    await expect(admin.getByRole('heading', { name: new RegExp(`^${section} \\(\\d+\\)$`), level: 2 })).toBeVisible();
+  }
+  const alice = await (await browser.newContext()).newPage();
+  await signIn(alice, 'alice@example.com');
+  expect((await alice.goto('/admin/jobs'))?.status()).toBe(403);
+});
