@@ -5,7 +5,8 @@ const e2eDist = process.env.NEXT_DIST_DIR;
 
 const nextConfig: NextConfig = {
   // PGlite ships WASM + data files that must be loaded from node_modules at run time, and
-  // argon2 is a native addon: neither can be bundled. pg-boss reads its own files at run time too.
+  // argon2 is a native addon: neither can be bundled. pg-boss (CommonJS, run from the start-up
+  // hook and the routes alike) is loaded as is, as one copy per process.
   serverExternalPackages: ['@electric-sql/pglite', '@node-rs/argon2', 'pg-boss'],
   // Bundled rather than loaded as an external ES module: the download endpoint under pages/api
   // would otherwise load next-auth's ESM build, whose bare 'next/server' import Node cannot resolve.
