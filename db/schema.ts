@@ -123,9 +123,12 @@ export const groups = pgTable(
     id: uuid('id').primaryKey().defaultRandom(),
     name: text('name').notNull(),
     description: text('description').notNull().default(''),
+    /** Kept for history and existing memberships, but no longer offered for new policies or targets. */
+    archived: boolean('archived').notNull().default(false),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex('groups_name_key').on(t.name)],
+  // Names are unique whatever their case: "Finance" and "finance" would be one group to people.
+  (t) => [uniqueIndex('groups_name_lower_key').on(sql`lower(${t.name})`)],
 );
 export type Group = typeof groups.$inferSelect;
 

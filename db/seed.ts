@@ -42,6 +42,14 @@ export const seedUsers: SeedUser[] = [
   },
   { email: 'bob@example.com', name: 'Bob Berg', roles: ['requester'], manager: 'manager@example.com', groups: ['Design'] },
   { email: 'fiona@example.com', name: 'Fiona Finch', roles: ['requester'], manager: 'manager@example.com', groups: ['Finance'] },
+  // Finance's approver: without one, Ledger Desktop's "manager, then Finance" policy could never finish.
+  {
+    email: 'felix@example.com',
+    name: 'Felix Controller',
+    roles: ['requester', 'approver'],
+    manager: 'manager@example.com',
+    groups: ['Finance'],
+  },
   {
     email: 'sec1@example.com',
     name: 'Sid Security',

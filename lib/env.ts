@@ -52,6 +52,12 @@ const schema = z.object({
   DML_S3_PREFIX: z.string().optional(),
   /** Start-up removes unfinished uploads older than this, so instances sharing a store spare each other's. */
   DML_TEMP_MAX_AGE_MINUTES: z.coerce.number().int().nonnegative().default(60),
+  /** pino level of the JSON logs on stdout (one access line per request at info). */
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Bearer token for GET /api/metrics; unset = the endpoint answers 404. */
+  METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional(),
+  /** On SIGTERM, how long in-flight requests (downloads) may run before the process exits anyway. */
+  SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().nonnegative().default(30),
   /** false: this instance serves the web only; jobs it enqueues are run by instances with workers. */
   JOBS_WORKER: z
     .enum(['true', 'false'], 'JOBS_WORKER is true or false')
@@ -76,6 +82,9 @@ function load(): Env {
     DML_S3_ACCESS_KEY_ID: process.env.DML_S3_ACCESS_KEY_ID || undefined,
     DML_S3_SECRET_ACCESS_KEY: process.env.DML_S3_SECRET_ACCESS_KEY || undefined,
     DML_S3_FORCE_PATH_STYLE: process.env.DML_S3_FORCE_PATH_STYLE || undefined,
+    LOG_LEVEL: process.env.LOG_LEVEL || undefined,
+    METRICS_TOKEN: process.env.METRICS_TOKEN || undefined,
+    SHUTDOWN_GRACE_SECONDS: process.env.SHUTDOWN_GRACE_SECONDS || undefined,
     JOBS_WORKER: process.env.JOBS_WORKER || undefined,
   });
   if (!parsed.success) {

@@ -2,6 +2,7 @@ import Link from 'next/link';
 import { areas, mayEnter } from '@/lib/auth/areas';
 import { roleLabels } from '@/lib/auth/roles';
 import { requireActor } from '@/lib/auth/session';
+import { RouteFocus } from '@/app/ui/route-focus';
 import { NavLinks } from './nav-links';
 import { NotificationBell } from './notification-bell';
 import { signOutAction } from './sign-out';
@@ -18,7 +19,7 @@ export default async function PortalLayout({ children }: { children: React.React
         Skip to content
       </a>
       <header className="border-b border-slate-200 bg-white">
-        <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-3 sm:px-6">
+        <div className="mx-auto flex max-w-7xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-3 sm:px-6">
           <Link href="/catalogue" className="flex items-center gap-2 font-semibold">
             {/* eslint-disable-next-line @next/next/no-img-element -- a static SVG needs no optimisation */}
             <img src="/icon.svg" alt="" className="h-7 w-7" />
@@ -33,7 +34,13 @@ export default async function PortalLayout({ children }: { children: React.React
               <div className="font-medium" data-testid="signed-in-user">
                 {actor.name}
               </div>
-              <div className="text-xs text-slate-500">{actor.roles.map((r) => roleLabels[r]).join(' · ')}</div>
+              {/* Everyone is a requester; the header names only the roles that add something. */}
+              <div className="text-xs text-slate-500">
+                {actor.roles
+                  .filter((r) => r !== 'requester')
+                  .map((r) => roleLabels[r])
+                  .join(' · ') || roleLabels.requester}
+              </div>
             </div>
             <form action={signOutAction}>
               <button type="submit" className="rounded-md border border-slate-300 px-3 py-1.5 font-medium hover:bg-slate-50">
@@ -43,9 +50,10 @@ export default async function PortalLayout({ children }: { children: React.React
           </div>
         </div>
       </header>
-      <main id="main" className="mx-auto max-w-6xl px-4 py-8 sm:px-6">
+      <main id="main" className="mx-auto max-w-7xl px-4 py-8 sm:px-6">
         {children}
       </main>
+      <RouteFocus />
     </div>
   );
 }

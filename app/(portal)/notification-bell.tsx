@@ -1,5 +1,6 @@
 import type { Actor } from '@/lib/auth/roles';
 import { listNotifications } from '@/lib/notifications/service';
+import { DismissibleDetails } from '@/app/ui/dismissible-details';
 import { formatDateTime } from '@/app/ui/format';
 import { markAllNotificationsReadAction, openNotificationAction } from './notification-actions';
 
@@ -12,7 +13,7 @@ export async function NotificationBell({ actor }: { actor: Actor }) {
   const { unread, items } = await listNotifications(actor, 10);
   const label = unread === 0 ? 'Notifications, none unread' : `Notifications, ${unread} unread`;
   return (
-    <details key={`${unread}/${items[0]?.id ?? ''}`} className="group relative" data-testid="notification-bell">
+    <DismissibleDetails key={`${unread}/${items[0]?.id ?? ''}`} className="group relative" data-testid="notification-bell">
       <summary
         aria-label={label}
         title={label}
@@ -80,6 +81,6 @@ export async function NotificationBell({ actor }: { actor: Actor }) {
           </ul>
         )}
       </div>
-    </details>
+    </DismissibleDetails>
   );
 }

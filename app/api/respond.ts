@@ -9,6 +9,8 @@ import {
   ValidationError,
 } from '@/lib/errors';
 import { isStorageUnavailable, STORAGE_UNAVAILABLE_MESSAGE } from '@/lib/dml/storage';
+import { logger } from '@/lib/ops/logger';
+import { currentRequestId } from '@/lib/ops/request-id';
 import { fieldOf } from '@/lib/pipeline/schema';
 
 /** A body that is not JSON at all: the client's request is malformed, not its values. */
@@ -26,27 +28,29 @@ export function json(body: unknown, status = 200, headers: Record<string, string
 /**
  * Maps any error to a JSON answer: typed errors keep their status, message and field; invalid input
  * is 422 naming every field at fault; anything else is a bare 500 (the details go to the server log,
- * never to the client).
+ * never to the client). Every error body carries the request id (also in the X-Request-Id header),
+ * so a user's report can be matched to the log line.
  */
 export function errorResponse(caught: unknown): Response {
+  const requestId = currentRequestId();
   // Last line of defence: a value the database refused is the caller's input (422), and a
   // collision that outlived its retries is a conflict (409), never a 500.
-  if (isStorageUnavailable(caught)) return json({ error: STORAGE_UNAVAILABLE_MESSAGE }, 503, { 'Retry-After': '30' });
+  if (isStorageUnavailable(caught)) return json({ error: STORAGE_UNAVAILABLE_MESSAGE, requestId }, 503, { 'Retry-After': '30' });
   const e = isContention(caught) ? new ConflictError('Busy with the same item right now; try again.') : asInputError(caught);
   if (e instanceof z.ZodError) {
     const fields: Record<string, string> = {};
     for (const issue of e.issues) fields[fieldOf(issue)] ??= issue.message;
     const first = e.issues[0];
-    return json({ error: first?.message ?? 'Invalid input.', field: first ? fieldOf(first) : undefined, fields }, 422);
+    return json({ error: first?.message ?? 'Invalid input.', field: first ? fieldOf(first) : undefined, fields, requestId }, 422);
   }
   if (e instanceof AppError) {
     // RFC 6750: a 401 names the scheme the client should use.
     const headers: Record<string, string> = e instanceof UnauthorizedError ? { 'WWW-Authenticate': 'Bearer' } : {};
     if (e instanceof TooManyRequestsError) headers['Retry-After'] = String(e.retryAfterSeconds);
-    return json({ error: e.message, field: e.field }, e.status, headers);
+    return json({ error: e.message, field: e.field, requestId }, e.status, headers);
   }
-  console.error('API request failed', e);
-  return json({ error: 'Internal error' }, 500);
+  logger().error({ err: e, requestId }, 'API request failed');
+  return json({ error: 'Internal error', requestId }, 500);
 }
 
 /** Runs a handler body and turns whatever it throws into a response. */

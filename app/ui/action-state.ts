@@ -1,11 +1,14 @@
 import { z } from 'zod';
 import { AppError, asInputError, ConflictError, isContention } from '@/lib/errors';
+import { currentRequestId } from '@/lib/ops/request-id';
 
 /** What a server action hands back to its form: a message, or messages per field. */
 export interface ActionState {
   error?: string;
   success?: string;
   fieldErrors?: Record<string, string[] | undefined>;
+  /** The request's id (X-Request-Id), so a reported error can be found in the logs. */
+  requestId?: string;
 }
 
 /** One problem is named in the summary itself; several are listed beside their fields. */
@@ -20,6 +23,8 @@ export function fromZodError(error: z.ZodError): ActionState {
  */
 export function fromServiceError(caught: unknown): ActionState {
   const e = isContention(caught) ? new ConflictError('Someone else is changing this right now; try again.') : asInputError(caught);
-  if (e instanceof AppError) return { error: e.message, fieldErrors: e.field ? { [e.field]: [e.message] } : undefined };
+  if (e instanceof AppError) {
+    return { error: e.message, fieldErrors: e.field ? { [e.field]: [e.message] } : undefined, requestId: currentRequestId() };
+  }
   throw e;
 }

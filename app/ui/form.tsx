@@ -33,6 +33,16 @@ export function Field({
   );
 }
 
+/**
+ * The state to show above a form: its message, unless that message is already shown beside one
+ * of the fields the form renders. A service error about a field the form has no input for (a
+ * duplicate request names `productId`, a hidden input) must still be seen, at the top.
+ */
+export function summaryOf(state: ActionState, shownFields: readonly string[]): ActionState {
+  const shownBeside = shownFields.some((f) => state.error && state.fieldErrors?.[f]?.includes(state.error));
+  return shownBeside ? {} : state;
+}
+
 export function FormError({ state }: { state: ActionState }) {
   if (state.success)
     return (
@@ -57,5 +67,18 @@ export function submitKeepingInput(dispatch: (form: FormData) => void, startTran
     e.preventDefault();
     const form = new FormData(e.currentTarget);
     startTransition(() => dispatch(form));
+  };
+}
+
+/**
+ * For a destructive button in a form with a `reason` field: asks "are you sure?" only once a
+ * reason is given. Without one the form is submitted as is and the service's "give the reason"
+ * appears beside the field, instead of a confirmation for something that cannot happen yet.
+ */
+export function confirmOnceReasoned(message: string) {
+  return (e: React.MouseEvent<HTMLButtonElement>) => {
+    const field = e.currentTarget.form?.elements.namedItem('reason');
+    const reason = field instanceof HTMLInputElement || field instanceof HTMLTextAreaElement ? field.value.trim() : '';
+    if (reason && !confirm(message)) e.preventDefault();
   };
 }

@@ -1,13 +1,4 @@
-import type { Platform } from '@/db/schema';
-
-export const platformLabels: Record<Platform, string> = {
-  'windows-x64': 'Windows x64',
-  'windows-arm64': 'Windows Arm64',
-  'macos-arm64': 'macOS Apple silicon',
-  'macos-x64': 'macOS Intel',
-  'linux-x64': 'Linux x64',
-  'linux-arm64': 'Linux Arm64',
-};
+export { platformLabels } from '@/lib/platforms';
 
 export function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;

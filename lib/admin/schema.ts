@@ -16,3 +16,10 @@ export const userUpdateInput = z.object({
   active: checkbox.default(false),
 });
 export type UserUpdateInput = z.infer<typeof userUpdateInput>;
+
+/** A group's name and description, as an admin creates or edits it. */
+export const groupInput = z.object({
+  name: text({ error: 'Enter a name.' }).trim().min(1, 'Enter a name.').max(80, 'A group name is at most 80 characters.'),
+  description: text().trim().max(500, 'A description is at most 500 characters.').default(''),
+});
+export type GroupInput = z.infer<typeof groupInput>;

@@ -6,6 +6,7 @@ import { getDb } from '@/db';
 import { apiTokens, auditEvents, devices, users, type AuditEvent } from '@/db/schema';
 import { assertRole, type Actor } from '@/lib/auth/roles';
 import { ValidationError } from '@/lib/errors';
+import { entityNames } from './entity-names';
 
 export const AUDIT_PAGE_SIZE = 50;
 
@@ -51,6 +52,8 @@ export interface AuditEventView {
   action: string;
   entityType: string;
   entityId: string;
+  /** What people call the entity ("Mozilla Firefox 141.0"); null when it no longer exists. */
+  entityName: string | null;
   before: unknown;
   after: unknown;
 }
@@ -68,7 +71,7 @@ const DAY_MS = 86_400_000;
  * The audit log, newest first, 50 events a page, for admins only. Pages are keyed on
  * (at, id) rather than offsets, so events recorded while someone reads never shift or repeat rows.
  */
-export async function listAuditEvents(actor: Actor, filter: AuditFilter = {}): Promise<AuditPage> {
+export async function listAuditEvents(actor: Actor, filter: AuditFilter = {}, pageSize = AUDIT_PAGE_SIZE): Promise<AuditPage> {
   assertRole(actor, 'admin');
   const db = getDb();
   const where: SQL[] = [];
@@ -104,10 +107,14 @@ export async function listAuditEvents(actor: Actor, filter: AuditFilter = {}): P
     .leftJoin(apiTokens, and(eq(auditEvents.actorKind, 'pipeline'), sql`${apiTokens.id}::text = ${auditEvents.actorId}`))
     .where(where.length ? and(...where) : undefined)
     .orderBy(desc(auditEvents.at), desc(auditEvents.id))
-    .limit(AUDIT_PAGE_SIZE + 1);
+    .limit(pageSize + 1);
 
-  const page = rows.slice(0, AUDIT_PAGE_SIZE);
+  const page = rows.slice(0, pageSize);
   const last = page.at(-1);
+  const names = await entityNames(
+    db,
+    page.map((r) => r.event),
+  );
   return {
     events: page.map(({ event: e, ...r }) => ({
       id: e.id,
@@ -126,10 +133,11 @@ export async function listAuditEvents(actor: Actor, filter: AuditFilter = {}): P
       action: e.action,
       entityType: e.entityType,
       entityId: e.entityId,
+      entityName: names.get(`${e.entityType}:${e.entityId}`) ?? null,
       before: e.before,
       after: e.after,
     })),
-    nextCursor: rows.length > AUDIT_PAGE_SIZE && last ? `${last.atText}~${last.event.id}` : null,
+    nextCursor: rows.length > pageSize && last ? `${last.atText}~${last.event.id}` : null,
   };
 }
 

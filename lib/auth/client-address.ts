@@ -1,5 +1,6 @@
 import http from 'node:http';
 import { env } from '@/lib/env';
+import { observeRequest, withRequestId } from '@/lib/ops/http-observer';
 
 /**
  * How many reverse proxies in front of the portal append to X-Forwarded-For: 0 (none, the
@@ -28,6 +29,7 @@ export function addressOf(forwardedFor: string | string[] | undefined, socketAdd
  * Rewrites X-Forwarded-For on every request the process serves to the one address computed above,
  * before Next.js sees it. Next.js only fills the header in when it is missing, and route handlers,
  * server actions and Auth.js cannot see the socket, so this is the one place the truth is known.
+ * It also hands each request to the observer (lib/ops/http-observer.ts).
  */
 export function installClientAddressGuard(): void {
   const marker = Symbol.for('portal.clientAddressGuard');
@@ -41,6 +43,9 @@ export function installClientAddressGuard(): void {
       const req = args[0] as http.IncomingMessage;
       req.headers['x-forwarded-for'] = addressOf(req.headers['x-forwarded-for'], req.socket?.remoteAddress, hops);
       delete req.headers['x-real-ip'];
+      // The same hook is the one place around every response: request id, access log, HTTP metrics.
+      const id = observeRequest(this, req, args[1] as http.ServerResponse, hops > 0);
+      return withRequestId(id, () => (emit as (...a: unknown[]) => boolean).call(this, event, ...args));
     }
     return (emit as (...a: unknown[]) => boolean).call(this, event, ...args);
   } as http.Server['emit'];

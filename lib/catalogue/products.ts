@@ -1,4 +1,4 @@
-import { eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import { getDb, type Tx } from '@/db';
 import { approvalStages, groups, productGroups, products, type Product } from '@/db/schema';
 import { recordAudit } from '@/lib/audit/service';
@@ -73,8 +73,12 @@ function columns(input: ProductInput) {
 async function writePolicy(tx: Tx, productId: string, input: ProductInput) {
   const groupIds = [...new Set([...input.groupIds, ...input.policy.flatMap((s) => (s.kind === 'group' ? [s.groupId] : []))])];
   if (groupIds.length) {
-    const found = await tx.select({ id: groups.id }).from(groups).where(inArray(groups.id, groupIds));
-    if (found.length !== groupIds.length) throw new ValidationError('One of the chosen groups no longer exists.', 'groupIds');
+    const found = await tx
+      .select({ id: groups.id })
+      .from(groups)
+      .where(and(inArray(groups.id, groupIds), eq(groups.archived, false)));
+    if (found.length !== groupIds.length)
+      throw new ValidationError('One of the chosen groups no longer exists or is archived.', 'groupIds');
   }
   await tx.delete(approvalStages).where(eq(approvalStages.productId, productId));
   await tx.delete(productGroups).where(eq(productGroups.productId, productId));

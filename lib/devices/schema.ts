@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { cleanText, text } from '@/lib/text';
+import { platformChoices } from '@/lib/platforms';
 import { installEventTypeValues, platformValues } from '@/db/schema';
 
 /**
@@ -21,7 +22,7 @@ export const hostnameSchema = text({ error: 'Give the device’s name.' })
   .max(63, 'A device name is at most 63 characters.')
   .regex(/^[A-Za-z0-9._-]+$/, 'A device name uses letters, digits, dots, hyphens and underscores only.');
 
-export const platformSchema = z.enum(platformValues, { error: `Choose a platform: ${platformValues.join(', ')}.` });
+export const platformSchema = z.enum(platformValues, { error: `Choose a platform: ${platformChoices}.` });
 
 const optionalText = (max: number, label: string) =>
   text({ error: `${label} must be text.` })

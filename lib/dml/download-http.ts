@@ -2,6 +2,8 @@ import { authenticateDevice } from '@/lib/devices/service';
 import { loadSessionActor } from '@/lib/auth/sessions';
 import { AppError, asInputError, UnauthorizedError } from '@/lib/errors';
 import { recordedBrowserBody } from '@/lib/installs/browser-download';
+import { logger } from '@/lib/ops/logger';
+import { currentRequestId } from '@/lib/ops/request-id';
 import { openDownload, type DownloadPrincipal } from './download';
 import { isStorageUnavailable, STORAGE_UNAVAILABLE_MESSAGE } from './storage';
 
@@ -20,10 +22,11 @@ export interface HttpAnswer {
   body: ReadableStream<Uint8Array> | null;
 }
 
-const json = (status: number, payload: unknown, headers: Record<string, string> = {}): HttpAnswer => ({
+// Error bodies carry the request id (as the X-Request-Id header does), to match a report to the log.
+const json = (status: number, payload: Record<string, unknown>, headers: Record<string, string> = {}): HttpAnswer => ({
   status,
   headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', ...headers },
-  body: new Blob([JSON.stringify(payload)]).stream(),
+  body: new Blob([JSON.stringify({ ...payload, requestId: currentRequestId() })]).stream(),
 });
 
 /**
@@ -63,14 +66,17 @@ export async function answerDownload(req: DownloadHttpRequest): Promise<HttpAnsw
   } catch (caught) {
     // By name: the store may come from another bundle than this module (see storage.ts).
     if (isStorageUnavailable(caught)) {
-      console.error('Download failed: the media library storage is unreachable', caught.cause ?? caught);
+      logger().error(
+        { err: caught.cause ?? caught, requestId: currentRequestId() },
+        'Download failed: the media library storage is unreachable',
+      );
       return json(503, { error: STORAGE_UNAVAILABLE_MESSAGE }, { 'Retry-After': '30' });
     }
     const e = asInputError(caught);
     if (e instanceof AppError) {
       return json(e.status, { error: e.message, field: e.field }, e instanceof UnauthorizedError ? { 'WWW-Authenticate': 'Bearer' } : {});
     }
-    console.error('Download failed', e);
+    logger().error({ err: e, requestId: currentRequestId() }, 'Download failed');
     return json(500, { error: 'The download failed. Try again later.' });
   }
 }

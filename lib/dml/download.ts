@@ -4,6 +4,7 @@ import { artifacts, devices, entitlements, releases, type Artifact, type Release
 import { recordAudit } from '@/lib/audit/service';
 import { hasRole, type Actor } from '@/lib/auth/roles';
 import { ForbiddenError, NotFoundError } from '@/lib/errors';
+import { metrics } from '@/lib/ops/metrics';
 import { blockHashesOf } from './block-hash-cache';
 import { contentDisposition, decideRange, safeMediaType } from './http-range';
 import { getStorage } from './index';
@@ -180,7 +181,10 @@ export async function openDownload(principal: DownloadPrincipal, artifactId: str
     storage: getStorage(),
     object: { ...artifact, blockHashes: await blockHashesOf(artifact) },
     range,
-    onFailure: (f) => recordIntegrityFailure(artifact, f),
+    onFailure: (f) => {
+      metrics().integrityFailures.inc();
+      return recordIntegrityFailure(artifact, f);
+    },
   });
   return { status, headers, body, grant };
 }

@@ -6,6 +6,7 @@ import { assertId, ConflictError, NotFoundError, ValidationError } from '@/lib/e
 import { isStorableText } from '@/lib/text';
 import { assertMayManageProduct, assertMayUseLibrary, auditActorOf, userIdOf, type DmlPrincipal } from './principal';
 import type { ReleaseInput } from './schema';
+import { tellHoldersOfWithdrawal } from './withdrawal-notice';
 
 export interface ReleaseSummary {
   id: string;
@@ -98,6 +99,8 @@ async function transition(
   to: ReleaseStatus,
   changes: Partial<typeof releases.$inferInsert>,
   check?: (release: Release, tx: DbOrTx) => Promise<void>,
+  /** Runs in the transaction after the change (notifications, whose e-mails are queued jobs). */
+  then?: (release: Release, tx: DbOrTx) => Promise<void>,
 ): Promise<ReleaseSummary> {
   assertMayUseLibrary(p);
   return getDb().transaction(async (tx) => {
@@ -124,6 +127,7 @@ async function transition(
       },
       tx,
     );
+    if (then) await then(after, tx);
     return summary(after);
   });
 }
@@ -153,7 +157,15 @@ export async function deprecateRelease(p: DmlPrincipal, releaseId: string): Prom
 /** Final: a withdrawn release is never served again. */
 export async function withdrawRelease(p: DmlPrincipal, releaseId: string, reason: string): Promise<ReleaseSummary> {
   if (!reason.trim()) throw new ValidationError('Give the reason for withdrawal.', 'reason');
-  return transition(p, releaseId, ['published', 'deprecated'], 'withdrawn', { withdrawnAt: new Date(), withdrawReason: reason.trim() });
+  return transition(
+    p,
+    releaseId,
+    ['published', 'deprecated'],
+    'withdrawn',
+    { withdrawnAt: new Date(), withdrawReason: reason.trim() },
+    undefined,
+    tellHoldersOfWithdrawal,
+  );
 }
 
 /** Drafts that were never published can be thrown away, with their artifacts. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { text } from '@/lib/text';
+import { platformChoices } from '@/lib/platforms';
 import { platformValues } from '@/db/schema';
 
 /** Versions like 1.2.3, 2025.2, 24.08, 7.26.19811, 2.0.0-beta.1, 1.0+build.5. */
@@ -53,7 +54,7 @@ export const mediaTypeSchema = text()
   .default('application/octet-stream');
 
 export const artifactInput = z.object({
-  platform: z.enum(platformValues, { error: `Platform must be one of: ${platformValues.join(', ')}.` }),
+  platform: z.enum(platformValues, { error: `Choose the platform this file is for: ${platformChoices}.` }),
   fileName: fileNameSchema,
   mediaType: mediaTypeSchema,
   expectedSha256: sha256Schema.optional(),

@@ -9,7 +9,14 @@ import { sendMailJob } from './jobs';
 import { mailConfigured } from './mail';
 
 export interface NewNotification {
-  kind: 'request_decided' | 'request_expired' | 'ready_to_download' | 'approval_waiting' | 'approval_due_soon' | 'waiting_for_seat';
+  kind:
+    | 'request_decided'
+    | 'request_expired'
+    | 'ready_to_download'
+    | 'approval_waiting'
+    | 'approval_due_soon'
+    | 'waiting_for_seat'
+    | 'release_withdrawn';
   title: string;
   body?: string;
   link?: string;
@@ -55,6 +62,19 @@ export async function listNotifications(actor: Actor, limit = 20): Promise<{ unr
     unread: unread?.n ?? 0,
     items: rows.map((r) => ({ id: r.id, title: r.title, body: r.body, link: r.link, read: r.readAt !== null, createdAt: r.createdAt })),
   };
+}
+
+/**
+ * Marks unread notifications about one thing (their link) read, because the thing was handled:
+ * a decided stage, a closed request, a page its reader has now seen. For `userIds`, or for
+ * everyone told about it. The bell's count then drops without anyone clicking each item.
+ */
+export async function settleNotifications(tx: DbOrTx, link: string, userIds?: string[]): Promise<void> {
+  if (userIds?.length === 0) return;
+  await tx
+    .update(notifications)
+    .set({ readAt: new Date() })
+    .where(and(eq(notifications.link, link), isNull(notifications.readAt), userIds ? inArray(notifications.userId, userIds) : undefined));
 }
 
 /** Marks the actor's notifications read (all of them, or one). */

@@ -4,7 +4,7 @@ import { approvals, approvalStages, products, serviceRequests, users } from '@/d
 import { recordAudit } from '@/lib/audit/service';
 import type { Actor } from '@/lib/auth/roles';
 import { AppError, ConflictError, ForbiddenError, NotFoundError, retryOnContention } from '@/lib/errors';
-import { notify } from '@/lib/notifications/service';
+import { notify, settleNotifications } from '@/lib/notifications/service';
 import { currentStage, decidingAs, stageApprovers } from './approvers';
 import { fulfilApproval } from './fulfilment';
 import type { DecisionInput } from './schema';
@@ -85,6 +85,8 @@ async function decideOnce(actor: Actor, input: DecisionInput): Promise<DecisionR
       decision: input.decision,
       comment: input.comment,
     });
+    // The decider has handled what they were told about; when the stage is over, everyone has.
+    await settleNotifications(tx, `/approvals/${request.id}`, [actor.id, principal]);
     const audit = { actor: { kind: 'user' as const, id: actor.id }, entityType: 'service_request', entityId: request.id };
     await recordAudit(
       {
@@ -102,6 +104,7 @@ async function decideOnce(actor: Actor, input: DecisionInput): Promise<DecisionR
         .set({ status: 'rejected', closedReason: input.comment, currentStage: null, stageDueAt: null, updatedAt: new Date() })
         .where(eq(serviceRequests.id, request.id));
       await recordAudit({ ...audit, action: 'request.rejected', after: { reason: input.comment } }, tx);
+      await settleNotifications(tx, `/approvals/${request.id}`);
       await notify(tx, [request.requesterId], {
         kind: 'request_decided',
         title: `Your request for ${product.name} was rejected`,
@@ -118,6 +121,7 @@ async function decideOnce(actor: Actor, input: DecisionInput): Promise<DecisionR
       { n: number },
     ];
     if (n < stage.requiredApprovals) return { requestId: request.id, status: 'pending_approval', stage: stage.position };
+    await settleNotifications(tx, `/approvals/${request.id}`);
 
     const next = await tx.query.approvalStages.findFirst({
       where: and(eq(approvalStages.productId, request.productId), gt(approvalStages.position, stage.position)),

@@ -4,7 +4,7 @@ import { entitlements, products, serviceRequests } from '@/db/schema';
 import { recordAudit } from '@/lib/audit/service';
 import { assertRole, type Actor } from '@/lib/auth/roles';
 import { assertId, ConflictError, NotFoundError, retryOnContention } from '@/lib/errors';
-import { notify } from '@/lib/notifications/service';
+import { notify, settleNotifications } from '@/lib/notifications/service';
 import { endEntitlements, promoteWaiting } from './fulfilment';
 import { stageApprovers, currentStage } from './approvers';
 
@@ -29,6 +29,8 @@ async function cancelOnce(actor: Actor, requestId: string): Promise<void> {
       { actor: { kind: 'user', id: actor.id }, action: 'request.cancelled', entityType: 'service_request', entityId: requestId },
       tx,
     );
+    // Nothing is left for its approvers to do.
+    await settleNotifications(tx, `/approvals/${requestId}`);
   });
 }
 
@@ -56,6 +58,7 @@ export async function sweepRequests(now = new Date()): Promise<{ expired: number
         },
         tx,
       );
+      await settleNotifications(tx, `/approvals/${r.id}`);
       const product = await tx.query.products.findFirst({ where: eq(products.id, r.productId) });
       await notify(tx, [r.requesterId], {
         kind: 'request_expired',

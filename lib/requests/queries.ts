@@ -100,6 +100,10 @@ export interface RequestDetail extends RequestRow {
   history: HistoryEntry[];
   /** Artifacts the requester may download now (approved or fulfilled, entitlement active). */
   downloads: { artifactId: string; fileName: string; sizeBytes: number; sha256: string; version: string }[];
+  /** How the reader comes to see it, so the page leads back to where they came from. */
+  viewedAs: 'requester' | 'approver' | 'desk';
+  /** Set when the release this request grants was withdrawn: nothing can be downloaded, and this says why. */
+  withdrawn?: { version: string; reason: string };
   canDecide: boolean;
   canCancel: boolean;
 }
@@ -157,7 +161,8 @@ export async function getRequestDetail(actor: Actor, requestId: string): Promise
     detail: describe(e.action, e.after, names),
   }));
 
-  const downloads = mine && (r.status === 'approved' || r.status === 'fulfilled') ? await downloadsFor(requestId, r.platform) : [];
+  const { downloads, withdrawn } =
+    mine && (r.status === 'approved' || r.status === 'fulfilled') ? await downloadsFor(requestId, r.platform) : { downloads: [] };
   return {
     ...toRow(r),
     requesterId: r.requesterId,
@@ -168,6 +173,8 @@ export async function getRequestDetail(actor: Actor, requestId: string): Promise
     })),
     history,
     downloads,
+    withdrawn,
+    viewedAs: mine ? 'requester' : deciding || decidedBefore ? 'approver' : 'desk',
     canDecide: Boolean(deciding),
     canCancel: mine && (r.status === 'pending_approval' || r.status === 'waiting_for_seat'),
   };
@@ -189,22 +196,32 @@ function describe(action: string, after: unknown, names: Map<string, string>): s
   return parts.length ? parts.join(' · ') : null;
 }
 
-/** What an approved request lets its requester download: the entitled release's build for the device. */
-async function downloadsFor(requestId: string, platform: string) {
+/**
+ * What an approved request lets its requester download: the entitled release's build for the
+ * device, if that release may still be served. A withdrawn release is never offered (the download
+ * would be refused); the page says it was withdrawn and why instead.
+ */
+async function downloadsFor(requestId: string, platform: string): Promise<Pick<RequestDetail, 'downloads' | 'withdrawn'>> {
   const db = getDb();
   const e = await db.query.entitlements.findFirst({ where: and(eq(entitlements.requestId, requestId), eq(entitlements.status, 'active')) });
-  if (!e) return [];
-  const releaseId = e.includesLaterReleases
-    ? ((
+  if (!e) return { downloads: [] };
+  const latest = e.includesLaterReleases
+    ? (
         await db
           .select({ id: releases.id })
           .from(releases)
           .where(and(eq(releases.productId, e.productId), eq(releases.status, 'published')))
           .orderBy(desc(releases.publishedAt))
           .limit(1)
-      )[0]?.id ?? e.releaseId)
-    : e.releaseId;
-  if (!releaseId) return [];
+      )[0]?.id
+    : undefined;
+  const releaseId = latest ?? e.releaseId;
+  if (!releaseId) return { downloads: [] };
+  const release = await db.query.releases.findFirst({ where: eq(releases.id, releaseId) });
+  if (!release) return { downloads: [] };
+  if (release.status === 'withdrawn' || release.status === 'draft') {
+    return { downloads: [], withdrawn: { version: release.version, reason: release.withdrawReason ?? 'No reason was recorded.' } };
+  }
   const rows = await db
     .select({
       artifactId: artifacts.id,
@@ -216,5 +233,5 @@ async function downloadsFor(requestId: string, platform: string) {
     .from(artifacts)
     .innerJoin(releases, eq(releases.id, artifacts.releaseId))
     .where(and(eq(artifacts.releaseId, releaseId), sql`${artifacts.platform}::text = ${platform}`, eq(artifacts.status, 'ok')));
-  return rows;
+  return { downloads: rows };
 }

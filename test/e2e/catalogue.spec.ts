@@ -18,10 +18,14 @@ test.describe('catalogue', () => {
     await page.getByRole('link', { name: 'Browsers', exact: true }).click();
     await expect(page.getByTestId('product-name')).toHaveText(['Brave Browser', 'Google Chrome', 'Microsoft Edge', 'Mozilla Firefox']);
 
+    // One category control (the chips); a search keeps the chosen category.
     await page.goto('/catalogue');
+    await expect(page.getByLabel('Category')).toHaveCount(0);
+    await page.getByRole('link', { name: 'Utilities', exact: true }).click();
+    await expect(page.getByRole('link', { name: 'Utilities', exact: true })).toHaveAttribute('aria-current', 'page');
     await page.getByLabel('Platform').selectOption('windows-arm64');
-    await page.getByLabel('Category').selectOption('Utilities');
     await page.getByRole('button', { name: 'Search' }).click();
+    await expect(page).toHaveURL(/category=Utilities/);
     const expected = seedProducts
       .filter((p) => p.category === 'Utilities' && !p.visibleToGroups)
       .filter((p) => p.releases.some((r) => r.status === 'published' && r.platforms.includes('windows-arm64')))
@@ -29,6 +33,14 @@ test.describe('catalogue', () => {
       .sort((a, b) => a.localeCompare(b, 'en'));
     expect(expected.length).toBeGreaterThan(0);
     await expect(page.getByTestId('product-name')).toHaveText(expected);
+
+    // One match is "1 product matches", not "1 product match".
+    await page.goto('/catalogue?q=jetbrains');
+    await expect(page.getByTestId('result-count')).toHaveText(/^1 product matches your filters/);
+    // A search longer than 100 characters is shortened, and the page says so, instead of being dropped.
+    await page.goto(`/catalogue?q=${encodeURIComponent('jetbrains' + ' '.repeat(91) + 'x'.repeat(40))}`);
+    await expect(page.getByTestId('search-shortened')).toContainText('at most 100 characters');
+    await expect(page.getByTestId('product-name')).toHaveText(['IntelliJ IDEA Ultimate']);
 
     await page.getByRole('searchbox', { name: 'Search' }).fill('qwertyuiop');
     await page.getByRole('button', { name: 'Search' }).click();
@@ -60,6 +72,11 @@ test.describe('catalogue', () => {
     await expect(page.getByTestId('current-version')).toHaveText('141.0');
     await expect(page.getByTestId('release')).toHaveCount(2); // the draft and the deprecated one are not shown
     await expect(page.getByText('142.0')).toHaveCount(0);
+    // The full hashes are one click away, in each release's files section.
+    const files = page.getByTestId('release-files').first();
+    await expect(files.getByTestId('sha256').first()).toBeHidden();
+    await files.locator('summary').click();
+    await expect(files.getByTestId('sha256').first()).toBeVisible();
     const hashes = await page.getByTestId('sha256').allTextContents();
     expect(hashes.length).toBeGreaterThan(0);
     for (const h of hashes) expect(h).toMatch(/^[0-9a-f]{64}$/);

@@ -147,3 +147,30 @@ test.describe('my devices and the device API', () => {
     expect(Object.keys(spec.paths)).toEqual(expect.arrayContaining(['/api/v1/devices/enrol', '/api/v1/device/reports']));
   });
 });
+
+test('on a phone, My devices and the approvals inbox keep their key columns on screen', async ({ page, browser }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await signIn(page, demo.requester);
+  await page.goto('/devices');
+  const devices = page.getByRole('region', { name: 'My devices' });
+  const fits = (el: HTMLElement) => el.scrollWidth <= el.clientWidth + 1;
+  expect(await devices.evaluate(fits)).toBe(true);
+  await expect(page.getByTestId('device-row').first()).toContainText(/seen /);
+
+  // Something for Maria to decide: Alice asks for IntelliJ (a manager-approved product) on her Mac.
+  await page.goto('/catalogue/intellij-idea');
+  const panel = page.getByTestId('request-panel');
+  await panel.getByLabel('Device').selectOption({ label: 'alice-mbp · macOS Apple silicon' });
+  await panel.getByLabel('Why do you need it?').fill('Kotlin work on the Mac while travelling.');
+  await panel.getByRole('button', { name: 'Submit request' }).click();
+  await expect(page).toHaveURL(/\/requests\/[0-9a-f-]{36}$/);
+
+  const maria = await (await browser.newContext({ viewport: { width: 390, height: 844 } })).newPage();
+  await signIn(maria, demo.approver);
+  await maria.goto('/approvals');
+  const inbox = maria.getByRole('region', { name: 'Requests waiting for you' });
+  expect(await inbox.evaluate(fits)).toBe(true);
+  const row = maria.getByTestId('inbox-row').filter({ hasText: 'alice-mbp' });
+  await expect(row.getByTestId('inbox-row-summary')).toHaveText(/^Alice Anders · alice-mbp · due in /);
+  await expect(row.getByRole('link', { name: 'IntelliJ IDEA Ultimate' })).toBeInViewport();
+});

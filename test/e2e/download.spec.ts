@@ -82,7 +82,7 @@ test.beforeAll(async ({ browser }, info) => {
   const release = page.getByTestId('release').filter({ has: page.getByText('current', { exact: true }) });
   const row = release.locator('tr', { has: page.getByTestId('download-link') }).first();
   current.url = base + (await row.getByTestId('download-link').getAttribute('href'))!;
-  current.sha256 = (await row.getByTestId('sha256').innerText()).trim();
+  current.sha256 = (await row.getByTestId('sha256').textContent())!.trim(); // in a closed <details>
   current.size = Number((await row.locator('td[title$=" bytes"]').getAttribute('title'))!.split(' ')[0]);
   const draft = page.getByTestId('release').filter({ hasText: 'Version 142.0' });
   draftUrl = base + (await draft.getByTestId('download-link').first().getAttribute('href'))!;

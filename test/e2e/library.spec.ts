@@ -45,9 +45,19 @@ test.describe('library', () => {
     await expect(release.getByText('No artifacts yet.')).toBeVisible();
 
     await release.getByLabel(/Expected SHA-256/).fill(sha);
+    // A 6 MiB upload to a local server can finish before the progress bar is looked at: send it
+    // at 4 MiB/s, as a real network would, so the bar is seen for a moment and then the result.
+    const cdp = await lib.context().newCDPSession(lib);
+    await cdp.send('Network.emulateNetworkConditions', {
+      offline: false,
+      latency: 0,
+      downloadThroughput: -1,
+      uploadThroughput: 4 * 1024 * 1024,
+    });
     await release.getByRole('button', { name: 'Upload artifact' }).click();
     await expect(release.getByRole('progressbar', { name: 'Upload progress' })).toBeVisible();
     await expect(release.getByTestId('upload-result')).toContainText(sha, { timeout: 60_000 });
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
     await expect(release.getByText(sha)).toHaveCount(2); // the result and the artifact row
     await lib.screenshot({ path: 'test-results/screenshots/library-release.png', fullPage: true });
 
@@ -66,11 +76,15 @@ test.describe('library', () => {
 
     await release.getByRole('button', { name: 'Deprecate' }).click();
     await expect(release.getByText('deprecated', { exact: true })).toBeVisible();
+    const asked: string[] = [];
+    lib.on('dialog', (d) => void asked.push(d.message()));
     await release.getByRole('button', { name: 'Withdraw' }).click();
     await expect(release.getByTestId('form-error')).toHaveText('Give the reason for withdrawal.');
+    expect(asked).toEqual([]); // no "are you sure?" for a withdrawal that cannot happen yet
     await release.getByLabel('Reason for withdrawal').fill('Installer fails on Windows 11 24H2');
     await release.getByRole('button', { name: 'Withdraw' }).click();
     await expect(release.getByText('withdrawn', { exact: true })).toBeVisible();
+    expect(asked).toEqual(['Withdraw this release? It can never be downloaded again.']);
     await expect(release.getByText('Withdrawn: Installer fails on Windows 11 24H2')).toBeVisible();
 
     // With nothing published left, the product is gone for requesters, even by its URL.

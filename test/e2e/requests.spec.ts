@@ -73,6 +73,8 @@ test.describe('requests (requester)', () => {
 
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'My requests' }).click();
     await expect(page.getByRole('heading', { name: 'My requests', level: 1 })).toBeVisible();
+    // Focus moves to the new page's heading, so a screen reader announces where the link led.
+    await expect(page.getByRole('heading', { name: 'My requests', level: 1 })).toBeFocused();
     const row = page.getByTestId('request-row').first();
     await expect(row).toContainText('IntelliJ IDEA Ultimate');
     await expect(row).toContainText('current');
@@ -103,6 +105,7 @@ test.describe('requests (requester)', () => {
     await signIn(page, demo.requester);
     await page.goto('/catalogue/firefox');
     const release = page.getByTestId('release').filter({ has: page.getByRole('heading', { name: 'Version 141.0' }) });
+    await release.getByTestId('release-files').locator('summary').click();
     const catalogueHash = await release.getByRole('row').filter({ hasText: 'Windows x64' }).getByTestId('sha256').textContent();
     expect(catalogueHash).toMatch(/^[0-9a-f]{64}$/);
 
@@ -143,6 +146,15 @@ test.describe('requests (requester)', () => {
     const summary = bell.locator('summary');
     await expect(summary).toHaveAttribute('aria-label', /^Notifications, [1-9]\d* unread$/);
     const unread = Number((await summary.getAttribute('aria-label'))!.match(/(\d+) unread/)![1]);
+    // Escape closes the menu and gives focus back to the bell; so does a click elsewhere.
+    await summary.click();
+    await expect(bell).toHaveAttribute('open');
+    await page.keyboard.press('Escape');
+    await expect(bell).not.toHaveAttribute('open');
+    await expect(summary).toBeFocused();
+    await summary.click();
+    await page.getByRole('heading', { level: 1 }).click();
+    await expect(bell).not.toHaveAttribute('open');
     await summary.click();
     const note = bell.getByTestId('notification').filter({ hasText: 'Mozilla Firefox is approved and ready to download' });
     await expect(note).toBeVisible();
@@ -173,6 +185,32 @@ test.describe('requests (requester)', () => {
     await context.close();
   });
 
+  test('the service desk reading someone else’s request is led back to the desk, not to “My requests”', async ({ browser }) => {
+    expect(intellijRequest).not.toBe('');
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await signIn(page, demo.desk);
+    await page.goto(`/requests/${intellijRequest}`);
+    const crumbs = page.getByRole('navigation', { name: 'Breadcrumb' });
+    await expect(crumbs.getByRole('link')).toHaveText('Service desk');
+    await expect(crumbs.getByRole('link')).toHaveAttribute('href', '/desk');
+    await context.close();
+  });
+
+  test('a request sent again from a second tab says why at the top of the form instead of flickering', async ({ browser }) => {
+    const context = await browser.newContext();
+    const [first, second] = [await context.newPage(), await context.newPage()];
+    await signIn(first, 'bob@example.com');
+    for (const page of [first, second]) await page.goto('/catalogue/obsidian');
+    await requestFor(first, 'bob-studio · macOS Apple silicon', 'Testing the design system API mocks.');
+    await expect(first).toHaveURL(requestUrl);
+    // The second tab still shows the form: its submission is refused by the service, and says so.
+    await requestFor(second, 'bob-studio · macOS Apple silicon', 'Testing the design system API mocks.');
+    await expect(second.getByTestId('form-error')).toContainText(/You already have (an open request for )?Obsidian/);
+    await expect(second).toHaveURL(/\/catalogue\/obsidian$/);
+    await context.close();
+  });
+
   test('a user without devices is sent to enrol one; the empty list links to the catalogue', async ({ page }) => {
     await signIn(page, demo.librarian);
     await page.goto('/catalogue/firefox');
@@ -187,6 +225,10 @@ test.describe('requests (requester)', () => {
   test('on a phone: the request pages and the open bell fit the screen', async ({ page }) => {
     await page.setViewportSize({ width: 390, height: 844 });
     await signIn(page, demo.requester);
+    // The request form is near the top of the product page, not below every release's hash table.
+    await page.goto('/catalogue/intellij-idea');
+    const form = page.getByTestId('request-panel');
+    expect((await form.boundingBox())!.y).toBeLessThan(844);
     for (const path of ['/catalogue/intellij-idea', '/requests']) {
       await page.goto(path);
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);

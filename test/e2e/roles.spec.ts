@@ -15,6 +15,7 @@ const routes: { path: string; allowed: (keyof typeof demo)[] }[] = [
   // /desk/export answers with a download, which page.goto cannot open: desk.spec.ts checks its 403.
   { path: '/admin', allowed: ['admin'] },
   { path: '/admin/audit', allowed: ['admin'] },
+  { path: '/admin/groups', allowed: ['admin'] },
 ];
 
 const navigation: Record<keyof typeof demo, string[]> = {
@@ -22,7 +23,7 @@ const navigation: Record<keyof typeof demo, string[]> = {
   approver: ['Catalogue', 'My requests', 'My devices', 'Approvals'],
   librarian: ['Catalogue', 'My requests', 'My devices', 'Library'],
   desk: ['Catalogue', 'My requests', 'My devices', 'Service desk'],
-  admin: ['Catalogue', 'My requests', 'My devices', 'Library', 'Service desk', 'Admin'],
+  admin: ['Catalogue', 'My requests', 'My devices', 'Library', 'Service desk', 'Deployments', 'Admin'],
 };
 
 for (const role of Object.keys(demo) as (keyof typeof demo)[]) {
@@ -30,6 +31,9 @@ for (const role of Object.keys(demo) as (keyof typeof demo)[]) {
     await signIn(page, demo[role]);
     const links = page.getByRole('navigation', { name: 'Main' }).getByRole('link');
     await expect(links).toHaveText(navigation[role]);
+    // At 1280 px the header is one row, however many areas the role reaches.
+    await page.setViewportSize({ width: 1280, height: 800 });
+    expect((await page.locator('header > div').boundingBox())!.height, `${role} header height`).toBeLessThan(72);
 
     for (const route of routes) {
       const response = await page.goto(route.path);

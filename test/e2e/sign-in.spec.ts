@@ -74,6 +74,13 @@ test.describe('sign-in', () => {
     await expect(page).toHaveURL(/\/sign-in/);
   });
 
+  test('the browser finds the portal’s icon at /favicon.ico without signing in', async ({ request }) => {
+    const response = await request.get('/favicon.ico');
+    expect(response.status()).toBe(200);
+    expect(response.headers()['content-type']).toMatch(/image\/(x-icon|vnd.microsoft.icon)/);
+    expect((await response.body()).subarray(0, 4)).toEqual(Buffer.from([0, 0, 1, 0]));
+  });
+
   test('signs out', async ({ page }) => {
     await signIn(page, demo.requester);
     await page.getByRole('button', { name: 'Sign out' }).click();

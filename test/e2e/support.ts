@@ -17,7 +17,8 @@ export async function signIn(page: Page, email: string, password = DEMO_PASSWORD
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.getByTestId('signed-in-user')).toBeVisible({ timeout });
   // Let the page hydrate: on a loaded machine a click that lands before React does can be lost.
-  await page.waitForLoadState('networkidle');
+  // Bounded: a page that keeps a request open (a streamed response) must not stall the test.
+  await page.waitForLoadState('networkidle', { timeout: 15_000 }).catch(() => undefined);
 }
 
 /** Nothing a user could take for a crash report: no stack frames, no error class names. */

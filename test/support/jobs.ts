@@ -6,7 +6,12 @@ import '@/lib/notifications/jobs';
 import '@/lib/requests/jobs';
 
 /** Fast polling for tests: a job enqueued now runs within about half a second. */
-export const testQueueSettings: QueueSettings = { worker: true, pollingIntervalSeconds: 0.5, cronMonitorIntervalSeconds: 1, maintenanceIntervalSeconds: 1 };
+export const testQueueSettings: QueueSettings = {
+  worker: true,
+  pollingIntervalSeconds: 0.5,
+  cronMonitorIntervalSeconds: 1,
+  maintenanceIntervalSeconds: 1,
+};
 
 /**
  * Runs a job worker on this test file's database, as the server process does (call after

@@ -61,9 +61,10 @@ describe(`catalogue (${engine})`, () => {
     expect(windowsDesign).not.toContain('Adobe Photoshop'); // restricted to Design, Alice is not in it
   });
 
-  it('ignores malformed filter values rather than failing', async () => {
+  it('ignores malformed filter values rather than failing, and shortens a long search instead of dropping it', async () => {
     const parsed = q({ platform: 'amiga-68k', page: '-3', q: 'x'.repeat(500) });
-    expect(parsed).toEqual({ q: '', category: '', platform: undefined, page: 1 });
+    expect(parsed).toEqual({ q: 'x'.repeat(100), category: '', platform: undefined, page: 1 });
+    expect(q({ q: 'bad\u0000byte' }).q).toBe('');
   });
 
   it('never shows a group-restricted product outside its groups, not even by URL', async () => {

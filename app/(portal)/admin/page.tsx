@@ -18,6 +18,9 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
           <p className="mt-1 text-slate-600">Accounts, their roles, managers and groups.</p>
         </div>
         <div className="flex gap-4">
+          <Link href="/admin/groups" className="text-sm font-medium text-indigo-700 hover:underline">
+            Groups →
+          </Link>
           <Link href="/admin/jobs" className="text-sm font-medium text-indigo-700 hover:underline">
             Background jobs →
           </Link>
@@ -31,7 +34,7 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
           Saved.
         </p>
       )}
-      <div className="mt-6 overflow-x-auto rounded-xl border border-slate-200 bg-white">
+      <div className="mt-6 overflow-x-auto rounded-xl border border-slate-200 bg-white" role="region" aria-label="Users" tabIndex={0}>
         <table className="w-full text-left text-sm">
           <thead className="border-b border-slate-200 bg-slate-50 text-xs uppercase text-slate-500">
             <tr>

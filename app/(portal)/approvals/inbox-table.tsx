@@ -142,12 +142,17 @@ export function InboxTable({
             <button
               type="submit"
               disabled={chosen.length === 0 || pending}
-              className="rounded-md bg-emerald-600 px-4 py-2 text-sm font-medium text-white shadow-sm hover:bg-emerald-500 disabled:cursor-not-allowed disabled:opacity-50"
+              className="rounded-md bg-emerald-700 px-4 py-2 text-sm font-medium text-white shadow-sm hover:bg-emerald-800 disabled:cursor-not-allowed disabled:opacity-50"
             >
               {pending ? 'Approving…' : `Approve selected${chosen.length ? ` (${chosen.length})` : ''}`}
             </button>
           </div>
-          <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white">
+          <div
+            className="overflow-x-auto rounded-xl border border-slate-200 bg-white"
+            role="region"
+            aria-label="Requests waiting for you"
+            tabIndex={0}
+          >
             <table className="w-full text-left text-sm">
               <thead className="border-b border-slate-200 bg-slate-50 text-xs uppercase text-slate-500">
                 <tr>
@@ -163,8 +168,9 @@ export function InboxTable({
                       className="h-4 w-4 rounded border-slate-300"
                     />
                   </th>
-                  {['Request', 'Requester', 'Device', 'Justification', 'Requested', 'Due'].map((h) => (
-                    <th key={h} scope="col" className="px-4 py-2 font-medium">
+                  {/* On a phone only the request column shows, with who asked and when it is due inside it. */}
+                  {['Request', 'Requester', 'Device', 'Justification', 'Requested', 'Due'].map((h, i) => (
+                    <th key={h} scope="col" className={`px-4 py-2 font-medium ${i > 0 ? 'hidden sm:table-cell' : ''}`}>
                       {h}
                     </th>
                   ))}
@@ -189,8 +195,16 @@ export function InboxTable({
                         {r.product}
                       </Link>
                       <div className="text-xs text-slate-500">Version {r.version}</div>
+                      <div className="mt-1 text-xs text-slate-700 sm:hidden" data-testid="inbox-row-summary">
+                        {r.requester} · {r.hostname}
+                        {r.due && (
+                          <span className={r.due.soon ? 'font-medium text-amber-800' : ''}>
+                            {r.due.label === 'overdue' ? ' · overdue' : ` · due ${r.due.label}`}
+                          </span>
+                        )}
+                      </div>
                     </td>
-                    <td className="px-4 py-3">
+                    <td className="hidden px-4 py-3 sm:table-cell">
                       <div className="whitespace-nowrap">{r.requester}</div>
                       {r.onBehalfOf && (
                         <span
@@ -201,19 +215,19 @@ export function InboxTable({
                         </span>
                       )}
                     </td>
-                    <td className="px-4 py-3">
+                    <td className="hidden px-4 py-3 sm:table-cell">
                       <div className="whitespace-nowrap font-mono text-xs">{r.hostname}</div>
                       <div className="text-xs text-slate-500">{r.platform}</div>
                     </td>
-                    <td className="max-w-xs px-4 py-3 text-slate-700">
+                    <td className="hidden max-w-xs px-4 py-3 text-slate-700 sm:table-cell">
                       <p className="line-clamp-2" title={r.justification}>
                         {r.justification}
                       </p>
                     </td>
-                    <td className="whitespace-nowrap px-4 py-3" title={r.requestedAt}>
+                    <td className="hidden whitespace-nowrap px-4 py-3 sm:table-cell" title={r.requestedAt}>
                       {r.requestedAgo}
                     </td>
-                    <td className="whitespace-nowrap px-4 py-3">
+                    <td className="hidden whitespace-nowrap px-4 py-3 sm:table-cell">
                       {r.due ? (
                         <>
                           <span

@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { platformValues } from '@/db/schema';
 import { requireActor } from '@/lib/auth/session';
-import { catalogueQuery } from '@/lib/catalogue/schema';
+import { catalogueQuery, SEARCH_MAX } from '@/lib/catalogue/schema';
 import { listCatalogue } from '@/lib/catalogue/service';
 import { platformLabels } from '@/app/ui/format';
 import { ProductIcon } from '@/app/ui/product-icon';
@@ -16,6 +16,7 @@ export default async function CataloguePage({ searchParams }: { searchParams: Pr
   const actor = await requireActor();
   const raw = await searchParams;
   const query = catalogueQuery.parse({ q: raw.q, category: raw.category, platform: raw.platform, page: raw.page });
+  const shortened = typeof raw.q === 'string' && raw.q.trim().length > SEARCH_MAX;
   const result = await listCatalogue(actor, query);
   const filtered = Boolean(query.q || query.category || query.platform);
   const link = (change: Partial<Record<'q' | 'category' | 'platform' | 'page', string | undefined>>) => {
@@ -39,7 +40,7 @@ export default async function CataloguePage({ searchParams }: { searchParams: Pr
         role="search"
         method="get"
         action="/catalogue"
-        className="mt-6 grid gap-3 rounded-xl border border-slate-200 bg-white p-4 sm:grid-cols-[1fr_auto_auto_auto]"
+        className="mt-6 grid gap-3 rounded-xl border border-slate-200 bg-white p-4 sm:grid-cols-[1fr_auto_auto]"
       >
         <div>
           <label htmlFor="q" className="sr-only">
@@ -50,29 +51,13 @@ export default async function CataloguePage({ searchParams }: { searchParams: Pr
             name="q"
             type="search"
             defaultValue={query.q}
-            maxLength={100}
+            maxLength={SEARCH_MAX}
             placeholder="Search by name, publisher or description"
             className="block w-full rounded-md border border-slate-300 px-3 py-2 focus:border-indigo-500 focus:outline-none focus:ring-2 focus:ring-indigo-200"
           />
         </div>
-        <div>
-          <label htmlFor="category" className="sr-only">
-            Category
-          </label>
-          <select
-            id="category"
-            name="category"
-            defaultValue={query.category}
-            className="block w-full rounded-md border border-slate-300 bg-white px-3 py-2"
-          >
-            <option value="">All categories</option>
-            {result.categories.map((c) => (
-              <option key={c.name} value={c.name}>
-                {c.name} ({c.count})
-              </option>
-            ))}
-          </select>
-        </div>
+        {/* The category is chosen with the chips below; a search keeps it. */}
+        {query.category && <input type="hidden" name="category" value={query.category} />}
         <div>
           <label htmlFor="platform" className="sr-only">
             Platform
@@ -96,30 +81,39 @@ export default async function CataloguePage({ searchParams }: { searchParams: Pr
         </button>
       </form>
 
-      <div className="mt-4 flex flex-wrap items-center gap-2 text-sm" aria-label="Categories">
+      <nav className="mt-4 flex flex-wrap items-center gap-2 text-sm" aria-label="Categories">
         <Link
           href={link({ category: undefined, page: undefined })}
+          aria-current={!query.category ? 'page' : undefined}
           className={`rounded-full px-3 py-1 ${!query.category ? 'bg-slate-900 text-white' : 'bg-white ring-1 ring-slate-200 hover:bg-slate-100'}`}
         >
-          All
+          All categories
         </Link>
         {result.categories.map((c) => (
           <Link
             key={c.name}
             href={link({ category: c.name, page: undefined })}
+            aria-current={query.category === c.name ? 'page' : undefined}
             className={`rounded-full px-3 py-1 ${query.category === c.name ? 'bg-slate-900 text-white' : 'bg-white ring-1 ring-slate-200 hover:bg-slate-100'}`}
           >
-            {c.name}
+            {c.name}{' '}
+            <span aria-hidden="true" className={query.category === c.name ? 'text-slate-300' : 'text-slate-500'}>
+              {c.count}
+            </span>
           </Link>
         ))}
-      </div>
+      </nav>
 
+      {shortened && (
+        <p className="mt-4 rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900" data-testid="search-shortened">
+          Searches are at most {SEARCH_MAX} characters; this one was shortened to its first {SEARCH_MAX}.
+        </p>
+      )}
       <p className="mt-6 text-sm text-slate-600" aria-live="polite" data-testid="result-count">
         {result.total === 1 ? '1 product' : `${result.total} products`}
         {filtered && (
           <>
-            {' '}
-            match your filters ·{' '}
+            {result.total === 1 ? ' matches' : ' match'} your filters ·{' '}
             <Link href="/catalogue" className="font-medium text-indigo-700 hover:underline">
               Clear filters
             </Link>

@@ -11,7 +11,7 @@ const timeOf = (d: Date) => `${clock.format(d)} UTC`;
 /** One row per install event; `data-event-id` lets tests compare the table with the CSV export. */
 export function RecordsTable({ rows }: { rows: InstallRecordView[] }) {
   return (
-    <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white">
+    <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white" role="region" aria-label="Install records" tabIndex={0}>
       <table className="w-full text-left text-sm" data-testid="install-records">
         <thead className="border-b border-slate-200 bg-slate-50 text-xs uppercase text-slate-500">
           <tr>
@@ -58,7 +58,7 @@ export function RecordsTable({ rows }: { rows: InstallRecordView[] }) {
                     {r.user.name} <span className="text-slate-500">· {r.user.email}</span>
                   </div>
                 ) : (
-                  <div className="text-xs text-slate-400">no user</div>
+                  <div className="text-xs text-slate-500">no user</div>
                 )}
               </td>
               <td className={td}>
@@ -74,7 +74,7 @@ export function RecordsTable({ rows }: { rows: InstallRecordView[] }) {
                     {shortId(r.requestId)}
                   </Link>
                 ) : (
-                  <span className="text-xs text-slate-400">none</span>
+                  <span className="text-xs text-slate-500">none</span>
                 )}
                 {r.approver && <div className="text-xs text-slate-500">approved by {r.approver}</div>}
               </td>

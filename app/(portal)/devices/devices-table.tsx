@@ -45,16 +45,22 @@ function Row({ d, origin }: { d: DeviceRow; origin: string }) {
   return (
     <tbody className="border-t border-slate-100">
       <tr className="align-top" data-testid="device-row">
-        <td className="whitespace-nowrap px-4 py-3 font-medium">{d.hostname}</td>
-        <td className="px-4 py-3">{d.platform}</td>
+        <td className="whitespace-nowrap px-4 py-3 font-medium">
+          {d.hostname}
+          {/* On a phone the platform and last contact sit under the name instead of in columns off-screen. */}
+          <div className="text-xs font-normal text-slate-600 sm:hidden">
+            {d.platform} · seen {d.lastSeen}
+          </div>
+        </td>
+        <td className="hidden px-4 py-3 sm:table-cell">{d.platform}</td>
         <td className="px-4 py-3">
           <span className={`inline-flex rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${statusStyles[d.status]}`}>
             {statusLabels[d.status]}
           </span>
           {d.enrolment && <div className="mt-1 text-xs text-slate-500">{d.enrolment}</div>}
         </td>
-        <td className="whitespace-nowrap px-4 py-3">{d.lastSeen}</td>
-        <td className="px-4 py-3 font-mono text-xs">{d.agentVersion ?? '—'}</td>
+        <td className="hidden whitespace-nowrap px-4 py-3 sm:table-cell">{d.lastSeen}</td>
+        <td className="hidden px-4 py-3 font-mono text-xs sm:table-cell">{d.agentVersion ?? '—'}</td>
         <td className="px-4 py-3">
           {live && mode === 'idle' && (
             <div className="flex justify-end gap-2">
@@ -153,12 +159,12 @@ function Row({ d, origin }: { d: DeviceRow; origin: string }) {
 
 export function DevicesTable({ devices, origin }: { devices: DeviceRow[]; origin: string }) {
   return (
-    <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white">
+    <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white" role="region" aria-label="My devices" tabIndex={0}>
       <table className="w-full text-left text-sm">
         <thead className="border-b border-slate-200 bg-slate-50 text-xs uppercase text-slate-500">
           <tr>
             {['Name', 'Platform', 'Status', 'Last seen', 'Agent', ''].map((h, i) => (
-              <th key={i} scope="col" className="px-4 py-2 font-medium">
+              <th key={i} scope="col" className={`px-4 py-2 font-medium ${[1, 3, 4].includes(i) ? 'hidden sm:table-cell' : ''}`}>
                 {h || <span className="sr-only">Actions</span>}
               </th>
             ))}

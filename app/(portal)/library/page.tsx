@@ -22,7 +22,7 @@ export default async function LibraryPage() {
           New product
         </Link>
       </div>
-      <div className="mt-6 overflow-x-auto rounded-xl border border-slate-200 bg-white">
+      <div className="mt-6 overflow-x-auto rounded-xl border border-slate-200 bg-white" role="region" aria-label="Products" tabIndex={0}>
         <table className="w-full text-left text-sm">
           <thead className="border-b border-slate-200 bg-slate-50 text-xs uppercase text-slate-500">
             <tr>

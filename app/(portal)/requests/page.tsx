@@ -78,7 +78,12 @@ export default async function MyRequestsPage() {
           </Link>
         </div>
       ) : (
-        <div className="mt-6 overflow-x-auto rounded-xl border border-slate-200 bg-white">
+        <div
+          className="mt-6 overflow-x-auto rounded-xl border border-slate-200 bg-white"
+          role="region"
+          aria-label="My requests"
+          tabIndex={0}
+        >
           <table className="w-full text-left text-sm">
             <thead className="border-b border-slate-200 bg-slate-50 text-xs uppercase text-slate-500">
               <tr>

@@ -14,7 +14,7 @@ type Key = (typeof keys)[number];
 const dateTime = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'medium', timeZone: 'UTC' });
 
 function Changes({ before, after }: Pick<AuditEventView, 'before' | 'after'>) {
-  if (before == null && after == null) return <span className="text-slate-400">—</span>;
+  if (before == null && after == null) return <span className="text-slate-500">—</span>;
   const parts = [
     ['before', before],
     ['after', after],
@@ -137,6 +137,14 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Pro
               Clear filters
             </Link>
           )}
+          <a
+            href={`/admin/audit/export${href({ cursor: '' }).replace('/admin/audit', '')}`}
+            className="text-sm font-medium text-indigo-700 underline underline-offset-2"
+            data-testid="audit-export"
+            download
+          >
+            Export CSV{filtered ? ' (these filters)' : ''}
+          </a>
           {current.entityId && (
             <span
               className="inline-flex items-center gap-2 rounded-full bg-indigo-50 px-3 py-1 text-xs text-indigo-800"
@@ -157,7 +165,12 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Pro
 
       {page && (
         <>
-          <div className="mt-2 overflow-x-auto rounded-xl border border-slate-200 bg-white">
+          <div
+            className="mt-2 overflow-x-auto rounded-xl border border-slate-200 bg-white"
+            role="region"
+            aria-label="Audit events"
+            tabIndex={0}
+          >
             <table className="w-full text-left text-sm">
               <thead className="border-b border-slate-200 bg-slate-50 text-xs uppercase text-slate-500">
                 <tr>
@@ -194,11 +207,12 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Pro
                       <div className="text-xs text-slate-500">{e.entityType}</div>
                       <Link
                         href={href({ entityType: e.entityType, entityId: e.entityId })}
-                        title={e.entityId}
-                        aria-label={`Every event of ${e.entityType} ${e.entityId}`}
-                        className="font-mono text-xs text-indigo-700 hover:underline"
+                        title={`${e.entityType} ${e.entityId}`}
+                        aria-label={`Every event of ${e.entityName ?? `${e.entityType} ${e.entityId}`}`}
+                        className={`text-indigo-700 hover:underline ${e.entityName ? 'text-sm' : 'font-mono text-xs'}`}
+                        data-testid="entity-name"
                       >
-                        {e.entityId.length > 13 ? `${e.entityId.slice(0, 8)}…` : e.entityId}
+                        {e.entityName ?? (e.entityId.length > 13 ? `${e.entityId.slice(0, 8)}…` : e.entityId)}
                       </Link>
                     </td>
                     <td className="px-4 py-2">

@@ -54,7 +54,7 @@ export function DecisionForm({ requestId, stage, canDecide }: { requestId: strin
           name="decision"
           value="approved"
           disabled={pending}
-          className="rounded-md bg-emerald-600 px-4 py-2 text-sm font-medium text-white shadow-sm hover:bg-emerald-500 disabled:opacity-60"
+          className="rounded-md bg-emerald-700 px-4 py-2 text-sm font-medium text-white shadow-sm hover:bg-emerald-800 disabled:opacity-60"
         >
           Approve
         </button>

@@ -33,7 +33,7 @@ function stageState(r: RequestDetail, position: number): StageState {
 }
 
 const stageMarks: Record<StageState, string> = {
-  done: 'bg-emerald-600 text-white',
+  done: 'bg-emerald-700 text-white',
   current: 'bg-indigo-600 text-white ring-4 ring-indigo-100',
   open: 'bg-slate-200 text-slate-600',
 };

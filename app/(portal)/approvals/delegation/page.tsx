@@ -27,7 +27,7 @@ function DelegationTable({
 }) {
   if (rows.length === 0) return <p className="mt-2 text-sm text-slate-600">{empty}</p>;
   return (
-    <div className="mt-3 overflow-x-auto rounded-xl border border-slate-200 bg-white">
+    <div className="mt-3 overflow-x-auto rounded-xl border border-slate-200 bg-white" role="region" aria-label="Delegations" tabIndex={0}>
       <table className="w-full text-left text-sm">
         <thead className="border-b border-slate-200 bg-slate-50 text-xs uppercase text-slate-500">
           <tr>

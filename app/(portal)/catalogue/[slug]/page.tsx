@@ -67,8 +67,13 @@ export default async function ProductPage({ params }: Props) {
             {product.homepageUrl && (
               <>
                 {' · '}
-                <a href={product.homepageUrl} className="text-indigo-700 hover:underline" rel="noopener noreferrer" target="_blank">
-                  Website
+                <a
+                  href={product.homepageUrl}
+                  className="text-indigo-700 underline underline-offset-2 hover:text-indigo-900"
+                  rel="noopener noreferrer"
+                  target="_blank"
+                >
+                  Website<span className="sr-only"> (opens in a new tab)</span>
                 </a>
               </>
             )}
@@ -112,65 +117,72 @@ export default async function ProductPage({ params }: Props) {
                     {r.notes && <p className="mt-1 text-sm text-slate-700">{r.notes}</p>}
                     {r.withdrawReason && librarianView && <p className="mt-1 text-sm text-red-700">Withdrawn: {r.withdrawReason}</p>}
                     {r.artifacts.length > 0 && (
-                      <div className="mt-3 overflow-x-auto">
-                        <table className="w-full text-left text-sm">
-                          <thead className="text-xs uppercase text-slate-500">
-                            <tr>
-                              <th scope="col" className="py-1 pr-4 font-medium">
-                                Platform
-                              </th>
-                              <th scope="col" className="py-1 pr-4 font-medium">
-                                File
-                              </th>
-                              <th scope="col" className="py-1 pr-4 font-medium">
-                                Size
-                              </th>
-                              <th scope="col" className="py-1 font-medium">
-                                SHA-256
-                              </th>
-                              {librarianView && (
-                                <th scope="col" className="py-1 pl-4 font-medium">
-                                  <span className="sr-only">Download</span>
+                      // The builds and their full hashes are there for those who want them, not in everyone's way.
+                      <details className="mt-3" data-testid="release-files">
+                        <summary className="cursor-pointer text-sm font-medium text-indigo-700">
+                          {r.artifacts.length === 1 ? '1 file' : `${r.artifacts.length} files`} ·{' '}
+                          {r.artifacts.map((a) => platformLabels[a.platform]).join(', ')} · SHA-256 hashes
+                        </summary>
+                        <div className="mt-2 overflow-x-auto" role="region" aria-label="Files and hashes" tabIndex={0}>
+                          <table className="w-full text-left text-sm">
+                            <thead className="text-xs uppercase text-slate-500">
+                              <tr>
+                                <th scope="col" className="py-1 pr-4 font-medium">
+                                  Platform
                                 </th>
-                              )}
-                            </tr>
-                          </thead>
-                          <tbody>
-                            {r.artifacts.map((a) => (
-                              <tr key={a.id} className="border-t border-slate-100 align-top">
-                                <td className="py-1.5 pr-4 whitespace-nowrap">{platformLabels[a.platform]}</td>
-                                <td className="py-1.5 pr-4 whitespace-nowrap">{a.fileName}</td>
-                                <td className="py-1.5 pr-4 whitespace-nowrap" title={`${a.sizeBytes} bytes`}>
-                                  {formatBytes(a.sizeBytes)}
-                                </td>
-                                <td className="py-1.5">
-                                  <code className="break-all font-mono text-xs text-slate-700" data-testid="sha256">
-                                    {a.sha256}
-                                  </code>
-                                  {a.corrupt && (
-                                    <span className="ml-2 text-xs font-medium text-red-700">integrity failure: not served</span>
-                                  )}
-                                </td>
-                                {/* Librarians test any build they may serve (drafts included); withdrawn and corrupt ones are never served. */}
+                                <th scope="col" className="py-1 pr-4 font-medium">
+                                  File
+                                </th>
+                                <th scope="col" className="py-1 pr-4 font-medium">
+                                  Size
+                                </th>
+                                <th scope="col" className="py-1 font-medium">
+                                  SHA-256
+                                </th>
                                 {librarianView && (
-                                  <td className="py-1.5 pl-4 whitespace-nowrap">
-                                    {r.status !== 'withdrawn' && !a.corrupt && (
-                                      <a
-                                        href={`/api/artifacts/${a.id}/download`}
-                                        className="text-indigo-700 hover:underline"
-                                        data-testid="download-link"
-                                        download
-                                      >
-                                        Download
-                                      </a>
-                                    )}
-                                  </td>
+                                  <th scope="col" className="py-1 pl-4 font-medium">
+                                    <span className="sr-only">Download</span>
+                                  </th>
                                 )}
                               </tr>
-                            ))}
-                          </tbody>
-                        </table>
-                      </div>
+                            </thead>
+                            <tbody>
+                              {r.artifacts.map((a) => (
+                                <tr key={a.id} className="border-t border-slate-100 align-top">
+                                  <td className="py-1.5 pr-4 whitespace-nowrap">{platformLabels[a.platform]}</td>
+                                  <td className="py-1.5 pr-4 whitespace-nowrap">{a.fileName}</td>
+                                  <td className="py-1.5 pr-4 whitespace-nowrap" title={`${a.sizeBytes} bytes`}>
+                                    {formatBytes(a.sizeBytes)}
+                                  </td>
+                                  <td className="py-1.5">
+                                    <code className="break-all font-mono text-xs text-slate-700" data-testid="sha256">
+                                      {a.sha256}
+                                    </code>
+                                    {a.corrupt && (
+                                      <span className="ml-2 text-xs font-medium text-red-700">integrity failure: not served</span>
+                                    )}
+                                  </td>
+                                  {/* Librarians test any build they may serve (drafts included); withdrawn and corrupt ones are never served. */}
+                                  {librarianView && (
+                                    <td className="py-1.5 pl-4 whitespace-nowrap">
+                                      {r.status !== 'withdrawn' && !a.corrupt && (
+                                        <a
+                                          href={`/api/artifacts/${a.id}/download`}
+                                          className="text-indigo-700 hover:underline"
+                                          data-testid="download-link"
+                                          download
+                                        >
+                                          Download
+                                        </a>
+                                      )}
+                                    </td>
+                                  )}
+                                </tr>
+                              ))}
+                            </tbody>
+                          </table>
+                        </div>
+                      </details>
                     )}
                   </li>
                 ))}
@@ -179,7 +191,8 @@ export default async function ProductPage({ params }: Props) {
           </section>
         </div>
 
-        <aside className="space-y-4">
+        {/* On a phone the request panel comes first: it is what people open the page for. */}
+        <aside className="order-first space-y-4 lg:order-none">
           <RequestPanel actor={actor} product={product} />
           <dl className="rounded-xl border border-slate-200 bg-white p-4 text-sm">
             <dt className="text-slate-500">Current version</dt>

@@ -2,7 +2,7 @@
 
 import { startTransition, useActionState, useState } from 'react';
 import type { Platform } from '@/db/schema';
-import { Field, FormError, inputClass, submitKeepingInput } from '@/app/ui/form';
+import { Field, FormError, inputClass, submitKeepingInput, summaryOf } from '@/app/ui/form';
 import { platformLabels } from '@/app/ui/format';
 import { requestProductAction } from './actions';
 
@@ -42,8 +42,7 @@ export function RequestForm({
   const fits = (d: FormDevice) => release.platforms.includes(d.platform);
   const firstFit = devices.find(fits);
   const errors = state.fieldErrors ?? {};
-  // A message already shown beside its field is not repeated above the form.
-  const summary = Object.values(errors).some((m) => state.error && m?.includes(state.error)) ? {} : state;
+  const summary = summaryOf(state, ['releaseId', 'deviceId', 'justification']);
 
   return (
     <form onSubmit={submitKeepingInput(action, startTransition)} noValidate className="space-y-3" aria-label="Request this product">

@@ -43,7 +43,12 @@ export default async function TokensPage() {
         <h2 id="tokens" className="text-lg font-semibold">
           Tokens
         </h2>
-        <div className="mt-3 overflow-x-auto rounded-xl border border-slate-200 bg-white">
+        <div
+          className="mt-3 overflow-x-auto rounded-xl border border-slate-200 bg-white"
+          role="region"
+          aria-label="Pipeline tokens"
+          tabIndex={0}
+        >
           <table className="w-full text-left text-sm">
             <thead className="border-b border-slate-200 bg-slate-50 text-xs uppercase text-slate-500">
               <tr>

@@ -66,10 +66,10 @@ function stageStates(r: RequestDetail): StageState[] {
 }
 
 const stageStyles: Record<StageState, { dot: string; text: string }> = {
-  approved: { dot: 'bg-emerald-500 text-white', text: 'Approved' },
+  approved: { dot: 'bg-emerald-700 text-white', text: 'Approved' },
   current: { dot: 'bg-amber-400 text-amber-950 ring-4 ring-amber-100', text: 'Waiting for a decision' },
   upcoming: { dot: 'bg-slate-200 text-slate-600', text: 'Next' },
-  stopped: { dot: 'bg-red-500 text-white', text: 'Stopped here' },
+  stopped: { dot: 'bg-red-700 text-white', text: 'Stopped here' },
   'not reached': { dot: 'bg-slate-200 text-slate-500', text: 'Not reached' },
 };
 
@@ -78,6 +78,13 @@ const stoppedText: Partial<Record<RequestDetail['status'], string>> = {
   cancelled: 'Cancelled while waiting here',
   expired: 'Expired while waiting here',
 };
+
+/** Where the breadcrumb leads: the desk reading someone's request did not come from "My requests". */
+const back = {
+  requester: { href: '/requests', label: 'My requests' },
+  approver: { href: '/approvals', label: 'Approvals' },
+  desk: { href: '/desk', label: 'Service desk' },
+} as const;
 
 function verifyHint(platform: string, fileName: string) {
   if (platform.startsWith('windows')) return `Get-FileHash -Algorithm SHA256 ${fileName}`;
@@ -94,8 +101,8 @@ export default async function RequestPage({ params }: Props) {
   return (
     <article>
       <nav aria-label="Breadcrumb" className="text-sm text-slate-500">
-        <Link href="/requests" className="hover:underline">
-          My requests
+        <Link href={back[r.viewedAs].href} className="hover:underline">
+          {back[r.viewedAs].label}
         </Link>{' '}
         / Request
       </nav>
@@ -130,6 +137,21 @@ export default async function RequestPage({ params }: Props) {
 
       <div className="mt-8 grid gap-8 lg:grid-cols-[1fr_18rem]">
         <div className="min-w-0 space-y-8">
+          {r.withdrawn && (
+            <section
+              aria-labelledby="withdrawn-heading"
+              className="rounded-xl border border-red-200 bg-red-50 p-4 text-sm text-red-900"
+              data-testid="withdrawn"
+            >
+              <h2 id="withdrawn-heading" className="text-lg font-semibold">
+                Version {r.withdrawn.version} was withdrawn
+              </h2>
+              <p className="mt-1">Withdrawn: {r.withdrawn.reason}</p>
+              <p className="mt-1 text-red-800">
+                It can no longer be downloaded. If you still need {r.product.name}, request it again once a new release is published.
+              </p>
+            </section>
+          )}
           {r.downloads.length > 0 && (
             <section
               id="download"

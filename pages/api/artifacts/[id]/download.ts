@@ -4,6 +4,8 @@ import type { ReadableStream as NodeWebStream } from 'node:stream/web';
 import { pipeline } from 'node:stream/promises';
 import { auth } from '@/lib/auth/auth';
 import { answerDownload } from '@/lib/dml/download-http';
+import { metrics } from '@/lib/ops/metrics';
+import { currentRequestId } from '@/lib/ops/request-id';
 
 /**
  * The artifact download endpoint. It lives in the Pages Router on purpose: App Router route
@@ -16,7 +18,7 @@ export const config = { api: { bodyParser: false, responseLimit: false } };
 export default async function download(req: NextApiRequest, res: NextApiResponse): Promise<void> {
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.setHeader('Allow', 'GET, HEAD');
-    res.status(405).json({ error: 'Use GET or HEAD.' });
+    res.status(405).json({ error: 'Use GET or HEAD.', requestId: currentRequestId() });
     return;
   }
   const headers = new Headers();
@@ -38,7 +40,18 @@ export default async function download(req: NextApiRequest, res: NextApiResponse
     return;
   }
   try {
-    await pipeline(Readable.fromWeb(answer.body as NodeWebStream<Uint8Array>), res);
+    const served = metrics().downloadBytes;
+    await pipeline(
+      Readable.fromWeb(answer.body as NodeWebStream<Uint8Array>),
+      // Counted as the bytes go out, so a long download shows up in the metrics while it runs.
+      async function* count(chunks: AsyncIterable<Uint8Array>) {
+        for await (const chunk of chunks) {
+          served.inc(chunk.byteLength);
+          yield chunk;
+        }
+      },
+      res,
+    );
   } catch {
     // The verified stream stopped (integrity failure, already recorded) or the client went away:
     // cut the connection so a short body can never pass for a complete one.

@@ -30,7 +30,7 @@ const statusStyles: Record<string, string> = {
 };
 
 function RequestLink({ id }: { id: string | null }) {
-  if (!id) return <span className="text-xs text-slate-400">none</span>;
+  if (!id) return <span className="text-xs text-slate-500">none</span>;
   return (
     <Link href={`/requests/${id}`} className="font-mono text-xs text-indigo-700 hover:underline" title={id}>
       {shortId(id)}
@@ -94,7 +94,12 @@ export default async function DevicePage({ params }: Props) {
             No installs recorded for this device yet.
           </p>
         ) : (
-          <div className="mt-3 overflow-x-auto rounded-xl border border-slate-200 bg-white">
+          <div
+            className="mt-3 overflow-x-auto rounded-xl border border-slate-200 bg-white"
+            role="region"
+            aria-label="Software on this device"
+            tabIndex={0}
+          >
             <table className="w-full text-left text-sm" data-testid="current-software">
               <thead className="border-b border-slate-200 bg-slate-50 text-xs uppercase text-slate-500">
                 <tr>

@@ -1,7 +1,7 @@
 'use client';
 
 import { startTransition, useActionState } from 'react';
-import { Field, FormError, inputClass, submitKeepingInput } from '@/app/ui/form';
+import { confirmOnceReasoned, Field, FormError, inputClass, submitKeepingInput } from '@/app/ui/form';
 import { revokeDeviceAction } from './actions';
 
 /** Revoking is final: the device's token stops working and its pulls end. Asks for a reason, then confirmation. */
@@ -38,9 +38,7 @@ export function RevokeDeviceForm({ deviceId, hostname, status }: { deviceId: str
       <button
         type="submit"
         disabled={pending}
-        onClick={(e) => {
-          if (!confirm(`Revoke ${hostname}? This cannot be undone.`)) e.preventDefault();
-        }}
+        onClick={confirmOnceReasoned(`Revoke ${hostname}? This cannot be undone.`)}
         className="rounded-md border border-red-600 px-4 py-2 text-sm font-medium text-red-700 hover:bg-red-50 disabled:opacity-60"
       >
         {pending ? 'Revoking…' : 'Revoke device'}

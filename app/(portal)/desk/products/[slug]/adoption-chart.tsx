@@ -100,7 +100,7 @@ export function AdoptionChart({ days, series, productName }: { days: string[]; s
                 />
               </svg>
               {s.version}
-              {s.status !== 'published' && <span className="text-slate-400">({s.status})</span>}
+              {s.status !== 'published' && <span className="text-slate-500">({s.status})</span>}
             </span>
           ))
         )}

@@ -67,7 +67,7 @@ export default async function ProductAdoptionPage({ params }: Props) {
         <h2 id="versions-heading" className="text-lg font-semibold">
           Versions in use
         </h2>
-        <div className="mt-3 overflow-x-auto rounded-xl border border-slate-200 bg-white">
+        <div className="mt-3 overflow-x-auto rounded-xl border border-slate-200 bg-white" role="region" aria-label="Versions" tabIndex={0}>
           <table className="w-full text-left text-sm" data-testid="versions">
             <thead className="border-b border-slate-200 bg-slate-50 text-xs uppercase text-slate-500">
               <tr>

@@ -23,7 +23,12 @@ export function FailureHotspots({ adoption: a }: { adoption: ProductAdoption }) 
         </p>
       ) : (
         <div className="mt-3 grid gap-4 lg:grid-cols-[2fr_3fr]">
-          <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white">
+          <div
+            className="overflow-x-auto rounded-xl border border-slate-200 bg-white"
+            role="region"
+            aria-label="Failures by platform"
+            tabIndex={0}
+          >
             <table className="w-full text-left text-sm" data-testid="failures-by-platform">
               <thead className="border-b border-slate-200 bg-slate-50 text-xs uppercase text-slate-500">
                 <tr>
@@ -49,7 +54,12 @@ export function FailureHotspots({ adoption: a }: { adoption: ProductAdoption }) 
               </tbody>
             </table>
           </div>
-          <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white">
+          <div
+            className="overflow-x-auto rounded-xl border border-slate-200 bg-white"
+            role="region"
+            aria-label="Most frequent errors"
+            tabIndex={0}
+          >
             <table className="w-full text-left text-sm" data-testid="top-errors">
               <thead className="border-b border-slate-200 bg-slate-50 text-xs uppercase text-slate-500">
                 <tr>
@@ -93,7 +103,12 @@ export function StillOnRelease({ data: s, limit }: { data: DevicesOnRelease; lim
         </span>
       </h2>
       {s.release.withdrawReason && <p className="mt-1 text-sm text-red-800">Withdrawn: {s.release.withdrawReason}</p>}
-      <div className="mt-3 overflow-x-auto rounded-xl border border-slate-200 bg-white">
+      <div
+        className="mt-3 overflow-x-auto rounded-xl border border-slate-200 bg-white"
+        role="region"
+        aria-labelledby={`still-${s.release.id}`}
+        tabIndex={0}
+      >
         <table className="w-full text-left text-sm">
           <thead className="border-b border-slate-200 bg-slate-50 text-xs uppercase text-slate-500">
             <tr>

@@ -11,6 +11,7 @@ import { NewReleaseForm } from './new-release-form';
 import { ReleaseControls, RemoveArtifactButton } from './release-controls';
 import { Seats } from './seats';
 import { getSeatUsage } from '@/lib/requests/seats';
+import { policyWarnings } from '@/lib/catalogue/policy-health';
 
 export const metadata: Metadata = { title: 'Manage product' };
 
@@ -18,7 +19,7 @@ export default async function ManageProductPage({ params }: { params: Promise<{ 
   const actor = await requireArea('/library');
   const product = await orNotFound(getProduct(actor, (await params).slug));
   const requireChangeRef = product.requireChangeRef;
-  const seats = await getSeatUsage(actor, product.id);
+  const [seats, warnings] = await Promise.all([getSeatUsage(actor, product.id), policyWarnings(actor, product.id)]);
   return (
     <div>
       <nav className="text-sm text-slate-500">
@@ -47,6 +48,26 @@ export default async function ManageProductPage({ params }: { params: Promise<{ 
           View in catalogue
         </Link>
       </header>
+
+      {warnings.length > 0 && (
+        <section
+          className="mt-6 rounded-xl border border-amber-300 bg-amber-50 p-4 text-sm text-amber-900"
+          aria-labelledby="policy-warnings"
+          data-testid="policy-warnings"
+        >
+          <h2 id="policy-warnings" className="font-semibold">
+            The approval policy cannot always be met
+          </h2>
+          <ul className="mt-2 list-disc space-y-1 pl-5">
+            {warnings.map((w) => (
+              <li key={w.stage}>{w.message}</li>
+            ))}
+          </ul>
+          <Link href={`/library/products/${product.slug}/edit`} className="mt-2 inline-block font-medium underline">
+            Change the policy
+          </Link>
+        </section>
+      )}
 
       <Seats usage={seats} slug={product.slug} />
 

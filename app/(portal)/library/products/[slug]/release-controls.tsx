@@ -2,7 +2,7 @@
 
 import { startTransition, useActionState } from 'react';
 import type { ActionState } from '@/app/ui/action-state';
-import { FormError, inputClass, submitKeepingInput } from '@/app/ui/form';
+import { confirmOnceReasoned, FormError, inputClass, submitKeepingInput } from '@/app/ui/form';
 import type { ReleaseStatus } from '@/db/schema';
 import { deleteDraftAction, deprecateAction, publishAction, removeArtifactAction, withdrawAction } from './release-actions';
 
@@ -46,7 +46,7 @@ export function ReleaseControls({
           <button
             type="submit"
             disabled={publishing}
-            className={`${button} border-emerald-600 bg-emerald-600 text-white hover:bg-emerald-500`}
+            className={`${button} border-emerald-700 bg-emerald-700 text-white hover:bg-emerald-800`}
           >
             Publish
           </button>
@@ -74,9 +74,7 @@ export function ReleaseControls({
           <button
             type="submit"
             disabled={withdrawing}
-            onClick={(e) => {
-              if (!confirm('Withdraw this release? It can never be downloaded again.')) e.preventDefault();
-            }}
+            onClick={confirmOnceReasoned('Withdraw this release? It can never be downloaded again.')}
             className={`${button} border-red-600 text-red-700 hover:bg-red-50`}
           >
             Withdraw
