@@ -58,6 +58,11 @@ const schema = z.object({
   METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional(),
   /** On SIGTERM, how long in-flight requests (downloads) may run before the process exits anyway. */
   SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().nonnegative().default(30),
+  /** false: this instance serves the web only; jobs it enqueues are run by instances with workers. */
+  JOBS_WORKER: z
+    .enum(['true', 'false'], 'JOBS_WORKER is true or false')
+    .default('true')
+    .transform((v) => v === 'true'),
 });
 
 export type Env = z.infer<typeof schema>;
@@ -80,6 +85,7 @@ function load(): Env {
     LOG_LEVEL: process.env.LOG_LEVEL || undefined,
     METRICS_TOKEN: process.env.METRICS_TOKEN || undefined,
     SHUTDOWN_GRACE_SECONDS: process.env.SHUTDOWN_GRACE_SECONDS || undefined,
+    JOBS_WORKER: process.env.JOBS_WORKER || undefined,
   });
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
