@@ -44,7 +44,13 @@ export default async function DevicePage({ params }: Props) {
     [
       'Owner',
       <>
-        {d.owner.name} <span className="text-slate-500">· {d.owner.email}</span>
+        {d.owner ? (
+          <>
+            {d.owner.name} <span className="text-slate-500">· {d.owner.email}</span>
+          </>
+        ) : (
+          <span className="text-slate-500">Nobody (owner deactivated)</span>
+        )}
       </>,
     ],
     ['Platform', platformLabels[d.platform]],
