@@ -171,7 +171,7 @@ describe(`download authorisation (${engine})`, () => {
     const bobP: DownloadPrincipal = { kind: 'device', deviceId: bobDevice, ownerId: bob!.ownerId! };
     const t = await target('140.0.4');
     const chrome = (await db().query.products.findFirst({ where: eq(products.slug, 'google-chrome') }))!;
-    const base = { userId: bob!.ownerId, deviceId: bobDevice, releaseId: rel['140.0.4']!.id };
+    const base = { userId: bob!.ownerId!, deviceId: bobDevice, releaseId: rel['140.0.4']!.id };
     await entitle({ ...base, productId: chrome.id, includesLaterReleases: true, releaseId: null });
     await entitle({ ...base, status: 'revoked' });
     await entitle({ ...base, status: 'expired' });
