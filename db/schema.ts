@@ -106,6 +106,10 @@ export const users = pgTable(
       .default(sql`'{requester}'::role[]`),
     managerId: uuid('manager_id').references((): AnyPgColumn => users.id, { onDelete: 'set null' }),
     active: boolean('active').notNull().default(true),
+    /** SCIM userName when the identity provider's differs from the e-mail address (null: it is the e-mail). */
+    userName: text('user_name'),
+    /** Deleted over SCIM: kept (history refers to it) but disabled and gone from SCIM. */
+    deprovisionedAt: timestamp('deprovisioned_at', { withTimezone: true }),
     /** The provisioning client's own id for this person (SCIM externalId); the portal never interprets it. */
     externalId: text('external_id'),
     /**
@@ -122,6 +126,8 @@ export const users = pgTable(
     // Emails are compared case-insensitively; the service stores them lower-cased.
     uniqueIndex('users_email_key').on(t.email),
     uniqueIndex('users_external_id_key').on(t.externalId),
+    // SCIM userNames are case-insensitive (RFC 7643 caseExact false).
+    uniqueIndex('users_user_name_key').on(sql`lower(${t.userName})`),
     check('users_email_lower', sql`${t.email} = lower(${t.email})`),
     check('users_not_own_manager', sql`${t.managerId} IS NULL OR ${t.managerId} <> ${t.id}`),
     index('users_manager_idx').on(t.managerId),

@@ -52,6 +52,26 @@ const schema = z.object({
   DML_S3_PREFIX: z.string().optional(),
   /** Start-up removes unfinished uploads older than this, so instances sharing a store spare each other's. */
   DML_TEMP_MAX_AGE_MINUTES: z.coerce.number().int().nonnegative().default(60),
+  /** OpenID Connect single sign-on (lib/sso): all three set = "Sign in with …" is offered. */
+  OIDC_ISSUER: z.string().url().optional(),
+  OIDC_CLIENT_ID: z.string().min(1).optional(),
+  OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  OIDC_SCOPES: z.string().min(1).default('openid email profile'),
+  OIDC_DISPLAY_NAME: z.string().min(1).default('single sign-on'),
+  /** The claim holding the person's groups (an array of names or ids). */
+  OIDC_GROUPS_CLAIM: z.string().min(1).default('groups'),
+  /** The claim naming the person's manager (their e-mail, subject or SCIM externalId); unset = not taken from the IdP. */
+  OIDC_MANAGER_CLAIM: z.string().min(1).optional(),
+  /** A claim whose value is the person's SCIM externalId (e.g. Entra ID's `oid`): links a provisioned account without e-mail. */
+  OIDC_EXTERNAL_ID_CLAIM: z.string().min(1).optional(),
+  /** A first sign-in by someone with no account: create one, or refuse them. */
+  OIDC_UNKNOWN_USERS: z.enum(['create', 'refuse'], 'OIDC_UNKNOWN_USERS is create or refuse').default('create'),
+  /** JSON: {"<IdP group>": {"roles": ["approver"], "groups": ["IT Operations"]}, …}; see README. */
+  OIDC_GROUP_MAP: z.string().optional(),
+  /** off = only administrators may sign in with a password (break-glass, audited). */
+  LOCAL_SIGN_IN: z.enum(['on', 'off'], 'LOCAL_SIGN_IN is on or off').default('on'),
+  /** Bearer token of the SCIM 2.0 endpoint (/scim/v2); unset = SCIM is off. */
+  SCIM_TOKEN: z.string().min(32, 'SCIM_TOKEN must be at least 32 characters').optional(),
 });
 
 export type Env = z.infer<typeof schema>;
@@ -71,6 +91,13 @@ function load(): Env {
     DML_S3_ACCESS_KEY_ID: process.env.DML_S3_ACCESS_KEY_ID || undefined,
     DML_S3_SECRET_ACCESS_KEY: process.env.DML_S3_SECRET_ACCESS_KEY || undefined,
     DML_S3_FORCE_PATH_STYLE: process.env.DML_S3_FORCE_PATH_STYLE || undefined,
+    OIDC_ISSUER: process.env.OIDC_ISSUER || undefined,
+    OIDC_CLIENT_ID: process.env.OIDC_CLIENT_ID || undefined,
+    OIDC_CLIENT_SECRET: process.env.OIDC_CLIENT_SECRET || undefined,
+    OIDC_MANAGER_CLAIM: process.env.OIDC_MANAGER_CLAIM || undefined,
+    OIDC_EXTERNAL_ID_CLAIM: process.env.OIDC_EXTERNAL_ID_CLAIM || undefined,
+    OIDC_GROUP_MAP: process.env.OIDC_GROUP_MAP || undefined,
+    SCIM_TOKEN: process.env.SCIM_TOKEN || undefined,
   });
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
