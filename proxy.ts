@@ -38,6 +38,6 @@ export function proxy(req: NextRequest, ev: NextFetchEvent) {
 }
 
 export const config = {
-  // Every page, including sign-in and the 403 page; not the machine APIs (tokens, JSON) or assets.
-  matcher: ['/((?!api/|_next/static|_next/image|favicon.ico|icon.svg|robots.txt|openapi.json).*)'],
+  // Every page, including sign-in and the 403 page; not the machine APIs (tokens, JSON, SCIM) or assets.
+  matcher: ['/((?!api/|scim/|_next/static|_next/image|favicon.ico|icon.svg|robots.txt|openapi.json).*)'],
 };
