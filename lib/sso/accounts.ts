@@ -3,7 +3,7 @@ import { getDb, type Tx } from '@/db';
 import { userIdentities, users, type User } from '@/db/schema';
 import { recordAudit } from '@/lib/audit/service';
 import type { Actor } from '@/lib/auth/roles';
-import { retryOnContention, UnauthorizedError } from '@/lib/errors';
+import { retryOnContention, sqlState, UnauthorizedError } from '@/lib/errors';
 import { isStorableText } from '@/lib/text';
 import { applyIdpGroups } from './mapping';
 import { ssoSettings, type SsoSettings } from './settings';
@@ -43,7 +43,14 @@ export async function signInWithOidc(claims: OidcClaims, settings: SsoSettings =
   const issuer = str(claims.iss, 2048);
   const subject = str(claims.sub, 255);
   if (!issuer || !subject || issuer !== settings.issuer) throw new SsoRefused('invalid_claims');
-  return retryOnContention(() => getDb().transaction((tx) => signInOnce(tx, claims, issuer, subject, settings)));
+  const once = () => retryOnContention(() => getDb().transaction((tx) => signInOnce(tx, claims, issuer, subject, settings)));
+  try {
+    return await once();
+  } catch (e) {
+    // Two first sign-ins of one person at once: the loser's insert hit the winner's row; now it is found.
+    if (sqlState(e) === '23505') return once();
+    throw e;
+  }
 }
 
 async function signInOnce(tx: Tx, claims: OidcClaims, issuer: string, subject: string, settings: SsoSettings): Promise<Actor> {
