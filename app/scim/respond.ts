@@ -39,7 +39,8 @@ export async function scimRespond(request: Request, handler: () => Promise<Respo
 
 /** The JSON body; not JSON, or too large, is a 400 invalidSyntax before anything is looked at. */
 export async function readScimBody(request: Request): Promise<unknown> {
-  if (Number(request.headers.get('content-length') ?? 0) > MAX_BODY_BYTES) throw badRequest('The body is larger than 1 MiB.', 'invalidSyntax');
+  if (Number(request.headers.get('content-length') ?? 0) > MAX_BODY_BYTES)
+    throw badRequest('The body is larger than 1 MiB.', 'invalidSyntax');
   const text = await request.text();
   if (text.length > MAX_BODY_BYTES) throw badRequest('The body is larger than 1 MiB.', 'invalidSyntax');
   try {

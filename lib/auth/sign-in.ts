@@ -84,7 +84,13 @@ export async function verifyCredentials(input: SignInInput, address: string): Pr
   }
   await getDb().update(signInAttempts).set({ succeeded: true }).where(eq(signInAttempts.id, attemptId));
   if (breakGlass) {
-    await recordAudit({ actor: { kind: 'user', id: user.id }, action: 'auth.break_glass_sign_in', entityType: 'user', entityId: user.id, after: { address } });
+    await recordAudit({
+      actor: { kind: 'user', id: user.id },
+      action: 'auth.break_glass_sign_in',
+      entityType: 'user',
+      entityId: user.id,
+      after: { address },
+    });
   }
   return { id: user.id, email: user.email, name: user.name, roles: user.roles };
 }

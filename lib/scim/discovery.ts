@@ -51,40 +51,60 @@ const attr = (name: string, type: string, extra: Record<string, unknown> = {}) =
   ...extra,
 });
 
-const schemas = () => [
-  {
-    id: USER_SCHEMA,
-    name: 'User',
-    description: 'A person who may sign in to the portal',
-    attributes: [
-      attr('userName', 'string', { required: true, uniqueness: 'server' }),
-      attr('externalId', 'string', { caseExact: true }),
-      attr('displayName', 'string'),
-      attr('name', 'complex', { subAttributes: [attr('formatted', 'string'), attr('givenName', 'string'), attr('familyName', 'string')] }),
-      attr('emails', 'complex', { multiValued: true, subAttributes: [attr('value', 'string'), attr('type', 'string'), attr('primary', 'boolean')] }),
-      attr('active', 'boolean'),
-      attr('groups', 'complex', { multiValued: true, mutability: 'readOnly', subAttributes: [attr('value', 'string'), attr('display', 'string')] }),
-    ],
-  },
-  {
-    id: ENTERPRISE_SCHEMA,
-    name: 'EnterpriseUser',
-    description: 'The manager of a person (their approver for manager stages)',
-    attributes: [attr('manager', 'complex', { subAttributes: [attr('value', 'string')] })],
-  },
-  {
-    id: GROUP_SCHEMA,
-    name: 'Group',
-    description: 'A group of the identity provider; mapped to portal roles and groups by OIDC_GROUP_MAP',
-    attributes: [
-      attr('displayName', 'string', { required: true, uniqueness: 'server' }),
-      attr('externalId', 'string', { caseExact: true }),
-      attr('members', 'complex', { multiValued: true, subAttributes: [attr('value', 'string'), attr('display', 'string')] }),
-    ],
-  },
-].map((s) => ({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:Schema'], ...s, meta: { resourceType: 'Schema', location: `${scimBase()}/Schemas/${s.id}` } }));
+const schemas = () =>
+  [
+    {
+      id: USER_SCHEMA,
+      name: 'User',
+      description: 'A person who may sign in to the portal',
+      attributes: [
+        attr('userName', 'string', { required: true, uniqueness: 'server' }),
+        attr('externalId', 'string', { caseExact: true }),
+        attr('displayName', 'string'),
+        attr('name', 'complex', {
+          subAttributes: [attr('formatted', 'string'), attr('givenName', 'string'), attr('familyName', 'string')],
+        }),
+        attr('emails', 'complex', {
+          multiValued: true,
+          subAttributes: [attr('value', 'string'), attr('type', 'string'), attr('primary', 'boolean')],
+        }),
+        attr('active', 'boolean'),
+        attr('groups', 'complex', {
+          multiValued: true,
+          mutability: 'readOnly',
+          subAttributes: [attr('value', 'string'), attr('display', 'string')],
+        }),
+      ],
+    },
+    {
+      id: ENTERPRISE_SCHEMA,
+      name: 'EnterpriseUser',
+      description: 'The manager of a person (their approver for manager stages)',
+      attributes: [attr('manager', 'complex', { subAttributes: [attr('value', 'string')] })],
+    },
+    {
+      id: GROUP_SCHEMA,
+      name: 'Group',
+      description: 'A group of the identity provider; mapped to portal roles and groups by OIDC_GROUP_MAP',
+      attributes: [
+        attr('displayName', 'string', { required: true, uniqueness: 'server' }),
+        attr('externalId', 'string', { caseExact: true }),
+        attr('members', 'complex', { multiValued: true, subAttributes: [attr('value', 'string'), attr('display', 'string')] }),
+      ],
+    },
+  ].map((s) => ({
+    schemas: ['urn:ietf:params:scim:schemas:core:2.0:Schema'],
+    ...s,
+    meta: { resourceType: 'Schema', location: `${scimBase()}/Schemas/${s.id}` },
+  }));
 
-const list = (resources: unknown[]) => ({ schemas: [LIST_SCHEMA], totalResults: resources.length, startIndex: 1, itemsPerPage: resources.length, Resources: resources });
+const list = (resources: unknown[]) => ({
+  schemas: [LIST_SCHEMA],
+  totalResults: resources.length,
+  startIndex: 1,
+  itemsPerPage: resources.length,
+  Resources: resources,
+});
 
 export const listResourceTypes = () => list(resourceTypes());
 export const listSchemas = () => list(schemas());

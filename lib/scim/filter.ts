@@ -18,7 +18,8 @@ const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /** Parses a SCIM filter (RFC 7644 §3.4.2.2) into a WHERE condition; anything it cannot honour is a 400 invalidFilter. */
 export function filterToSql(filter: string, attributes: AttributeMap): SQL {
-  if (filter.length > MAX_FILTER || !isStorableText(filter)) throw badRequest('The filter is too long or holds invalid characters.', 'invalidFilter');
+  if (filter.length > MAX_FILTER || !isStorableText(filter))
+    throw badRequest('The filter is too long or holds invalid characters.', 'invalidFilter');
   let ast: Filter;
   try {
     ast = parse(filter);
@@ -57,7 +58,8 @@ function toSql(f: Filter, attributes: AttributeMap, prefix: string, depth: numbe
 
 function compare(op: string, a: FilterAttribute, value: unknown): SQL {
   if (a.kind === 'boolean') {
-    if (typeof value !== 'boolean' || (op !== 'eq' && op !== 'ne')) throw badRequest('A boolean attribute is compared with eq or ne and true or false.', 'invalidFilter');
+    if (typeof value !== 'boolean' || (op !== 'eq' && op !== 'ne'))
+      throw badRequest('A boolean attribute is compared with eq or ne and true or false.', 'invalidFilter');
     return op === 'eq' ? sql`${a.sql} = ${value}` : sql`${a.sql} <> ${value}`;
   }
   if (typeof value !== 'string') throw badRequest('Compare this attribute with a string.', 'invalidFilter');

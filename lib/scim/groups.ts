@@ -27,7 +27,14 @@ const groupInput = z.object({
   displayName: text().trim().min(1, 'displayName is required.').max(200, 'At most 200 characters.'),
   externalId: text().max(255).nullish(),
   members: z
-    .array(z.object({ value: text().max(64), display: text().max(320).nullish(), type: text().max(20).nullish(), $ref: text().max(2048).nullish() }))
+    .array(
+      z.object({
+        value: text().max(64),
+        display: text().max(320).nullish(),
+        type: text().max(20).nullish(),
+        $ref: text().max(2048).nullish(),
+      }),
+    )
     .max(50_000)
     .nullish(),
 });
@@ -47,7 +54,11 @@ function parseGroup(body: unknown): GroupInput {
     throw badRequest(`${i?.path.join('.') || 'body'}: ${i?.message ?? 'invalid'}`, 'invalidValue');
   }
   const p = parsed.data;
-  return { name: p.displayName, externalId: p.externalId ?? null, memberIds: [...new Set((p.members ?? []).map((m) => m.value.toLowerCase()))] };
+  return {
+    name: p.displayName,
+    externalId: p.externalId ?? null,
+    memberIds: [...new Set((p.members ?? []).map((m) => m.value.toLowerCase()))],
+  };
 }
 
 /** Every member is a live portal user (nested groups are not supported): else 400, nothing stored. */
@@ -58,7 +69,8 @@ async function assertMembers(tx: Tx, ids: string[]): Promise<void> {
     .select({ n: count() })
     .from(users)
     .where(and(inArray(users.id, ids), isNull(users.deprovisionedAt)));
-  if ((found?.n ?? 0) !== ids.length) throw badRequest('members: one of the values is not a user of this portal (nested groups are not supported).', 'invalidValue');
+  if ((found?.n ?? 0) !== ids.length)
+    throw badRequest('members: one of the values is not a user of this portal (nested groups are not supported).', 'invalidValue');
 }
 
 async function membersOf(tx: Tx | ReturnType<typeof getDb>, groupIds: string[]) {
@@ -92,7 +104,10 @@ async function represent(tx: Tx | ReturnType<typeof getDb>, g: Group) {
 /** Only groups created over SCIM are the IdP's; the portal's own groups are not visible or changeable here. */
 async function findScimGroup(tx: Tx | ReturnType<typeof getDb>, id: string, lock = false): Promise<Group> {
   if (!UUID.test(id)) throw notFound('Group');
-  const q = tx.select().from(groups).where(and(eq(groups.id, id), eq(groups.scimManaged, true)));
+  const q = tx
+    .select()
+    .from(groups)
+    .where(and(eq(groups.id, id), eq(groups.scimManaged, true)));
   const [g] = lock ? await q.for('update') : await q;
   if (!g) throw notFound('Group');
   return g;
@@ -147,13 +162,24 @@ export async function listScimGroups(params: { filter?: string; startIndex: numb
   // members.value needs the membership rows: filter through an EXISTS so a group is listed once.
   const where = and(
     eq(groups.scimManaged, true),
-    cond ? sql`exists (select 1 from ${groups} g2 left join ${groupMembers} on ${groupMembers.groupId} = g2.id where g2.id = ${groups.id} and ${cond})` : undefined,
+    cond
+      ? sql`exists (select 1 from ${groups} g2 left join ${groupMembers} on ${groupMembers.groupId} = g2.id where g2.id = ${groups.id} and ${cond})`
+      : undefined,
   );
   const [rows, [total]] = await Promise.all([
-    db.select().from(groups).where(where).orderBy(asc(groups.createdAt), asc(groups.id)).offset(params.startIndex - 1).limit(params.count),
+    db
+      .select()
+      .from(groups)
+      .where(where)
+      .orderBy(asc(groups.createdAt), asc(groups.id))
+      .offset(params.startIndex - 1)
+      .limit(params.count),
     db.select({ n: count() }).from(groups).where(where),
   ]);
-  const members = await membersOf(db, rows.map((g) => g.id));
+  const members = await membersOf(
+    db,
+    rows.map((g) => g.id),
+  );
   return {
     schemas: [LIST_SCHEMA],
     totalResults: total?.n ?? 0,
@@ -213,10 +239,14 @@ export async function deleteScimGroup(id: string, map: GroupMap = ssoSettings().
     const g = await findScimGroup(tx, id, true);
     const [stage] = await tx.select({ id: approvalStages.id }).from(approvalStages).where(eq(approvalStages.groupId, id)).limit(1);
     const [step] = await tx.select({ key: environments.key }).from(environments).where(eq(environments.approvalGroupId, id)).limit(1);
-    if (stage || step) throw new ScimError(409, 'Approval stages or environments use this group; change them in the portal first.', 'mutability');
+    if (stage || step)
+      throw new ScimError(409, 'Approval stages or environments use this group; change them in the portal first.', 'mutability');
     const members = ((await membersOf(tx, [id])).get(id) ?? []).map((m) => m.id);
     await syncMembers(tx, keysOf(g), [], members, [], map);
     await tx.delete(groups).where(eq(groups.id, id));
-    await recordAudit({ actor: SCIM, action: 'group.deprovisioned', entityType: 'group', entityId: id, before: { name: g.name }, after: { via: 'scim' } }, tx);
+    await recordAudit(
+      { actor: SCIM, action: 'group.deprovisioned', entityType: 'group', entityId: id, before: { name: g.name }, after: { via: 'scim' } },
+      tx,
+    );
   });
 }

@@ -9,9 +9,32 @@ const str = (max: number) => text().max(max, `At most ${max} characters.`);
 /** Attributes of the core User schema (RFC 7643 §4.1) the portal accepts; those it does not keep are accepted and ignored. */
 const KNOWN = new Set(
   [
-    'schemas', 'id', 'meta', 'groups', 'userName', 'externalId', 'name', 'displayName', 'emails', 'active',
-    'nickName', 'profileUrl', 'title', 'userType', 'preferredLanguage', 'locale', 'timezone', 'password',
-    'phoneNumbers', 'ims', 'photos', 'addresses', 'entitlements', 'roles', 'x509Certificates', ENTERPRISE_SCHEMA,
+    'schemas',
+    'id',
+    'meta',
+    'groups',
+    'userName',
+    'externalId',
+    'name',
+    'displayName',
+    'emails',
+    'active',
+    'nickName',
+    'profileUrl',
+    'title',
+    'userType',
+    'preferredLanguage',
+    'locale',
+    'timezone',
+    'password',
+    'phoneNumbers',
+    'ims',
+    'photos',
+    'addresses',
+    'entitlements',
+    'roles',
+    'x509Certificates',
+    ENTERPRISE_SCHEMA,
   ].map((k) => k.toLowerCase()),
 );
 
@@ -36,9 +59,7 @@ export const scimUserInput = z.object({
   userName: str(254).trim().min(1, 'userName is required.'),
   externalId: str(255).nullish(),
   displayName: str(200).nullish(),
-  name: z
-    .object({ formatted: str(200).nullish(), givenName: str(100).nullish(), familyName: str(100).nullish() })
-    .nullish(),
+  name: z.object({ formatted: str(200).nullish(), givenName: str(100).nullish(), familyName: str(100).nullish() }).nullish(),
   emails: z.array(email).max(20).nullish(),
   active: z.boolean().default(true),
   [ENTERPRISE_SCHEMA]: z.object({ manager: z.object({ value: str(64).nullish() }).nullish() }).nullish(),

@@ -55,7 +55,10 @@ async function represent(tx: Tx | ReturnType<typeof getDb>, u: User) {
 
 async function findLive(tx: Tx | ReturnType<typeof getDb>, id: string, lock = false): Promise<User> {
   if (!UUID.test(id)) throw notFound('User');
-  const q = tx.select().from(users).where(and(eq(users.id, id), live));
+  const q = tx
+    .select()
+    .from(users)
+    .where(and(eq(users.id, id), live));
   const [u] = lock ? await q.for('update') : await q;
   if (!u) throw notFound('User');
   return u;
@@ -76,7 +79,10 @@ async function assertUnique(tx: Tx, s: ReturnType<typeof storedUser>, exceptId?:
 async function assertManager(tx: Tx, managerId: string | null, selfId?: string): Promise<void> {
   if (!managerId) return;
   if (!UUID.test(managerId) || managerId === selfId) throw badRequest('manager.value is not a user of this portal.', 'invalidValue');
-  const [m] = await tx.select({ id: users.id }).from(users).where(and(eq(users.id, managerId), live));
+  const [m] = await tx
+    .select({ id: users.id })
+    .from(users)
+    .where(and(eq(users.id, managerId), live));
   if (!m) throw badRequest('manager.value is not a user of this portal.', 'invalidValue');
 }
 
@@ -113,10 +119,19 @@ export async function listScimUsers(params: { filter?: string; startIndex: numbe
   const db = getDb();
   const where = and(live, params.filter ? filterToSql(params.filter, userAttributes) : undefined);
   const [rows, [total]] = await Promise.all([
-    db.select().from(users).where(where).orderBy(asc(users.createdAt), asc(users.id)).offset(params.startIndex - 1).limit(params.count),
+    db
+      .select()
+      .from(users)
+      .where(where)
+      .orderBy(asc(users.createdAt), asc(users.id))
+      .offset(params.startIndex - 1)
+      .limit(params.count),
     db.select({ n: count() }).from(users).where(where),
   ]);
-  const memberships = await groupsOf(db, rows.map((r) => r.id));
+  const memberships = await groupsOf(
+    db,
+    rows.map((r) => r.id),
+  );
   return {
     schemas: [LIST_SCHEMA],
     totalResults: total?.n ?? 0,
@@ -156,7 +171,14 @@ async function store(tx: Tx, id: string, next: (current: User) => ReturnType<typ
       action: 'user.updated_by_idp',
       entityType: 'user',
       entityId: id,
-      before: { email: before.email, userName: before.userName, name: before.name, externalId: before.externalId, managerId: before.managerId, active: before.active },
+      before: {
+        email: before.email,
+        userName: before.userName,
+        name: before.name,
+        externalId: before.externalId,
+        managerId: before.managerId,
+        active: before.active,
+      },
       after: { ...s, via: 'scim' },
     },
     tx,

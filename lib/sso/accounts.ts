@@ -65,7 +65,11 @@ async function signInOnce(tx: Tx, claims: OidcClaims, issuer: string, subject: s
     .for('update');
   const user = known?.user ?? (await linkOrCreate(tx, claims, issuer, subject, { email, verified, name }, settings));
   if (!user.active || user.deprovisionedAt) throw new SsoRefused('disabled');
-  if (known) await tx.update(userIdentities).set({ lastSignInAt: sql`now()` }).where(eq(userIdentities.id, known.identityId));
+  if (known)
+    await tx
+      .update(userIdentities)
+      .set({ lastSignInAt: sql`now()` })
+      .where(eq(userIdentities.id, known.identityId));
   if (name && name !== user.name) await tx.update(users).set({ name }).where(eq(users.id, user.id));
   await applyIdpGroups(tx, user.id, groupsOf(claims, settings.groupsClaim), settings.groupMap, { kind: 'system' });
   if (settings.managerClaim && settings.managerClaim in claims) await applyManager(tx, user, claims[settings.managerClaim], issuer);
@@ -103,7 +107,13 @@ async function linkOrCreate(
       .values({ email: who.email, name: who.name ?? who.email, passwordHash: DISABLED_PASSWORD, roles: ['requester'] })
       .returning();
     await recordAudit(
-      { actor: { kind: 'system' }, action: 'user.created_by_sso', entityType: 'user', entityId: user!.id, after: { email: who.email, issuer } },
+      {
+        actor: { kind: 'system' },
+        action: 'user.created_by_sso',
+        entityType: 'user',
+        entityId: user!.id,
+        after: { email: who.email, issuer },
+      },
       tx,
     );
   }

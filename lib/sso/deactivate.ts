@@ -53,11 +53,7 @@ export async function deactivateUser(tx: Tx, userId: string, by: AuditActor, rea
       tx,
     );
   }
-  const orphaned = await tx
-    .update(devices)
-    .set({ ownerId: null })
-    .where(eq(devices.ownerId, userId))
-    .returning({ id: devices.id });
+  const orphaned = await tx.update(devices).set({ ownerId: null }).where(eq(devices.ownerId, userId)).returning({ id: devices.id });
   for (const d of orphaned) {
     await recordAudit(
       { actor: by, action: 'device.owner_removed', entityType: 'device', entityId: d.id, before: { ownerId: userId }, after: { reason } },
@@ -71,7 +67,14 @@ export async function deactivateUser(tx: Tx, userId: string, by: AuditActor, rea
       entityType: 'user',
       entityId: userId,
       before: { active: true },
-      after: { active: false, reason, sessionsEnded: sessions, requestsCancelled: cancelled.length, reports: reports.length, devices: orphaned.length },
+      after: {
+        active: false,
+        reason,
+        sessionsEnded: sessions,
+        requestsCancelled: cancelled.length,
+        reports: reports.length,
+        devices: orphaned.length,
+      },
     },
     tx,
   );

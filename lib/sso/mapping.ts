@@ -21,10 +21,7 @@ async function idpGroupIds(tx: DbOrTx, idpGroups: readonly string[], map: GroupM
   const scim = idpGroups.length
     ? and(eq(groups.scimManaged, true), or(inArray(groups.name, [...idpGroups]), inArray(groups.externalId, [...idpGroups])))
     : undefined;
-  const rows = await tx
-    .select({ id: groups.id })
-    .from(groups)
-    .where(or(byName, scim));
+  const rows = await tx.select({ id: groups.id }).from(groups).where(or(byName, scim));
   return rows.map((r) => r.id);
 }
 

@@ -19,7 +19,10 @@ async function signInAtIdp(page: Page, login: string) {
   await page.getByRole('button', { name: 'Sign-in' }).click();
   const consent = page.getByRole('button', { name: 'Continue' });
   // The IdP asks for consent on the first sign-in of a session only.
-  await Promise.race([consent.waitFor({ timeout: 15_000 }).then(() => consent.click()), page.waitForURL(/127\.0\.0\.1:\d+\/(catalogue|sign-in)/)]);
+  await Promise.race([
+    consent.waitFor({ timeout: 15_000 }).then(() => consent.click()),
+    page.waitForURL(/127\.0\.0\.1:\d+\/(catalogue|sign-in)/),
+  ]);
 }
 
 /** Tampers with one parameter of the authorisation request on its way to the IdP. */
@@ -41,7 +44,11 @@ test('the sign-in page offers the IdP first and local accounts second', async ({
   expect(ssoBox!.y).toBeLessThan(localBox!.y);
 });
 
-test('signs in through the IdP with roles from groups; a group removed at the IdP takes the role away', async ({ page, baseURL, browser }) => {
+test('signs in through the IdP with roles from groups; a group removed at the IdP takes the role away', async ({
+  page,
+  baseURL,
+  browser,
+}) => {
   await signInAtIdp(page, 'carol');
   await expect(page.getByTestId('signed-in-user')).toContainText('Carol Chen');
   await expect(page.getByRole('link', { name: 'Approvals' })).toBeVisible();
@@ -49,7 +56,18 @@ test('signs in through the IdP with roles from groups; a group removed at the Id
   // The IdP pushes the removal over SCIM: the role is gone at the next request, no new sign-in.
   const found = await (await scim(`/Users?filter=${encodeURIComponent('userName eq "carol@example.com"')}`, {}, baseURL!)).json();
   const carolId = found.Resources[0].id;
-  const group = await scim('/Groups', { method: 'POST', body: JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'portal-approvers', members: [{ value: carolId }] }) }, baseURL!);
+  const group = await scim(
+    '/Groups',
+    {
+      method: 'POST',
+      body: JSON.stringify({
+        schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'],
+        displayName: 'portal-approvers',
+        members: [{ value: carolId }],
+      }),
+    },
+    baseURL!,
+  );
   expect(group.status).toBe(201);
   const { id: groupId } = await group.json();
   const removed = await scim(

@@ -33,7 +33,11 @@ const ERROR = 'urn:ietf:params:scim:api:messages:2.0:Error';
 function req(method: string, path: string, body?: unknown, token: string | null = TOKEN): Request {
   const headers: Record<string, string> = { 'Content-Type': 'application/scim+json' };
   if (token !== null) headers.Authorization = `Bearer ${token}`;
-  return new Request(`${BASE}${path}`, { method, headers, body: typeof body === 'string' ? body : body === undefined ? undefined : JSON.stringify(body) });
+  return new Request(`${BASE}${path}`, {
+    method,
+    headers,
+    body: typeof body === 'string' ? body : body === undefined ? undefined : JSON.stringify(body),
+  });
 }
 const idParams = (id: string) => ({ params: Promise.resolve({ id }) });
 async function read(res: Response) {
@@ -84,7 +88,12 @@ describe(`SCIM 2.0 (${engine})`, () => {
     expect(c.status).toBe(201);
     expect(c.type).toBe('application/scim+json');
     expect(created.headers.get('location')).toBe(`${BASE}/Users/${c.body.id}`);
-    expect(c.body).toMatchObject({ userName: 'bjensen@example.com', externalId: 'bjensen', active: true, displayName: 'Ms. Barbara J Jensen III' });
+    expect(c.body).toMatchObject({
+      userName: 'bjensen@example.com',
+      externalId: 'bjensen',
+      active: true,
+      displayName: 'Ms. Barbara J Jensen III',
+    });
     const row = await db().query.users.findFirst({ where: eq(users.id, c.body.id) });
     expect(row).toMatchObject({ email: 'bjensen@example.com', roles: ['requester'], active: true });
 
@@ -101,9 +110,9 @@ describe(`SCIM 2.0 (${engine})`, () => {
   });
 
   it('filters with eq, co, sw, and/or, emails.value, externalId, active, and pages with startIndex and count', async () => {
-    expect((await list('emails.value co "@example.com" and userName sw "fio"')).body.Resources.map((u: { userName: string }) => u.userName)).toEqual([
-      'fiona@example.com',
-    ]);
+    expect(
+      (await list('emails.value co "@example.com" and userName sw "fio"')).body.Resources.map((u: { userName: string }) => u.userName),
+    ).toEqual(['fiona@example.com']);
     const either = await list('userName eq "alice@example.com" or displayName eq "Bob Berg"');
     expect(either.body.totalResults).toBe(2);
     expect((await list('externalId eq "bjensen"')).body.totalResults).toBe(1);
@@ -184,19 +193,28 @@ describe(`SCIM 2.0 (${engine})`, () => {
     const [alice, maria] = await Promise.all([actor('alice@example.com'), actor('manager@example.com')]);
     const intellij = (await db().query.products.findFirst({ where: eq(products.slug, 'intellij-idea') }))!.id;
     const laptop = (await db().query.devices.findFirst({ where: eq(devices.hostname, 'ALICE-LT-4411') }))!.id;
-    const r = await submitRequest(alice, requestInput.parse({ productId: intellij, deviceId: laptop, justification: 'For the quarterly release work.' }));
+    const r = await submitRequest(
+      alice,
+      requestInput.parse({ productId: intellij, deviceId: laptop, justification: 'For the quarterly release work.' }),
+    );
     expect(r.status).toBe('pending_approval');
     const sid = await openSession(alice.id);
     expect(await loadSessionActor(sid)).not.toBeNull();
 
     // Entra ID's form: no path, op in capitals.
     const res = await read(
-      await userRoute.PATCH(req('PATCH', `/Users/${alice.id}`, { schemas: [PATCH], Operations: [{ op: 'Replace', value: { active: false } }] }), idParams(alice.id)),
+      await userRoute.PATCH(
+        req('PATCH', `/Users/${alice.id}`, { schemas: [PATCH], Operations: [{ op: 'Replace', value: { active: false } }] }),
+        idParams(alice.id),
+      ),
     );
     expect(res.status).toBe(200);
     expect(res.body.active).toBe(false);
     expect(await loadSessionActor(sid)).toBeNull();
-    const open = await db().select().from(userSessions).where(and(eq(userSessions.userId, alice.id)));
+    const open = await db()
+      .select()
+      .from(userSessions)
+      .where(and(eq(userSessions.userId, alice.id)));
     expect(open.every((s) => s.revokedAt)).toBe(true);
     const req1 = await db().query.serviceRequests.findFirst({ where: eq(serviceRequests.id, r.id) });
     expect(req1).toMatchObject({ status: 'cancelled', closedReason: expect.stringMatching(/deactivated/i) });
@@ -206,23 +224,37 @@ describe(`SCIM 2.0 (${engine})`, () => {
 
     // Deactivating a manager: the people reporting to them get the manager's own manager (none here).
     const bob = await actor('bob@example.com');
-    await userRoute.PATCH(req('PATCH', `/Users/${maria.id}`, { schemas: [PATCH], Operations: [{ op: 'replace', path: 'active', value: false }] }), idParams(maria.id));
+    await userRoute.PATCH(
+      req('PATCH', `/Users/${maria.id}`, { schemas: [PATCH], Operations: [{ op: 'replace', path: 'active', value: false }] }),
+      idParams(maria.id),
+    );
     expect((await db().query.users.findFirst({ where: eq(users.id, bob.id) }))!.managerId).toBeNull();
-    expect((await db().select().from(auditEvents).where(and(eq(auditEvents.entityId, bob.id), eq(auditEvents.action, 'user.manager_reassigned')))).length).toBe(1);
+    expect(
+      (
+        await db()
+          .select()
+          .from(auditEvents)
+          .where(and(eq(auditEvents.entityId, bob.id), eq(auditEvents.action, 'user.manager_reassigned')))
+      ).length,
+    ).toBe(1);
   });
 
   it('groups: create with members, PATCH add and remove members, mapped roles follow at once; DELETE', async () => {
     const map = { 'Portal Approvers': { roles: ['approver' as const], groups: [] } };
     const fiona = await actor('fiona@example.com');
     const sid = await openSession(fiona.id);
-    const created = await read(await groupsRoute.POST(req('POST', '/Groups', { schemas: [GROUP], displayName: 'Portal Approvers', externalId: 'g-1', members: [] })));
+    const created = await read(
+      await groupsRoute.POST(req('POST', '/Groups', { schemas: [GROUP], displayName: 'Portal Approvers', externalId: 'g-1', members: [] })),
+    );
     expect(created.status).toBe(201);
     const gid = created.body.id;
     await patchScimGroup(gid, { schemas: [PATCH], Operations: [{ op: 'add', path: 'members', value: [{ value: fiona.id }] }] }, map);
     expect((await loadSessionActor(sid))!.roles).toContain('approver');
     const g = await read(await groupRoute.GET(req('GET', `/Groups/${gid}`), idParams(gid)));
     expect(g.body.members.map((m: { value: string }) => m.value)).toEqual([fiona.id]);
-    const byMember = await read(await groupsRoute.GET(req('GET', `/Groups?filter=${encodeURIComponent(`members.value eq "${fiona.id}"`)}`)));
+    const byMember = await read(
+      await groupsRoute.GET(req('GET', `/Groups?filter=${encodeURIComponent(`members.value eq "${fiona.id}"`)}`)),
+    );
     expect(byMember.body.totalResults).toBe(1);
 
     // Removed at the IdP: the role is gone at the very next request, without signing in again.
@@ -231,7 +263,9 @@ describe(`SCIM 2.0 (${engine})`, () => {
     expect((await read(await groupRoute.GET(req('GET', `/Groups/${gid}`), idParams(gid)))).body.members).toEqual([]);
 
     const before = await groupCount();
-    const bad = await read(await groupsRoute.POST(req('POST', '/Groups', { schemas: [GROUP], displayName: 'X', members: [{ value: 'not-a-user' }] })));
+    const bad = await read(
+      await groupsRoute.POST(req('POST', '/Groups', { schemas: [GROUP], displayName: 'X', members: [{ value: 'not-a-user' }] })),
+    );
     expect(bad).toMatchObject({ status: 400, body: { scimType: 'invalidValue' } });
     const clash = await read(await groupsRoute.POST(req('POST', '/Groups', { schemas: [GROUP], displayName: 'Engineering' })));
     expect(clash).toMatchObject({ status: 409, body: { scimType: 'uniqueness' } });

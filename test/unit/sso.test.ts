@@ -37,7 +37,14 @@ const refusal = (p: Promise<unknown>) =>
 const identitiesOf = async (userId: string) => db().select().from(userIdentities).where(eq(userIdentities.userId, userId));
 const inGroup = async (userId: string, name: string) => {
   const g = (await db().query.groups.findFirst({ where: eq(groups.name, name) }))!;
-  return (await db().select().from(groupMembers).where(and(eq(groupMembers.groupId, g.id), eq(groupMembers.userId, userId)))).length > 0;
+  return (
+    (
+      await db()
+        .select()
+        .from(groupMembers)
+        .where(and(eq(groupMembers.groupId, g.id), eq(groupMembers.userId, userId)))
+    ).length > 0
+  );
 };
 
 describe(`OpenID Connect accounts (${engine})`, () => {
@@ -49,7 +56,10 @@ describe(`OpenID Connect accounts (${engine})`, () => {
     const renamed = await signInWithOidc(claims({ sub: 'sub-bob', email: 'robert.berg@example.com', name: 'Robert Berg' }), settings);
     expect(renamed.id).toBe(bob.id);
     expect(await db().select().from(users).where(eq(users.email, 'robert.berg@example.com'))).toHaveLength(0);
-    const audit = await db().select().from(auditEvents).where(and(eq(auditEvents.entityId, bob.id), eq(auditEvents.action, 'user.identity_linked')));
+    const audit = await db()
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.entityId, bob.id), eq(auditEvents.action, 'user.identity_linked')));
     expect(audit).toHaveLength(1);
   });
 
@@ -71,7 +81,10 @@ describe(`OpenID Connect accounts (${engine})`, () => {
       'unknown_user',
     );
     expect(await db().query.users.findFirst({ where: eq(users.email, 'newbie@example.com') })).toBeUndefined();
-    const made = await signInWithOidc(claims({ sub: 'n1', email: 'newbie@example.com', name: 'New Bie', groups: ['portal-librarians'] }), settings);
+    const made = await signInWithOidc(
+      claims({ sub: 'n1', email: 'newbie@example.com', name: 'New Bie', groups: ['portal-librarians'] }),
+      settings,
+    );
     expect(made).toMatchObject({ email: 'newbie@example.com', name: 'New Bie', roles: ['librarian', 'requester'] });
     expect(await refusal(signInWithOidc(claims({ sub: 'n1', iss: 'https://evil.example', email: 'newbie@example.com' }), settings))).toBe(
       'invalid_claims',
@@ -82,7 +95,10 @@ describe(`OpenID Connect accounts (${engine})`, () => {
 
   it('applies roles and groups from the groups claim at each sign-in; a removed group is gone at the next request', async () => {
     const ops = await actor('ops2@example.com');
-    const a = await signInWithOidc(claims({ sub: 'sub-ops2', email: 'ops2@example.com', groups: ['portal-approvers', 'portal-librarians', 'unmapped'] }), settings);
+    const a = await signInWithOidc(
+      claims({ sub: 'sub-ops2', email: 'ops2@example.com', groups: ['portal-approvers', 'portal-librarians', 'unmapped'] }),
+      settings,
+    );
     expect(a.roles).toEqual(expect.arrayContaining(['approver', 'librarian', 'requester']));
     const sid = await openSession(a.id);
     expect(await inGroup(ops.id, 'IT Operations')).toBe(true);
@@ -102,7 +118,13 @@ describe(`OpenID Connect accounts (${engine})`, () => {
     await signInWithOidc(claims({ sub: 'sub-sec1', email: 'sec1@example.com', manager: 'manager@example.com' }), settings);
     expect((await db().query.users.findFirst({ where: eq(users.id, sec1.id) }))!.managerId).toBe(maria.id);
     const hostile = await signInWithOidc(
-      claims({ sub: 'sub-sec1', email: 'sec1@example.com', name: 'x\u0000y', groups: ['portal-approvers\u0000', 'a'.repeat(10_000), 42, { admin: true }], manager: 'sec1@example.com' }),
+      claims({
+        sub: 'sub-sec1',
+        email: 'sec1@example.com',
+        name: 'x\u0000y',
+        groups: ['portal-approvers\u0000', 'a'.repeat(10_000), 42, { admin: true }],
+        manager: 'sec1@example.com',
+      }),
       settings,
     );
     expect(hostile.name).not.toContain('\u0000');
@@ -123,7 +145,10 @@ describe(`OpenID Connect accounts (${engine})`, () => {
     const creds = (email: string) => signInInput.parse({ email, password: 'portal-demo' });
     await expect(verifyCredentials(creds('alice@example.com'), '10.9.0.1')).rejects.toBeInstanceOf(UnauthorizedError);
     const admin = await verifyCredentials(creds('admin@example.com'), '10.9.0.2');
-    const audit = await db().select().from(auditEvents).where(and(eq(auditEvents.entityId, admin.id), eq(auditEvents.action, 'auth.break_glass_sign_in')));
+    const audit = await db()
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.entityId, admin.id), eq(auditEvents.action, 'auth.break_glass_sign_in')));
     expect(audit).toHaveLength(1);
   });
 });
