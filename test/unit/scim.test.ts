@@ -19,6 +19,8 @@ import { auditEvents, devices, groups, products, serviceRequests, userSessions, 
 import { loadSessionActor, openSession } from '@/lib/auth/sessions';
 import { requestInput } from '@/lib/requests/schema';
 import { submitRequest } from '@/lib/requests/submit';
+import { reassignDevice } from '@/lib/devices/reassign';
+import { ForbiddenError, ValidationError } from '@/lib/errors';
 import { patchScimGroup } from '@/lib/scim/groups';
 import { actor } from '../support/actors';
 import { engine, setupTestDb } from '../support/db';
@@ -219,6 +221,12 @@ describe(`SCIM 2.0 (${engine})`, () => {
     const req1 = await db().query.serviceRequests.findFirst({ where: eq(serviceRequests.id, r.id) });
     expect(req1).toMatchObject({ status: 'cancelled', closedReason: expect.stringMatching(/deactivated/i) });
     expect((await db().query.devices.findFirst({ where: eq(devices.id, laptop) }))!.ownerId).toBeNull();
+    // The desk gives the ownerless device to someone else; a requester cannot.
+    const [desk, bobActor] = await Promise.all([actor('desk@example.com'), actor('bob@example.com')]);
+    await expect(reassignDevice(bobActor, laptop, 'bob@example.com')).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(reassignDevice(desk, laptop, 'alice@example.com')).rejects.toBeInstanceOf(ValidationError); // inactive
+    await reassignDevice(desk, laptop, 'BOB@example.com');
+    expect((await db().query.devices.findFirst({ where: eq(devices.id, laptop) }))!.ownerId).toBe(bobActor.id);
     const actions = (await db().select().from(auditEvents).where(eq(auditEvents.entityId, alice.id))).map((a) => a.action);
     expect(actions).toEqual(expect.arrayContaining(['user.deactivated', 'user.updated_by_idp']));
 
