@@ -8,12 +8,16 @@ process.env.IDP_PORT ??= String(port + 1000);
 export const idpURL = `http://127.0.0.1:${process.env.IDP_PORT}`;
 export const SCIM_TOKEN = 'e2e-only-scim-token-0123456789abcdefghij';
 const appServer = Array.isArray(base.webServer) ? base.webServer[0]! : base.webServer!;
-const appBase = `http://127.0.0.1:${port}`;
+// Next.js reports 127.0.0.1 to route handlers as "localhost" (NextURL), while a server action sees
+// the Host header: so the app, the browser and the IdP all use "localhost", and AUTH_URL pins it, or
+// the redirect URI of the token request would differ from the authorisation request's.
+const appBase = `http://localhost:${port}`;
 const clientSecret = 'e2e-only-client-secret-0123456789';
 
 export default defineConfig({
   ...base,
   testDir: 'test/e2e-sso',
+  use: { ...base.use, baseURL: appBase },
   outputDir: `test-results/e2e-sso-${port}`,
   webServer: [
     {
@@ -29,6 +33,7 @@ export default defineConfig({
       ...appServer,
       env: {
         ...appServer.env,
+        AUTH_URL: `${appBase}/api/auth`,
         OIDC_ISSUER: idpURL,
         OIDC_CLIENT_ID: 'portal',
         OIDC_CLIENT_SECRET: clientSecret,

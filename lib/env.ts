@@ -52,6 +52,8 @@ const schema = z.object({
   DML_S3_PREFIX: z.string().optional(),
   /** Start-up removes unfinished uploads older than this, so instances sharing a store spare each other's. */
   DML_TEMP_MAX_AGE_MINUTES: z.coerce.number().int().nonnegative().default(60),
+  /** Auth.js's own setting (read by Auth.js): <APP_URL>/api/auth, so redirect URIs use the public address. */
+  AUTH_URL: z.string().url().optional(),
   /** OpenID Connect single sign-on (lib/sso): all three set = "Sign in with …" is offered. */
   OIDC_ISSUER: z.string().url().optional(),
   OIDC_CLIENT_ID: z.string().min(1).optional(),
@@ -91,6 +93,12 @@ function load(): Env {
     DML_S3_ACCESS_KEY_ID: process.env.DML_S3_ACCESS_KEY_ID || undefined,
     DML_S3_SECRET_ACCESS_KEY: process.env.DML_S3_SECRET_ACCESS_KEY || undefined,
     DML_S3_FORCE_PATH_STYLE: process.env.DML_S3_FORCE_PATH_STYLE || undefined,
+    AUTH_URL: process.env.AUTH_URL || undefined,
+    LOCAL_SIGN_IN: process.env.LOCAL_SIGN_IN || undefined,
+    OIDC_SCOPES: process.env.OIDC_SCOPES || undefined,
+    OIDC_DISPLAY_NAME: process.env.OIDC_DISPLAY_NAME || undefined,
+    OIDC_GROUPS_CLAIM: process.env.OIDC_GROUPS_CLAIM || undefined,
+    OIDC_UNKNOWN_USERS: process.env.OIDC_UNKNOWN_USERS || undefined,
     OIDC_ISSUER: process.env.OIDC_ISSUER || undefined,
     OIDC_CLIENT_ID: process.env.OIDC_CLIENT_ID || undefined,
     OIDC_CLIENT_SECRET: process.env.OIDC_CLIENT_SECRET || undefined,

@@ -36,6 +36,8 @@ const provider = new Provider(issuer, {
     return { accountId: id, claims: async () => ({ sub: id, ...a }) };
   },
 });
+// Say why a token request was refused: the app only hears "invalid_grant".
+provider.on('grant.error', (_ctx, err) => console.error('idp grant.error:', err.error_detail ?? err.message));
 const handle = provider.callback();
 
 http
