@@ -86,9 +86,10 @@ async function grantWaiting(tx: Tx, d: typeof deployments.$inferSelect) {
   let free = product.seatLimit === null ? Infinity : product.seatLimit - (await seatsInUse(tx, d.productId));
   let granted = 0;
   for (const device of pending) {
+    if (!device.ownerId) continue; // its owner left: nobody to entitle until the desk reassigns it
     const seatNeeded = product.seatLimit !== null && (await needsNewSeat(tx, d.productId, device.id));
     if (seatNeeded && free <= 0) continue;
-    const { tookSeat } = await grantAssignment(tx, d, product, device);
+    const { tookSeat } = await grantAssignment(tx, d, product, { id: device.id, ownerId: device.ownerId });
     if (tookSeat) free--;
     granted++;
   }

@@ -56,6 +56,7 @@ export async function claimAvailable(
         (await seatsInUse(tx, d.productId)) >= product.seatLimit
       )
         throw new ConflictError(`All ${product.seatLimit} licence seats of ${product.name} are in use.`);
+      if (!device.ownerId) throw new NotFoundError('No such device.', 'deviceId'); // ownerless: nobody to entitle
       const { entitlementId, tookSeat } = await grantAssignment(tx, d, product, { id: device.id, ownerId: device.ownerId });
       const actor: AuditActor = principal.kind === 'device' ? { kind: 'device', id: deviceId } : { kind: 'user', id: principal.actor.id };
       await recordAudit(
