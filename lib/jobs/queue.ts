@@ -1,5 +1,6 @@
 import PgBoss from 'pg-boss';
 import type { Db } from '@/db';
+import { logger } from '@/lib/ops/logger';
 import { clientExecutor } from './executor';
 import { registeredJobs, type JobDefinition } from './registry';
 
@@ -91,11 +92,14 @@ export class JobQueue {
     for (const item of batch) {
       try {
         await job.handler(item.data ?? {}, { id: item.id, name: item.name, retryCount: item.retryCount });
+        // One line per run, whichever instance ran it: the log shows each job ran once.
+        logger().info({ job: job.name, jobId: item.id, attempt: item.retryCount + 1 }, 'job done');
       } catch (e) {
         const error = e instanceof Error ? e : new Error(String(e));
         const last = item.retryCount >= item.retryLimit;
-        console.error(
-          `Job ${job.name} ${item.id} failed (attempt ${item.retryCount + 1}${last ? ', giving up' : ', will retry'}): ${error.message}`,
+        logger().error(
+          { job: job.name, jobId: item.id, attempt: item.retryCount + 1, err: error.message },
+          `job failed${last ? ', giving up' : ', will retry'}`,
         );
         await this.boss.fail(job.name, item.id, { message: error.message, stack: error.stack });
       }
