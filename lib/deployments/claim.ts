@@ -41,7 +41,9 @@ export async function claimAvailable(
             eq(deploymentAssignments.deviceId, deviceId),
             isNull(deploymentAssignments.endedAt),
           ),
-        );
+        )
+        // Two "install now" at once: the second waits here and then finds the first one's entitlement.
+        .for('update');
       if (!d || !assignment) throw new NotFoundError('This deployment is not assigned to this device.', 'deploymentId');
       if (d.intent !== 'available') throw new ConflictError('This deployment is required; the device gets it without asking.');
       if (d.status !== 'active') throw new ConflictError(`This deployment is ${d.status.replace('_', ' ')}.`);
