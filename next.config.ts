@@ -5,9 +5,10 @@ const e2eDist = process.env.NEXT_DIST_DIR;
 
 const nextConfig: NextConfig = {
   // PGlite ships WASM + data files that must be loaded from node_modules at run time, and
-  // argon2 is a native addon: neither can be bundled. prom-client is loaded, not bundled, so that
-  // every bundle of the process (instrumentation, App Router, Pages Router) shares one registry.
-  serverExternalPackages: ['@electric-sql/pglite', '@node-rs/argon2', 'prom-client'],
+  // argon2 is a native addon: neither can be bundled. prom-client and pg-boss are loaded, not
+  // bundled, so that every bundle of the process (instrumentation, App Router, Pages Router)
+  // shares one copy.
+  serverExternalPackages: ['@electric-sql/pglite', '@node-rs/argon2', 'prom-client', 'pg-boss'],
   // Bundled rather than loaded as an external ES module: the download endpoint under pages/api
   // would otherwise load next-auth's ESM build, whose bare 'next/server' import Node cannot resolve.
   transpilePackages: ['next-auth'],

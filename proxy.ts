@@ -1,7 +1,7 @@
 import NextAuth from 'next-auth';
 import { NextResponse, type NextFetchEvent, type NextRequest } from 'next/server';
 import { authConfig } from '@/lib/auth/config';
-import { authSecret } from '@/lib/env';
+import { authSecret, env } from '@/lib/env';
 import { contentSecurityPolicy } from '@/lib/security-headers';
 
 type Gate = (req: NextRequest, ev: NextFetchEvent) => Promise<Response | undefined> | Response | undefined;
@@ -21,7 +21,7 @@ export function proxy(req: NextRequest, ev: NextFetchEvent) {
   gate ??= NextAuth({ ...authConfig, secret: authSecret() }).auth((req) => {
     const { pathname, search } = req.nextUrl;
     const nonce = Buffer.from(crypto.randomUUID()).toString('base64');
-    const policy = contentSecurityPolicy(nonce);
+    const policy = contentSecurityPolicy(nonce, undefined, env.OIDC_ISSUER ? new URL(env.OIDC_ISSUER).origin : undefined);
     if (!open(pathname) && !req.auth?.user?.sid) {
       const url = new URL('/sign-in', req.nextUrl.origin);
       url.searchParams.set('callbackUrl', pathname + search);
@@ -38,6 +38,6 @@ export function proxy(req: NextRequest, ev: NextFetchEvent) {
 }
 
 export const config = {
-  // Every page, including sign-in and the 403 page; not the machine APIs (tokens, JSON) or assets.
-  matcher: ['/((?!api/|_next/static|_next/image|favicon.ico|icon.svg|robots.txt|openapi.json).*)'],
+  // Every page, including sign-in and the 403 page; not the machine APIs (tokens, JSON, SCIM) or assets.
+  matcher: ['/((?!api/|scim/|_next/static|_next/image|favicon.ico|icon.svg|robots.txt|openapi.json).*)'],
 };

@@ -32,6 +32,11 @@ export async function grantAppRole(owner: Db, appUser: string): Promise<void> {
   // Readiness checks compare the applied migrations with the code's.
   await owner.execute(sql`GRANT USAGE ON SCHEMA drizzle TO ${role}`);
   await owner.execute(sql`GRANT SELECT ON ALL TABLES IN SCHEMA drizzle TO ${role}`);
+  // The job queue (pg-boss): rows only. New queues get their tables through the owner's
+  // pgboss.create_queue (SECURITY DEFINER, see the jobs_queue migration); rows in them are
+  // reached through the partitioned pgboss.job, whose grants cover its partitions.
+  await owner.execute(sql`GRANT USAGE ON SCHEMA pgboss TO ${role}`);
+  await owner.execute(sql`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA pgboss TO ${role}`);
 }
 
 runIfMain(import.meta.url, async () => {

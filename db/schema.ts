@@ -69,6 +69,7 @@ export type InstallEventType = (typeof installEventTypeValues)[number];
 export const installEventTypeEnum = pgEnum('install_event_type', installEventTypeValues);
 
 export const actorKindEnum = pgEnum('actor_kind', ['user', 'device', 'pipeline', 'system']);
+export const membershipSourceEnum = pgEnum('membership_source', ['local', 'idp']);
 
 export const deviceKindValues = ['workstation', 'server', 'network', 'other'] as const;
 export type DeviceKind = (typeof deviceKindValues)[number];
@@ -105,11 +106,28 @@ export const users = pgTable(
       .default(sql`'{requester}'::role[]`),
     managerId: uuid('manager_id').references((): AnyPgColumn => users.id, { onDelete: 'set null' }),
     active: boolean('active').notNull().default(true),
+    /** SCIM userName when the identity provider's differs from the e-mail address (null: it is the e-mail). */
+    userName: text('user_name'),
+    /** Deleted over SCIM: kept (history refers to it) but disabled and gone from SCIM. */
+    deprovisionedAt: timestamp('deprovisioned_at', { withTimezone: true }),
+    /** The provisioning client's own id for this person (SCIM externalId); the portal never interprets it. */
+    externalId: text('external_id'),
+    /**
+     * The identity provider's groups this person is in, as last told by a sign-in (groups claim) or
+     * by SCIM; roles and IdP-managed memberships are derived from it (lib/sso/mapping.ts).
+     */
+    idpGroups: text('idp_groups')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     createdAt: createdAt(),
   },
   (t) => [
     // Emails are compared case-insensitively; the service stores them lower-cased.
     uniqueIndex('users_email_key').on(t.email),
+    uniqueIndex('users_external_id_key').on(t.externalId),
+    // SCIM userNames are case-insensitive (RFC 7643 caseExact false).
+    uniqueIndex('users_user_name_key').on(sql`lower(${t.userName})`),
     check('users_email_lower', sql`${t.email} = lower(${t.email})`),
     check('users_not_own_manager', sql`${t.managerId} IS NULL OR ${t.managerId} <> ${t.id}`),
     index('users_manager_idx').on(t.managerId),
@@ -125,10 +143,14 @@ export const groups = pgTable(
     description: text('description').notNull().default(''),
     /** Kept for history and existing memberships, but no longer offered for new policies or targets. */
     archived: boolean('archived').notNull().default(false),
+    /** The provisioning client's id for a group it created over SCIM. */
+    externalId: text('external_id'),
+    /** Created over SCIM: its members are the identity provider's to set. */
+    scimManaged: boolean('scim_managed').notNull().default(false),
     createdAt: createdAt(),
   },
   // Names are unique whatever their case: "Finance" and "finance" would be one group to people.
-  (t) => [uniqueIndex('groups_name_lower_key').on(sql`lower(${t.name})`)],
+  (t) => [uniqueIndex('groups_name_lower_key').on(sql`lower(${t.name})`), uniqueIndex('groups_external_id_key').on(t.externalId)],
 );
 export type Group = typeof groups.$inferSelect;
 
@@ -141,9 +163,31 @@ export const groupMembers = pgTable(
     userId: uuid('user_id')
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
+    /** 'idp': set by the identity provider (group mapping or SCIM), so it also removes it; 'local': set by an administrator. */
+    source: membershipSourceEnum('source').notNull().default('local'),
   },
   (t) => [primaryKey({ columns: [t.groupId, t.userId] }), index('group_members_user_idx').on(t.userId)],
 );
+
+/**
+ * A person's identity at an OpenID provider: issuer + subject, the only stable key there is
+ * (e-mail addresses change). The first sign-in links it to an account; later ones find it here.
+ */
+export const userIdentities = pgTable(
+  'user_identities',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    issuer: text('issuer').notNull(),
+    subject: text('subject').notNull(),
+    createdAt: createdAt(),
+    lastSignInAt: timestamp('last_sign_in_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('user_identities_issuer_subject_key').on(t.issuer, t.subject), index('user_identities_user_idx').on(t.userId)],
+);
+export type UserIdentity = typeof userIdentities.$inferSelect;
 
 /**
  * One signed-in browser session. The session cookie names its row, and every request checks it
@@ -319,9 +363,8 @@ export const devices = pgTable(
   'devices',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    ownerId: uuid('owner_id')
-      .notNull()
-      .references(() => users.id, { onDelete: 'restrict' }),
+    /** Null while nobody owns it: its owner was deactivated and the desk has not reassigned it yet. */
+    ownerId: uuid('owner_id').references(() => users.id, { onDelete: 'restrict' }),
     hostname: text('hostname').notNull(),
     platform: platformEnum('platform').notNull(),
     serial: text('serial'),

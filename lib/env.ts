@@ -58,6 +58,33 @@ const schema = z.object({
   METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional(),
   /** On SIGTERM, how long in-flight requests (downloads) may run before the process exits anyway. */
   SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().nonnegative().default(30),
+  /** false: this instance serves the web only; jobs it enqueues are run by instances with workers. */
+  JOBS_WORKER: z
+    .enum(['true', 'false'], 'JOBS_WORKER is true or false')
+    .default('true')
+    .transform((v) => v === 'true'),
+  /** Auth.js's own setting (read by Auth.js): <APP_URL>/api/auth, so redirect URIs use the public address. */
+  AUTH_URL: z.string().url().optional(),
+  /** OpenID Connect single sign-on (lib/sso): all three set = "Sign in with …" is offered. */
+  OIDC_ISSUER: z.string().url().optional(),
+  OIDC_CLIENT_ID: z.string().min(1).optional(),
+  OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  OIDC_SCOPES: z.string().min(1).default('openid email profile'),
+  OIDC_DISPLAY_NAME: z.string().min(1).default('single sign-on'),
+  /** The claim holding the person's groups (an array of names or ids). */
+  OIDC_GROUPS_CLAIM: z.string().min(1).default('groups'),
+  /** The claim naming the person's manager (their e-mail, subject or SCIM externalId); unset = not taken from the IdP. */
+  OIDC_MANAGER_CLAIM: z.string().min(1).optional(),
+  /** A claim whose value is the person's SCIM externalId (e.g. Entra ID's `oid`): links a provisioned account without e-mail. */
+  OIDC_EXTERNAL_ID_CLAIM: z.string().min(1).optional(),
+  /** A first sign-in by someone with no account: create one, or refuse them. */
+  OIDC_UNKNOWN_USERS: z.enum(['create', 'refuse'], 'OIDC_UNKNOWN_USERS is create or refuse').default('create'),
+  /** JSON: {"<IdP group>": {"roles": ["approver"], "groups": ["IT Operations"]}, …}; see README. */
+  OIDC_GROUP_MAP: z.string().optional(),
+  /** off = only administrators may sign in with a password (break-glass, audited). */
+  LOCAL_SIGN_IN: z.enum(['on', 'off'], 'LOCAL_SIGN_IN is on or off').default('on'),
+  /** Bearer token of the SCIM 2.0 endpoint (/scim/v2); unset = SCIM is off. */
+  SCIM_TOKEN: z.string().min(32, 'SCIM_TOKEN must be at least 32 characters').optional(),
 });
 
 export type Env = z.infer<typeof schema>;
@@ -80,6 +107,20 @@ function load(): Env {
     LOG_LEVEL: process.env.LOG_LEVEL || undefined,
     METRICS_TOKEN: process.env.METRICS_TOKEN || undefined,
     SHUTDOWN_GRACE_SECONDS: process.env.SHUTDOWN_GRACE_SECONDS || undefined,
+    JOBS_WORKER: process.env.JOBS_WORKER || undefined,
+    AUTH_URL: process.env.AUTH_URL || undefined,
+    LOCAL_SIGN_IN: process.env.LOCAL_SIGN_IN || undefined,
+    OIDC_SCOPES: process.env.OIDC_SCOPES || undefined,
+    OIDC_DISPLAY_NAME: process.env.OIDC_DISPLAY_NAME || undefined,
+    OIDC_GROUPS_CLAIM: process.env.OIDC_GROUPS_CLAIM || undefined,
+    OIDC_UNKNOWN_USERS: process.env.OIDC_UNKNOWN_USERS || undefined,
+    OIDC_ISSUER: process.env.OIDC_ISSUER || undefined,
+    OIDC_CLIENT_ID: process.env.OIDC_CLIENT_ID || undefined,
+    OIDC_CLIENT_SECRET: process.env.OIDC_CLIENT_SECRET || undefined,
+    OIDC_MANAGER_CLAIM: process.env.OIDC_MANAGER_CLAIM || undefined,
+    OIDC_EXTERNAL_ID_CLAIM: process.env.OIDC_EXTERNAL_ID_CLAIM || undefined,
+    OIDC_GROUP_MAP: process.env.OIDC_GROUP_MAP || undefined,
+    SCIM_TOKEN: process.env.SCIM_TOKEN || undefined,
   });
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);

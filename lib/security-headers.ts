@@ -2,9 +2,10 @@
  * The portal's Content Security Policy for one page view: scripts only from the portal itself or
  * carrying this request's nonce, no plugins, no framing by anyone (approval pages must not be
  * clickjacked), forms only to the portal. Styles may be inline (React style attributes).
- * Development adds 'unsafe-eval', which React's dev tooling needs.
+ * Development adds 'unsafe-eval', which React's dev tooling needs. `signInOrigin` is the OpenID
+ * provider's origin: "Sign in with …" posts to the portal, which redirects there (form-action covers redirects).
  */
-export function contentSecurityPolicy(nonce: string, dev = process.env.NODE_ENV === 'development'): string {
+export function contentSecurityPolicy(nonce: string, dev = process.env.NODE_ENV === 'development', signInOrigin?: string): string {
   return [
     "default-src 'self'",
     `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${dev ? " 'unsafe-eval'" : ''}`,
@@ -14,7 +15,7 @@ export function contentSecurityPolicy(nonce: string, dev = process.env.NODE_ENV 
     "connect-src 'self'",
     "object-src 'none'",
     "base-uri 'self'",
-    "form-action 'self'",
+    `form-action 'self'${signInOrigin ? ` ${signInOrigin}` : ''}`,
     "frame-ancestors 'none'",
   ].join('; ');
 }

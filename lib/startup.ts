@@ -1,18 +1,21 @@
 import { installClientAddressGuard } from './auth/client-address';
 import { createStorage } from './dml';
 import { authSecret, env } from './env';
+import { startJobs } from './jobs/runtime';
 import { logger } from './ops/logger';
 import { installGracefulShutdown } from './ops/shutdown';
-import { expireEntitlements, sweepRequests } from './requests/lifecycle';
-
-const SWEEP_EVERY_MS = 5 * 60_000;
+// Every module that defines jobs, so that this instance creates their queues and (as a worker)
+// runs their handlers. A new domain with jobs adds its `jobs.ts` here.
+import './notifications/jobs';
+import './requests/jobs';
+import './deployments/jobs';
 
 /**
  * Refuses to start without the configuration production needs (the env module has already
  * validated every variable when it was imported), removes temporary files of uploads that a
- * previous process never finished, and starts the periodic sweep of overdue requests and
- * expired entitlements. Also hooks every HTTP request (client address, request id, access log,
- * metrics) and takes over SIGTERM for a graceful shutdown.
+ * previous process never finished, and starts the job queue (mail, the request sweep and
+ * entitlement expiry; see lib/jobs). Also hooks every HTTP request (client address, request id,
+ * access log, metrics) and takes over SIGTERM for a graceful shutdown (which stops the workers).
  */
 export async function checkStartup(): Promise<void> {
   installClientAddressGuard();
@@ -32,11 +35,20 @@ export async function checkStartup(): Promise<void> {
       return 0;
     });
   if (removed > 0) logger().info({ removed }, "Removed unfinished uploads from the media library's temporary folder.");
-  // Idempotent and race-free (conditional updates), so several instances may all run it. Pages
-  // no longer sweep on every view: that put a write transaction in front of every inbox read.
-  setInterval(() => {
-    sweepRequests()
-      .then(() => expireEntitlements())
-      .catch((e: unknown) => logger().error({ err: e }, 'Request sweep failed'));
-  }, SWEEP_EVERY_MS).unref();
+  startJobQueue();
+}
+
+/**
+ * Jobs wait safely in the database, so a queue that cannot start yet (database not reachable,
+ * migrations not run) does not stop the portal from serving: it says why and tries again.
+ */
+function startJobQueue(): void {
+  startJobs()
+    .then(() => {
+      if (!env.JOBS_WORKER) logger().info('JOBS_WORKER=false: this instance queues background jobs but runs none.');
+    })
+    .catch((e: unknown) => {
+      logger().error({ err: e }, 'The job queue did not start; trying again in 30 s. Has `npm run db:migrate` run?');
+      setTimeout(startJobQueue, 30_000).unref();
+    });
 }

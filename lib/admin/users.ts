@@ -1,4 +1,4 @@
-import { asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, notInArray } from 'drizzle-orm';
 import { z } from 'zod';
 import { getDb } from '@/db';
 import { groupMembers, groups, users } from '@/db/schema';
@@ -74,8 +74,15 @@ export async function updateUser(actor: Actor, id: string, input: UserUpdateInpu
       .update(users)
       .set({ name: input.name, roles: input.roles, managerId: input.managerId, active: input.active })
       .where(eq(users.id, id));
-    await tx.delete(groupMembers).where(eq(groupMembers.userId, id));
-    if (input.groupIds.length) await tx.insert(groupMembers).values(input.groupIds.map((groupId) => ({ groupId, userId: id })));
+    // Memberships kept keep their source, so one the IdP set stays the IdP's to remove.
+    await tx
+      .delete(groupMembers)
+      .where(and(eq(groupMembers.userId, id), input.groupIds.length ? notInArray(groupMembers.groupId, input.groupIds) : undefined));
+    if (input.groupIds.length)
+      await tx
+        .insert(groupMembers)
+        .values(input.groupIds.map((groupId) => ({ groupId, userId: id })))
+        .onConflictDoNothing();
     // A disabled account's sessions end for good: enabling it again later does not revive them.
     if (before.active && !input.active) await revokeAllSessions(id, 'Account disabled', tx);
     await recordAudit(

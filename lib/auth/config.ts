@@ -27,7 +27,8 @@ declare module '@auth/core/jwt' {
 export const authConfig = {
   trustHost: true,
   session: { strategy: 'jwt', maxAge: SESSION_SECONDS },
-  pages: { signIn: '/sign-in' },
+  // Errors of the OpenID flow (a wrong state or nonce, a refused account) are shown on the sign-in page.
+  pages: { signIn: '/sign-in', error: '/sign-in' },
   providers: [],
   logger: {
     // A refused sign-in is an expected outcome (and is recorded), not a server error.

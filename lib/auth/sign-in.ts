@@ -2,7 +2,9 @@ import { and, count, eq, gt, min, sql } from 'drizzle-orm';
 import { getDb, type Tx } from '@/db';
 import { signInAttempts, users } from '@/db/schema';
 import { env } from '@/lib/env';
+import { recordAudit } from '@/lib/audit/service';
 import { TooManyRequestsError, UnauthorizedError } from '@/lib/errors';
+import { localSignInEnabled } from '@/lib/sso/settings';
 import { burnVerifyTime, verifyPassword } from './password';
 import type { Actor } from './roles';
 import type { SignInInput } from './schema';
@@ -64,7 +66,9 @@ async function reserveAttempt(email: string, address: string): Promise<number> {
 
 /**
  * Checks an email and password. Failed attempts are limited per account and per client address
- * within a sliding window; while limited, no password is even checked.
+ * within a sliding window; while limited, no password is even checked. With LOCAL_SIGN_IN=off only
+ * administrators get in this way (break-glass, when single sign-on is down), and each such
+ * sign-in is audited.
  */
 export async function verifyCredentials(input: SignInInput, address: string): Promise<Actor> {
   const attemptId = await reserveAttempt(input.email, address);
@@ -74,6 +78,19 @@ export async function verifyCredentials(input: SignInInput, address: string): Pr
     // One message for unknown account, wrong password and disabled account: no account probing.
     throw new UnauthorizedError('That email and password do not match an active account.');
   }
+  const breakGlass = !localSignInEnabled();
+  if (breakGlass && !user.roles.includes('admin')) {
+    throw new UnauthorizedError('Password sign-in is switched off. Use single sign-on.');
+  }
   await getDb().update(signInAttempts).set({ succeeded: true }).where(eq(signInAttempts.id, attemptId));
+  if (breakGlass) {
+    await recordAudit({
+      actor: { kind: 'user', id: user.id },
+      action: 'auth.break_glass_sign_in',
+      entityType: 'user',
+      entityId: user.id,
+      after: { address },
+    });
+  }
   return { id: user.id, email: user.email, name: user.name, roles: user.roles };
 }

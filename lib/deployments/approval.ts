@@ -19,6 +19,8 @@ import { decidingAs, stageApprovers } from '@/lib/requests/approvers';
 import { notify, settleNotifications } from '@/lib/notifications/service';
 import type { DeploymentDecisionInput } from './schema';
 import { activateIfDue } from './lifecycle';
+import { activateDeploymentJob } from './jobs';
+import { enqueue } from '@/lib/jobs/enqueue';
 
 /**
  * An environment's approval policy seen as a request's group stage, so deployments are decided
@@ -154,6 +156,7 @@ async function decideOnce(actor: Actor, input: DeploymentDecisionInput): Promise
         .set({ status: 'scheduled', updatedAt: new Date() })
         .where(and(eq(deployments.id, d.id), eq(deployments.status, 'pending_approval'), eq(deployments.version, d.version)));
       await recordAudit({ ...audit, action: 'deployment.scheduled', after: { version: d.version, approvals: n } }, tx);
+      if (d.availableFrom > new Date()) await enqueue(tx, activateDeploymentJob, { deploymentId: d.id }, { startAfter: d.availableFrom });
       await settleNotifications(tx, approvalLink(d.id));
       return { status: 'scheduled', approvals: n, required: stage.requiredApprovals };
     }),

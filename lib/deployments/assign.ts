@@ -2,7 +2,7 @@ import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Tx } from '@/db';
 import { deploymentAssignments, deployments, devices, entitlements, targets } from '@/db/schema';
 import { recordAudit, type AuditActor } from '@/lib/audit/service';
-import { lockProduct, promoteWaiting, type AfterCommit } from '@/lib/requests/fulfilment';
+import { lockProduct, promoteWaiting } from '@/lib/requests/fulfilment';
 import { deploymentCondition } from './rules-sql';
 import { grantAssignment, needsNewSeat, seatsInUse } from './seats';
 
@@ -13,7 +13,6 @@ export interface AssignResult {
   /** Required assignments still without a seat after this run ("waiting for a seat"). */
   waitingForSeat: number;
   /** Mail for requests promoted into seats freed here: send after the transaction commits. */
-  afterCommit: AfterCommit[];
 }
 
 /**
@@ -30,7 +29,7 @@ export interface AssignResult {
 export async function assignDevices(tx: Tx, deploymentId: string, actor: AuditActor = { kind: 'system' }): Promise<AssignResult> {
   // Serialises runs for one deployment (sweep, activation, cancel) without blocking readers.
   const [d] = await tx.select().from(deployments).where(eq(deployments.id, deploymentId)).for('no key update');
-  const none = { assigned: 0, ended: 0, granted: 0, waitingForSeat: 0, afterCommit: [] };
+  const none = { assigned: 0, ended: 0, granted: 0, waitingForSeat: 0 };
   if (!d || d.status !== 'active') return none;
   const target = (await tx.query.targets.findFirst({ where: eq(targets.id, d.targetId) }))!;
   const covered = deploymentCondition(target.rules, d.environment);
@@ -68,7 +67,9 @@ export async function assignDevices(tx: Tx, deploymentId: string, actor: AuditAc
   if (counts.assigned || counts.ended || counts.granted)
     await recordAudit({ actor, action: 'deployment.assigned', entityType: 'deployment', entityId: d.id, after: counts }, tx);
   // Seats freed by leavers go to whoever waits longest for this product, requests included.
-  return { ...counts, afterCommit: freed ? await promoteWaiting(tx, d.productId) : [] };
+  // Seats freed by devices that left go to the requests waiting longest (their mail is queued here too).
+  if (freed) await promoteWaiting(tx, d.productId);
+  return counts;
 }
 
 /** Required assignments without an entitlement get one, oldest first, while seats last. */
@@ -85,9 +86,10 @@ async function grantWaiting(tx: Tx, d: typeof deployments.$inferSelect) {
   let free = product.seatLimit === null ? Infinity : product.seatLimit - (await seatsInUse(tx, d.productId));
   let granted = 0;
   for (const device of pending) {
+    if (!device.ownerId) continue; // its owner left: nobody to entitle until the desk reassigns it
     const seatNeeded = product.seatLimit !== null && (await needsNewSeat(tx, d.productId, device.id));
     if (seatNeeded && free <= 0) continue;
-    const { tookSeat } = await grantAssignment(tx, d, product, device);
+    const { tookSeat } = await grantAssignment(tx, d, product, { id: device.id, ownerId: device.ownerId });
     if (tookSeat) free--;
     granted++;
   }

@@ -41,7 +41,9 @@ export async function claimAvailable(
             eq(deploymentAssignments.deviceId, deviceId),
             isNull(deploymentAssignments.endedAt),
           ),
-        );
+        )
+        // Two "install now" at once: the second waits here and then finds the first one's entitlement.
+        .for('update');
       if (!d || !assignment) throw new NotFoundError('This deployment is not assigned to this device.', 'deploymentId');
       if (d.intent !== 'available') throw new ConflictError('This deployment is required; the device gets it without asking.');
       if (d.status !== 'active') throw new ConflictError(`This deployment is ${d.status.replace('_', ' ')}.`);
@@ -56,6 +58,7 @@ export async function claimAvailable(
         (await seatsInUse(tx, d.productId)) >= product.seatLimit
       )
         throw new ConflictError(`All ${product.seatLimit} licence seats of ${product.name} are in use.`);
+      if (!device.ownerId) throw new NotFoundError('No such device.', 'deviceId'); // ownerless: nobody to entitle
       const { entitlementId, tookSeat } = await grantAssignment(tx, d, product, { id: device.id, ownerId: device.ownerId });
       const actor: AuditActor = principal.kind === 'device' ? { kind: 'device', id: deviceId } : { kind: 'user', id: principal.actor.id };
       await recordAudit(

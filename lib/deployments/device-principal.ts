@@ -12,7 +12,12 @@ export const auditActorOf = (p: AssignmentPrincipal): AuditActor =>
  * Only the owner (read from the devices row just locked, not from the caller) or the device itself
  * may act; anyone else is told the assignment does not exist, so ids cannot be probed.
  */
-export function assertActsForDevice(p: AssignmentPrincipal, device: { id: string; ownerId: string } | undefined): asserts device {
-  const ok = device && (p.kind === 'user' ? device.ownerId === p.actor.id : device.id === p.deviceId && device.ownerId === p.ownerId);
+export function assertActsForDevice(
+  p: AssignmentPrincipal,
+  device: { id: string; ownerId: string | null } | undefined,
+): asserts device is { id: string; ownerId: string } {
+  // An ownerless device (its owner left) acts for nobody until the desk gives it a new owner.
+  const ok =
+    device?.ownerId && (p.kind === 'user' ? device.ownerId === p.actor.id : device.id === p.deviceId && device.ownerId === p.ownerId);
   if (!ok) throw new NotFoundError('No such assignment on a device of yours.', 'deployment');
 }

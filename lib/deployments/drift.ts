@@ -51,23 +51,23 @@ const READERS = ['service_desk', 'admin', 'deployment_manager'] as const;
 async function driftPage(q: { kind?: DriftKind; after?: DriftCursor; limit: number }): Promise<DriftRow[]> {
   const { rows } = await getDb().execute<DriftSqlRow>(sql`
     select * from (
-      select 'unplanned' as kind, dv.id as device_id, dv.hostname, u.name as owner, p.id as product_id, p.slug, p.name as product,
+      select 'unplanned' as kind, dv.id as device_id, dv.hostname, coalesce(u.name, 'no owner') as owner, p.id as product_id, p.slug, p.name as product,
              r.version as current_version, er.version as expected_version, cd.id as deployment_id, cd.name as deployment_name, c.since as at
       from ${deviceCurrentInstalls} c
       join ${devices} dv on dv.id = c.device_id and dv.status = 'active'
-      join ${users} u on u.id = dv.owner_id
+      left join ${users} u on u.id = dv.owner_id
       join ${products} p on p.id = c.product_id
       join ${releases} r on r.id = c.release_id
       left join ${deployments} cd on cd.id = c.deployment_id
       left join ${releases} er on er.id = cd.release_id
       where (c.request_id is null and c.deployment_id is null) or cd.release_id <> c.release_id
       union all
-      select 'missing', dv.id, dv.hostname, u.name, p.id, p.slug, p.name, cr.version, er.version, d.id, d.name,
+      select 'missing', dv.id, dv.hostname, coalesce(u.name, 'no owner'), p.id, p.slug, p.name, cr.version, er.version, d.id, d.name,
              least(case when d.deadline < now() then d.deadline end, case when d.cutover_at < now() then d.cutover_at end)
       from ${deploymentAssignments} a
       join ${deployments} d on d.id = a.deployment_id and d.status = 'active' and d.intent = 'required'
       join ${devices} dv on dv.id = a.device_id and dv.status = 'active'
-      join ${users} u on u.id = dv.owner_id
+      left join ${users} u on u.id = dv.owner_id
       join ${products} p on p.id = d.product_id
       join ${releases} er on er.id = d.release_id
       left join ${deviceCurrentInstalls} c on c.device_id = a.device_id and c.product_id = d.product_id

@@ -3,7 +3,6 @@ import { getDb } from '@/db';
 import { deployments } from '@/db/schema';
 import { recordAudit } from '@/lib/audit/service';
 import { retryOnContention } from '@/lib/errors';
-import type { AfterCommit } from '@/lib/requests/fulfilment';
 import { assignDevices } from './assign';
 import { deploymentSuccess } from './environments';
 
@@ -54,7 +53,6 @@ export async function activateIfDue(id: string, now: Date = new Date()): Promise
 }
 
 async function activate(id: string, now: Date): Promise<boolean> {
-  let later: AfterCommit[] = [];
   const done = await retryOnContention(() =>
     getDb().transaction(async (tx) => {
       const [d] = await tx
@@ -73,17 +71,15 @@ async function activate(id: string, now: Date): Promise<boolean> {
         },
         tx,
       );
-      later = (await assignDevices(tx, id)).afterCommit;
+      await assignDevices(tx, id);
       return true;
     }),
   );
-  await Promise.all(later.map((send) => send()));
   return done;
 }
 
 async function sweep(id: string): Promise<void> {
-  const result = await retryOnContention(() => getDb().transaction((tx) => assignDevices(tx, id)));
-  await Promise.all(result.afterCommit.map((send) => send()));
+  await retryOnContention(() => getDb().transaction((tx) => assignDevices(tx, id)));
 }
 
 async function completeIfDone(id: string, now: Date, graceMs: number): Promise<boolean> {

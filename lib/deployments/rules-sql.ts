@@ -1,4 +1,4 @@
-import { and, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, or, sql, type SQL } from 'drizzle-orm';
 import { devices, groupMembers, type TargetRules } from '@/db/schema';
 
 /**
@@ -23,8 +23,9 @@ export function targetCondition(rules: TargetRules): SQL {
   const byRules = dims.length ? and(...dims)! : sql`false`;
   const explicit = rules.deviceIds?.length ? inArray(devices.id, rules.deviceIds) : undefined;
   const selected = explicit ? or(byRules, explicit)! : byRules;
-  // Only enrolled, working devices are targeted; retired or revoked ones never get assignments.
-  return and(eq(devices.status, 'active'), selected)!;
+  // Only enrolled, working devices with an owner are targeted: retired or revoked ones never get
+  // assignments, nor do devices whose owner left (ownerless until the desk reassigns them).
+  return and(eq(devices.status, 'active'), isNotNull(devices.ownerId), selected)!;
 }
 
 /** The devices a deployment covers: its target's devices that live in its environment. */

@@ -4,13 +4,15 @@ import { deploymentAssignments, deploymentRevisions, deployments, environments, 
 import { recordAudit } from '@/lib/audit/service';
 import type { Actor } from '@/lib/auth/roles';
 import { asInputError, assertId, ConflictError, NotFoundError, retryOnContention, ValidationError } from '@/lib/errors';
-import { promoteWaiting, type AfterCommit } from '@/lib/requests/fulfilment';
+import { promoteWaiting } from '@/lib/requests/fulfilment';
 import { assertManager } from './access';
 import { askApprovers } from './approval';
 import { revokeGranted } from './assign';
 import { assertPromotionGate } from './environments';
 import type { ChangeMeta, DeploymentInput } from './schema';
 import { activateIfDue } from './lifecycle';
+import { activateDeploymentJob } from './jobs';
+import { enqueue } from '@/lib/jobs/enqueue';
 
 /** What a revision stores: the plan as saved, so every version can be shown and compared. */
 const snapshotOf = (d: Deployment) => ({
@@ -117,7 +119,6 @@ async function plannedStatus(tx: Tx, d: Pick<Deployment, 'environment'>): Promis
 export async function updateDeployment(actor: Actor, id: string, input: DeploymentInput, meta: ChangeMeta): Promise<{ version: number }> {
   assertManager(actor);
   assertId(id, 'No such deployment.');
-  let tell: AfterCommit = async () => {};
   const saved = await retryOnContention(() =>
     getDb().transaction(async (tx) => {
       const before = await lockCurrent(tx, id, meta.expectedVersion);
@@ -155,14 +156,18 @@ export async function updateDeployment(actor: Actor, id: string, input: Deployme
         },
         tx,
       );
-      if (status === 'pending_approval') tell = await askApprovers(tx, after!);
-      return { version: after!.version };
+      if (status === 'pending_approval') await askApprovers(tx, after!);
+      // A scheduled deployment whose start moved later gets its activation at the new moment.
+      if (status === 'scheduled' && after!.availableFrom > new Date())
+        await enqueue(tx, activateDeploymentJob, { deploymentId: id }, { startAfter: after!.availableFrom });
+      return { version: after!.version, status };
     }),
   ).catch((e: unknown) => {
     throw asInputError(e);
   });
-  await tell();
-  return saved;
+  // …and one whose start moved to the past starts now.
+  if (saved.status === 'scheduled') await activateIfDue(id);
+  return { version: saved.version };
 }
 
 /**
@@ -172,7 +177,6 @@ export async function updateDeployment(actor: Actor, id: string, input: Deployme
 export async function scheduleDeployment(actor: Actor, id: string, expectedVersion: number): Promise<{ status: string }> {
   assertManager(actor);
   assertId(id, 'No such deployment.');
-  let tell: AfterCommit = async () => {};
   const result = await retryOnContention(() =>
     getDb().transaction(async (tx) => {
       const d = await lockCurrent(tx, id, expectedVersion);
@@ -195,11 +199,12 @@ export async function scheduleDeployment(actor: Actor, id: string, expectedVersi
         },
         tx,
       );
-      if (status === 'pending_approval') tell = await askApprovers(tx, d);
+      if (status === 'pending_approval') await askApprovers(tx, d);
+      else if (d.availableFrom > new Date())
+        await enqueue(tx, activateDeploymentJob, { deploymentId: id }, { startAfter: d.availableFrom });
       return { status };
     }),
   );
-  await tell();
   if (result.status === 'scheduled') await activateIfDue(id);
   return result;
 }
@@ -212,7 +217,6 @@ export async function cancelDeployment(actor: Actor, id: string, reason: string)
   assertManager(actor);
   assertId(id, 'No such deployment.');
   if (!reason.trim()) throw new ValidationError('Say why you cancel it.', 'reason');
-  let later: AfterCommit[] = [];
   await retryOnContention(() =>
     getDb().transaction(async (tx) => {
       const [d] = await tx
@@ -245,8 +249,7 @@ export async function cancelDeployment(actor: Actor, id: string, reason: string)
         },
         tx,
       );
-      later = freed ? await promoteWaiting(tx, d.productId) : [];
+      if (freed) await promoteWaiting(tx, d.productId);
     }),
   );
-  await Promise.all(later.map((send) => send()));
 }

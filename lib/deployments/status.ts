@@ -213,11 +213,11 @@ async function devicePage(deploymentId: string, q: DeviceListQuery): Promise<Dep
   const limit = Math.min(Math.max(q.limit ?? 50, 1), 1000);
   const { rows } = await getDb().execute<DeviceRowSql>(sql`
     select * from (
-      select dv.id as device_id, dv.hostname, dv.platform, u.name as owner, dv.last_seen_at, ${STATE} as state,
+      select dv.id as device_id, dv.hostname, dv.platform, coalesce(u.name, 'no owner') as owner, dv.last_seen_at, ${STATE} as state,
              l.type, l.occurred_at, r.version, l.error_text
       from ${deploymentAssignments} a
       join ${devices} dv on dv.id = a.device_id
-      join ${users} u on u.id = dv.owner_id
+      left join ${users} u on u.id = dv.owner_id
       left join lateral (
         select e.type, e.occurred_at, e.release_id, e.error_text from ${installEvents} e
         where e.deployment_id = a.deployment_id and e.device_id = a.device_id

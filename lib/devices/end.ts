@@ -2,7 +2,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Tx } from '@/db';
 import { entitlements, serviceRequests } from '@/db/schema';
 import { recordAudit, type AuditActor } from '@/lib/audit/service';
-import { promoteWaiting, type AfterCommit } from '@/lib/requests/fulfilment';
+import { promoteWaiting } from '@/lib/requests/fulfilment';
 
 /**
  * A device leaves service (retired by its owner, revoked by the desk): what it held is given back
@@ -10,7 +10,7 @@ import { promoteWaiting, type AfterCommit } from '@/lib/requests/fulfilment';
  * waiting request; its requests still waiting are cancelled, so that no approval or free seat is
  * later spent on a device that can no longer pull anything.
  */
-export async function releaseDeviceHoldings(tx: Tx, deviceId: string, actor: AuditActor, reason: string): Promise<AfterCommit[]> {
+export async function releaseDeviceHoldings(tx: Tx, deviceId: string, actor: AuditActor, reason: string): Promise<void> {
   const ended = await tx
     .update(entitlements)
     .set({ status: 'revoked', endedAt: sql`now()` })
@@ -29,9 +29,7 @@ export async function releaseDeviceHoldings(tx: Tx, deviceId: string, actor: Aud
   for (const r of cancelled) {
     await recordAudit({ actor, action: 'request.cancelled', entityType: 'service_request', entityId: r.id, after: { reason } }, tx);
   }
-  const later: AfterCommit[] = [];
   for (const productId of new Set(ended.filter((e) => e.holdsSeat).map((e) => e.productId))) {
-    later.push(...(await promoteWaiting(tx, productId)));
+    await promoteWaiting(tx, productId);
   }
-  return later;
 }

@@ -6,7 +6,6 @@ import { recordAudit, type AuditActor } from '@/lib/audit/service';
 import { assertRole, type Actor } from '@/lib/auth/roles';
 import { ConflictError, NotFoundError, ValidationError } from '@/lib/errors';
 import { parseInput } from '@/lib/pipeline/schema';
-import type { AfterCommit } from '@/lib/requests/fulfilment';
 import { releaseDeviceHoldings } from './end';
 import { ENROL_CODE_MINUTES, registerDeviceInput, renameDeviceInput, revokeDeviceInput, type RegisterDeviceInput } from './schema';
 import { newCode } from './secrets';
@@ -50,7 +49,6 @@ const view = (d: Device): DeviceView => ({
 });
 const userActor = (a: Actor): AuditActor => ({ kind: 'user', id: a.id });
 const codeExpiry = () => new Date(Date.now() + ENROL_CODE_MINUTES * 60_000);
-const runAll = (fns: AfterCommit[]) => Promise.all(fns.map((f) => f()));
 
 /** The actor's own device, locked for the change; anyone else's is answered as missing. */
 async function lockOwnDevice(tx: Tx, actor: Actor, id: string): Promise<Device> {
@@ -134,7 +132,7 @@ export async function renameDevice(actor: Actor, id: string, hostname: string): 
 }
 
 /** Ends a device's service: its token and code stop at once; see releaseDeviceHoldings for what it gives back. */
-async function endDevice(d: Device, to: 'retired' | 'revoked', actor: Actor, tx: Tx, reason: string): Promise<AfterCommit[]> {
+async function endDevice(d: Device, to: 'retired' | 'revoked', actor: Actor, tx: Tx, reason: string): Promise<void> {
   const [after] = await tx
     .update(devices)
     .set({ status: to, tokenHash: null, enrolCodeHash: null, enrolCodeExpiresAt: null })
@@ -157,12 +155,11 @@ async function endDevice(d: Device, to: 'retired' | 'revoked', actor: Actor, tx:
 
 /** The owner retires their device (sold, replaced, wiped). */
 export async function retireDevice(actor: Actor, id: string): Promise<DeviceView> {
-  const later = await getDb().transaction(async (tx) => {
+  await getDb().transaction(async (tx) => {
     const d = await lockOwnDevice(tx, actor, id);
     if (!LIVE.includes(d.status)) throw new ConflictError(`${d.hostname} is already ${d.status}.`, 'deviceId');
-    return endDevice(d, 'retired', actor, tx, `Device ${d.hostname} was retired by its owner`);
+    await endDevice(d, 'retired', actor, tx, `Device ${d.hostname} was retired by its owner`);
   });
-  await runAll(later);
   return view((await getDb().query.devices.findFirst({ where: eq(devices.id, id) }))!);
 }
 
@@ -171,14 +168,13 @@ export async function revokeDevice(actor: Actor, id: string, reason: string): Pr
   assertRole(actor, 'service_desk', 'admin');
   const data = parseInput(revokeDeviceInput, { reason });
   if (!z.uuid().safeParse(id).success) throw new NotFoundError('No such device.', 'deviceId');
-  const later = await getDb().transaction(async (tx) => {
+  await getDb().transaction(async (tx) => {
     const [d] = await tx.select().from(devices).where(eq(devices.id, id)).for('update');
     if (!d) throw new NotFoundError('No such device.', 'deviceId');
-    if (d.status === 'revoked') return [];
+    if (d.status === 'revoked') return;
     if (d.status === 'retired') throw new ConflictError(`${d.hostname} is retired already; nothing can be pulled for it.`, 'deviceId');
-    return endDevice(d, 'revoked', actor, tx, data.reason);
+    await endDevice(d, 'revoked', actor, tx, data.reason);
   });
-  await runAll(later);
   return view((await getDb().query.devices.findFirst({ where: eq(devices.id, id) }))!);
 }
 

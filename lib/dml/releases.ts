@@ -99,12 +99,11 @@ async function transition(
   to: ReleaseStatus,
   changes: Partial<typeof releases.$inferInsert>,
   check?: (release: Release, tx: DbOrTx) => Promise<void>,
-  /** Runs in the transaction after the change; what it returns runs once that has committed. */
-  then?: (release: Release, tx: DbOrTx) => Promise<() => Promise<void>>,
+  /** Runs in the transaction after the change (notifications, whose e-mails are queued jobs). */
+  then?: (release: Release, tx: DbOrTx) => Promise<void>,
 ): Promise<ReleaseSummary> {
   assertMayUseLibrary(p);
-  let afterCommit = async () => {};
-  const result = await getDb().transaction(async (tx) => {
+  return getDb().transaction(async (tx) => {
     const before = await loadRelease(tx, releaseId);
     await assertMayManageProduct(p, before.productId, tx);
     if (!from.includes(before.status)) {
@@ -128,11 +127,9 @@ async function transition(
       },
       tx,
     );
-    if (then) afterCommit = await then(after, tx);
+    if (then) await then(after, tx);
     return summary(after);
   });
-  await afterCommit();
-  return result;
 }
 
 export async function publishRelease(p: DmlPrincipal, releaseId: string, input: { changeRef?: string }): Promise<ReleaseSummary> {

@@ -8,7 +8,7 @@ import { notify } from '@/lib/notifications/service';
  * owners of devices that run it now (from the ledger's current state). In the withdrawal's
  * transaction, so nobody is told of a withdrawal that did not happen.
  */
-export async function tellHoldersOfWithdrawal(release: Release, tx: DbOrTx): Promise<() => Promise<void>> {
+export async function tellHoldersOfWithdrawal(release: Release, tx: DbOrTx): Promise<void> {
   const product = await tx.query.products.findFirst({ where: eq(products.id, release.productId), columns: { name: true, slug: true } });
   const holders = await tx
     .select({ userId: entitlements.userId })
@@ -22,7 +22,7 @@ export async function tellHoldersOfWithdrawal(release: Release, tx: DbOrTx): Pro
         .where(eq(deviceCurrentInstalls.releaseId, release.id)),
     );
   const name = product?.name ?? 'A product';
-  return notify(
+  await notify(
     tx,
     holders.flatMap((h) => (h.userId ? [h.userId] : [])),
     {

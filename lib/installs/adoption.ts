@@ -159,7 +159,7 @@ export async function devicesOnRelease(actor: Actor, releaseId: string, limit = 
       })
       .from(c)
       .innerJoin(devices, eq(devices.id, c.deviceId))
-      .innerJoin(users, eq(users.id, devices.ownerId))
+      .leftJoin(users, eq(users.id, devices.ownerId))
       .where(on)
       .orderBy(asc(c.since), asc(devices.hostname))
       .limit(limit),
@@ -170,6 +170,7 @@ export async function devicesOnRelease(actor: Actor, releaseId: string, limit = 
     release: { id: r.id, version: r.version, status: r.status, withdrawReason: r.withdrawReason },
     product: { slug: release.slug, name: release.name },
     total: total?.n ?? 0,
-    devices: rows.map(({ name, email, ...d }) => ({ ...d, owner: { name, email } })),
+    // A device whose owner was deactivated is still on the release; it shows as owned by nobody.
+    devices: rows.map(({ name, email, ...d }) => ({ ...d, owner: { name: name ?? 'Nobody (owner deactivated)', email: email ?? '' } })),
   };
 }

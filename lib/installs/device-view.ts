@@ -29,7 +29,8 @@ export interface DeviceView {
   agentVersion: string | null;
   lastSeenAt: Date | null;
   enrolledAt: Date;
-  owner: { id: string; name: string; email: string };
+  /** Null while nobody owns the device (its owner was deactivated; the desk reassigns it). */
+  owner: { id: string; name: string; email: string } | null;
   /** What the ledger says the device runs now, by product name. */
   software: {
     product: { name: string; slug: string };
@@ -63,7 +64,7 @@ export async function getDeviceView(actor: Actor, deviceId: string): Promise<Dev
   const [found] = await db
     .select({ device: devices, owner: { id: users.id, name: users.name, email: users.email } })
     .from(devices)
-    .innerJoin(users, eq(users.id, devices.ownerId))
+    .leftJoin(users, eq(users.id, devices.ownerId))
     .where(eq(devices.id, deviceId));
   if (!found) throw new NotFoundError('No such device.');
 

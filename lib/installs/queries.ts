@@ -1,4 +1,4 @@
-import { asc, eq, ilike } from 'drizzle-orm';
+import { asc, eq, ilike, sql } from 'drizzle-orm';
 import { getDb } from '@/db';
 import { devices, products, users, type Device, type Platform } from '@/db/schema';
 import { assertRole, type Actor } from '@/lib/auth/roles';
@@ -108,9 +108,15 @@ export interface DeviceMatch {
 export async function findDevices(actor: Actor, text: string, limit = 8): Promise<DeviceMatch[]> {
   assertRole(actor, 'service_desk', 'admin');
   return getDb()
-    .select({ id: devices.id, hostname: devices.hostname, platform: devices.platform, status: devices.status, owner: users.name })
+    .select({
+      id: devices.id,
+      hostname: devices.hostname,
+      platform: devices.platform,
+      status: devices.status,
+      owner: sql<string>`coalesce(${users.name}, 'nobody')`,
+    })
     .from(devices)
-    .innerJoin(users, eq(users.id, devices.ownerId))
+    .leftJoin(users, eq(users.id, devices.ownerId))
     .where(ilike(devices.hostname, contains(text)))
     .orderBy(asc(devices.hostname))
     .limit(limit);

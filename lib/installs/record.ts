@@ -14,7 +14,7 @@ import {
 import { recordAudit } from '@/lib/audit/service';
 import { ConflictError, UnauthorizedError, ValidationError } from '@/lib/errors';
 import { parseInput } from '@/lib/pipeline/schema';
-import { endEntitlements, promoteWaiting, type AfterCommit } from '@/lib/requests/fulfilment';
+import { endEntitlements, promoteWaiting } from '@/lib/requests/fulfilment';
 import { markFulfilled } from '@/lib/requests/lifecycle';
 import { reportsInput, type ReportsInput } from '@/lib/devices/schema';
 import { coveringEntitlement, type HeldEntitlement } from './coverage';
@@ -88,7 +88,7 @@ export async function recordInstallEvents(
 ): Promise<{ recorded: number; duplicates: number }> {
   const input = parseInput(reportsInput, { events }).events;
   const fulfil = new Set<string>();
-  const { recorded, later } = await getDb().transaction(async (tx) => {
+  const recorded = await getDb().transaction(async (tx) => {
     // Shares the lock retire/revoke take for update: a device being retired reports nothing more.
     const [live] = await tx
       .select({ hostname: devices.hostname })
@@ -146,15 +146,13 @@ export async function recordInstallEvents(
     if (inserted.length < rows.length) await assertRetriesMatch(tx, device.deviceId, rows);
     const changed = rows.filter((r) => fresh.has(r.idempotencyKey!) && (r.type === 'install_succeeded' || r.type === 'uninstalled'));
     await refreshCurrentInstalls(tx, device.deviceId, [...new Set(changed.map((r) => r.productId))]);
-    const later: AfterCommit[] = [];
     for (const r of rows) {
       // Only the first recording of an uninstall ends anything; a retry finds it done.
       if (r.type !== 'uninstalled' || !fresh.delete(r.idempotencyKey!)) continue;
-      later.push(...(await endForUninstall(tx, r.entitlementId, device.deviceId, live.hostname)));
+      await endForUninstall(tx, r.entitlementId, device.deviceId, live.hostname);
     }
-    return { recorded: inserted.length, later };
+    return inserted.length;
   });
-  await Promise.all(later.map((f) => f()));
   // After commit (markFulfilled has its own transaction). It is conditional on 'approved', so
   // doing it for retried events too is harmless, and completes one whose first attempt was cut short.
   for (const requestId of fulfil) await markFulfilled(requestId, { kind: 'device', id: device.deviceId });
@@ -206,13 +204,13 @@ async function assertRetriesMatch(tx: Tx, deviceId: string, rows: EventRow[]): P
 }
 
 /** Ends the entitlement an uninstall was reported against, if still active, and frees its seat. */
-async function endForUninstall(tx: Tx, entitlementId: string, deviceId: string, hostname: string): Promise<AfterCommit[]> {
+async function endForUninstall(tx: Tx, entitlementId: string, deviceId: string, hostname: string): Promise<void> {
   const [e] = await tx
     .select()
     .from(entitlements)
     .where(and(eq(entitlements.id, entitlementId), eq(entitlements.status, 'active')))
     .for('update');
-  if (!e) return [];
+  if (!e) return;
   let seats: string[];
   if (e.requestId) seats = await endEntitlements(tx, [e.requestId], 'revoked');
   else {
@@ -233,9 +231,7 @@ async function endForUninstall(tx: Tx, entitlementId: string, deviceId: string, 
     },
     tx,
   );
-  const later: AfterCommit[] = [];
-  for (const productId of seats) later.push(...(await promoteWaiting(tx, productId)));
-  return later;
+  for (const productId of seats) await promoteWaiting(tx, productId);
 }
 
 export interface BrowserDownload {

@@ -5,19 +5,19 @@ let transporter: Transporter | undefined;
 
 export const mailConfigured = () => Boolean(env.SMTP_URL);
 
+export interface MailMessage {
+  to: string;
+  subject: string;
+  text: string;
+}
+
 /**
- * Sends one e-mail through SMTP when SMTP_URL is configured. Never throws: a mail server that is
- * down or refuses the message is logged, and the caller's workflow carries on regardless.
+ * Sends one e-mail through SMTP_URL. Throws when the server is down or refuses the message: it
+ * runs as a job (lib/notifications/jobs.ts), and the queue retries it with backoff.
  */
-export async function sendMail(message: { to: string; subject: string; text: string }): Promise<boolean> {
-  if (!env.SMTP_URL) return false;
+export async function sendMail(message: MailMessage): Promise<void> {
+  if (!env.SMTP_URL) throw new Error('SMTP_URL is not set');
   // Short timeouts: an unreachable server is reported in seconds, not minutes.
   transporter ??= nodemailer.createTransport(env.SMTP_URL, { connectionTimeout: 5000, greetingTimeout: 5000, socketTimeout: 10_000 });
-  try {
-    await transporter.sendMail({ from: env.MAIL_FROM, ...message });
-    return true;
-  } catch (e) {
-    console.error(`E-mail to ${message.to} not sent: ${(e as Error).message}`);
-    return false;
-  }
+  await transporter.sendMail({ from: env.MAIL_FROM, ...message });
 }

@@ -4,7 +4,9 @@ import { notifications, users } from '@/db/schema';
 import type { Actor } from '@/lib/auth/roles';
 import { appUrl } from '@/lib/env';
 import { assertId } from '@/lib/errors';
-import { mailConfigured, sendMail } from './mail';
+import { enqueue } from '@/lib/jobs/enqueue';
+import { sendMailJob } from './jobs';
+import { mailConfigured } from './mail';
 
 export interface NewNotification {
   kind:
@@ -21,23 +23,21 @@ export interface NewNotification {
 }
 
 /**
- * Records in-app notifications inside the caller's transaction, and returns a function that
- * starts e-mailing them once that transaction has committed (a mail that fails or hangs never
- * undoes or delays the workflow step it reports).
+ * Records in-app notifications inside the caller's transaction and, when SMTP_URL is set, queues
+ * one e-mail per recipient in that same transaction: a rollback sends nothing, a commit is
+ * delivered even if this process dies the next moment, and a slow or absent mail server never
+ * holds up or undoes the step it reports.
  */
-export async function notify(tx: DbOrTx, userIds: string[], n: NewNotification): Promise<() => Promise<void>> {
+export async function notify(tx: DbOrTx, userIds: string[], n: NewNotification): Promise<void> {
   const unique = [...new Set(userIds)];
-  if (unique.length === 0) return async () => {};
+  if (unique.length === 0) return;
   await tx
     .insert(notifications)
     .values(unique.map((userId) => ({ userId, kind: n.kind, title: n.title, body: n.body ?? '', link: n.link ?? null })));
-  return async () => {
-    if (!mailConfigured()) return;
-    const recipients = await getDb().select({ email: users.email }).from(users).where(inArray(users.id, unique));
-    const text = [n.body, n.link && `${appUrl()}${n.link}`].filter(Boolean).join('\n\n');
-    // Not awaited: a slow or absent mail server must not hold up the person who acted.
-    void Promise.all(recipients.map((r) => sendMail({ to: r.email, subject: n.title, text })));
-  };
+  if (!mailConfigured()) return;
+  const recipients = await tx.select({ email: users.email }).from(users).where(inArray(users.id, unique));
+  const text = [n.body, n.link && `${appUrl()}${n.link}`].filter(Boolean).join('\n\n');
+  for (const r of recipients) await enqueue(tx, sendMailJob, { to: r.email, subject: n.title, text });
 }
 
 export interface NotificationView {

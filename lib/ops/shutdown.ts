@@ -1,4 +1,5 @@
 import { env } from '@/lib/env';
+import { stopJobs } from '@/lib/jobs/runtime';
 import { observedServers, requestsInFlight } from './http-observer';
 import { logger } from './logger';
 
@@ -39,6 +40,9 @@ async function drain(signal: NodeJS.Signals): Promise<void> {
   logger().info({ signal, inFlight: requestsInFlight(), graceSeconds: env.SHUTDOWN_GRACE_SECONDS }, 'shutting down');
   // close() stops listening at once and drops idle keep-alive connections; busy ones finish.
   for (const server of observedServers()) server.close();
+  // The job workers stop taking jobs now; running ones may finish (up to 10 s), the rest are
+  // failed and retried by another instance.
+  const jobsStopped = stopJobs().catch((e: unknown) => logger().error({ err: e }, 'the job queue did not stop cleanly'));
   const deadline = Date.now() + graceMs;
   while (requestsInFlight() > 0 && Date.now() < deadline) {
     for (const server of observedServers()) server.closeIdleConnections();
@@ -47,6 +51,7 @@ async function drain(signal: NodeJS.Signals): Promise<void> {
   const cut = requestsInFlight();
   for (const server of observedServers()) server.closeAllConnections();
   logger().info({ cut }, cut ? 'grace period over: cut the requests still running' : 'all requests finished');
+  await jobsStopped;
   // Let pino's stdout write go out before the process ends.
   logger().flush();
   process.exit(0);

@@ -6,7 +6,7 @@ import type { Actor } from '@/lib/auth/roles';
 import { AppError, ConflictError, ForbiddenError, NotFoundError, retryOnContention } from '@/lib/errors';
 import { notify, settleNotifications } from '@/lib/notifications/service';
 import { currentStage, decidingAs, stageApprovers } from './approvers';
-import { fulfilApproval, type AfterCommit } from './fulfilment';
+import { fulfilApproval } from './fulfilment';
 import type { DecisionInput } from './schema';
 import { stageDue } from './submit';
 
@@ -40,8 +40,7 @@ async function lastDecision(tx: Tx, requestId: string, stage: number | null) {
 }
 
 async function decideOnce(actor: Actor, input: DecisionInput): Promise<DecisionResult> {
-  let afterCommit: AfterCommit[] = [];
-  const result = await getDb().transaction(async (tx) => {
+  return getDb().transaction(async (tx) => {
     const [request] = await tx.select().from(serviceRequests).where(eq(serviceRequests.id, input.requestId)).for('update');
     if (!request) throw new NotFoundError('No such request.', 'requestId');
     if (request.requesterId === actor.id) throw new ForbiddenError('You cannot decide your own request.');
@@ -106,14 +105,12 @@ async function decideOnce(actor: Actor, input: DecisionInput): Promise<DecisionR
         .where(eq(serviceRequests.id, request.id));
       await recordAudit({ ...audit, action: 'request.rejected', after: { reason: input.comment } }, tx);
       await settleNotifications(tx, `/approvals/${request.id}`);
-      afterCommit.push(
-        await notify(tx, [request.requesterId], {
-          kind: 'request_decided',
-          title: `Your request for ${product.name} was rejected`,
-          body: input.comment,
-          link: `/requests/${request.id}`,
-        }),
-      );
+      await notify(tx, [request.requesterId], {
+        kind: 'request_decided',
+        title: `Your request for ${product.name} was rejected`,
+        body: input.comment,
+        link: `/requests/${request.id}`,
+      });
       return { requestId: request.id, status: 'rejected', stage: null };
     }
 
@@ -137,22 +134,18 @@ async function decideOnce(actor: Actor, input: DecisionInput): Promise<DecisionR
         .where(eq(serviceRequests.id, request.id));
       await recordAudit({ ...audit, action: 'request.stage_advanced', after: { stage: next.position } }, tx);
       const requester = await tx.query.users.findFirst({ where: eq(users.id, request.requesterId) });
-      afterCommit.push(
-        await notify(tx, await stageApprovers(tx, next, request.requesterId), {
-          kind: 'approval_waiting',
-          title: `${requester?.name ?? 'Someone'} requests ${product.name}`,
-          body: request.justification,
-          link: `/approvals/${request.id}`,
-        }),
-      );
+      await notify(tx, await stageApprovers(tx, next, request.requesterId), {
+        kind: 'approval_waiting',
+        title: `${requester?.name ?? 'Someone'} requests ${product.name}`,
+        body: request.justification,
+        link: `/approvals/${request.id}`,
+      });
       return { requestId: request.id, status: 'pending_approval', stage: next.position };
     }
-    afterCommit = afterCommit.concat(await fulfilApproval(tx, request, audit.actor));
+    await fulfilApproval(tx, request, audit.actor);
     const [now] = await tx.select({ status: serviceRequests.status }).from(serviceRequests).where(eq(serviceRequests.id, request.id));
     return { requestId: request.id, status: now!.status, stage: null };
   });
-  await Promise.all(afterCommit.map((send) => send()));
-  return result;
 }
 
 /** Approves several requests; each is its own decision, and one failure does not stop the rest. */

@@ -4,8 +4,6 @@ import { entitlements, products, releases, serviceRequests, type Product, type S
 import { recordAudit, type AuditActor } from '@/lib/audit/service';
 import { notify } from '@/lib/notifications/service';
 
-export type AfterCommit = () => Promise<void>;
-
 /** States from which a final approval may still grant (a closed request never is). */
 const GRANTABLE = ['submitted', 'pending_approval', 'waiting_for_seat'] as const;
 
@@ -47,9 +45,8 @@ async function grantedRelease(tx: Tx, request: ServiceRequest): Promise<string |
  * limit), or, when no seat is free, park the request in 'waiting_for_seat' or reject it, as the
  * product says. Runs inside the caller's transaction, after the product lock.
  */
-export async function fulfilApproval(tx: Tx, request: ServiceRequest, actor: AuditActor): Promise<AfterCommit[]> {
+export async function fulfilApproval(tx: Tx, request: ServiceRequest, actor: AuditActor): Promise<void> {
   const product = await lockProduct(tx, request.productId);
-  const later: AfterCommit[] = [];
   if (product.seatLimit !== null && (await seatsInUse(tx, product.id)) >= product.seatLimit) {
     const status = product.seatExhausted === 'wait' ? 'waiting_for_seat' : 'rejected';
     const reason = status === 'rejected' ? `All ${product.seatLimit} licence seats of ${product.name} are in use.` : null;
@@ -61,15 +58,13 @@ export async function fulfilApproval(tx: Tx, request: ServiceRequest, actor: Aud
       { actor, action: `request.${status}`, entityType: 'service_request', entityId: request.id, after: { status, reason } },
       tx,
     );
-    later.push(
-      await notify(tx, [request.requesterId], {
-        kind: status === 'rejected' ? 'request_decided' : 'waiting_for_seat',
-        title: status === 'rejected' ? `No licence seat free for ${product.name}` : `${product.name}: approved, waiting for a licence seat`,
-        body: reason ?? 'Your request is approved. It will be fulfilled, first come first served, as soon as a seat is free.',
-        link: `/requests/${request.id}`,
-      }),
-    );
-    return later;
+    await notify(tx, [request.requesterId], {
+      kind: status === 'rejected' ? 'request_decided' : 'waiting_for_seat',
+      title: status === 'rejected' ? `No licence seat free for ${product.name}` : `${product.name}: approved, waiting for a licence seat`,
+      body: reason ?? 'Your request is approved. It will be fulfilled, first come first served, as soon as a seat is free.',
+      link: `/requests/${request.id}`,
+    });
+    return;
   }
 
   // Conditional: a request cancelled (or otherwise closed) since it was read is never granted.
@@ -78,7 +73,7 @@ export async function fulfilApproval(tx: Tx, request: ServiceRequest, actor: Aud
     .set({ status: 'approved', currentStage: null, stageDueAt: null, updatedAt: new Date() })
     .where(and(eq(serviceRequests.id, request.id), inArray(serviceRequests.status, [...GRANTABLE])))
     .returning({ id: serviceRequests.id });
-  if (!granted) return later;
+  if (!granted) return;
   const releaseId = await grantedRelease(tx, request);
   const expiresAt = product.entitlementDays ? new Date(Date.now() + product.entitlementDays * 86_400_000) : null;
   const [entitlement] = await tx
@@ -104,26 +99,23 @@ export async function fulfilApproval(tx: Tx, request: ServiceRequest, actor: Aud
     },
     tx,
   );
-  later.push(
-    await notify(tx, [request.requesterId], {
-      kind: 'ready_to_download',
-      title: `${product.name} is approved and ready to download`,
-      body: 'Download it from your request, or let the portal agent on your device pull it.',
-      link: `/requests/${request.id}`,
-    }),
-  );
-  return later;
+  await notify(tx, [request.requesterId], {
+    kind: 'ready_to_download',
+    title: `${product.name} is approved and ready to download`,
+    body: 'Download it from your request, or let the portal agent on your device pull it.',
+    link: `/requests/${request.id}`,
+  });
 }
 
 /**
  * A seat was freed: hand it to the oldest request waiting for one (first come, first served).
  * Call inside the transaction that freed the seat.
  */
-export async function promoteWaiting(tx: Tx, productId: string): Promise<AfterCommit[]> {
+export async function promoteWaiting(tx: Tx, productId: string): Promise<void> {
   const product = await lockProduct(tx, productId);
-  if (product.seatLimit === null) return [];
+  if (product.seatLimit === null) return;
   const free = product.seatLimit - (await seatsInUse(tx, productId));
-  if (free <= 0) return [];
+  if (free <= 0) return;
   // Locked, so a cancel running now either finishes first (and the row no longer qualifies when
   // PostgreSQL re-reads it after the lock) or waits until the seat is given.
   const waiting = await tx
@@ -133,9 +125,7 @@ export async function promoteWaiting(tx: Tx, productId: string): Promise<AfterCo
     .orderBy(asc(serviceRequests.createdAt), asc(serviceRequests.id))
     .limit(free)
     .for('update');
-  const later: AfterCommit[] = [];
-  for (const request of waiting) later.push(...(await fulfilApproval(tx, request, { kind: 'system' })));
-  return later;
+  for (const request of waiting) await fulfilApproval(tx, request, { kind: 'system' });
 }
 
 /** Ends the active entitlements of these requests (cancellation, revocation) and frees their seats. */

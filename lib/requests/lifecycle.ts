@@ -5,10 +5,8 @@ import { recordAudit } from '@/lib/audit/service';
 import { assertRole, type Actor } from '@/lib/auth/roles';
 import { assertId, ConflictError, NotFoundError, retryOnContention } from '@/lib/errors';
 import { notify, settleNotifications } from '@/lib/notifications/service';
-import { endEntitlements, promoteWaiting, type AfterCommit } from './fulfilment';
+import { endEntitlements, promoteWaiting } from './fulfilment';
 import { stageApprovers, currentStage } from './approvers';
-
-const runAll = (fns: AfterCommit[]) => Promise.all(fns.map((f) => f()));
 
 /** The requester withdraws a request that is still waiting (for approval or for a seat). */
 export async function cancelRequest(actor: Actor, requestId: string): Promise<void> {
@@ -38,11 +36,11 @@ async function cancelOnce(actor: Actor, requestId: string): Promise<void> {
 
 /**
  * Expires requests whose current stage is overdue, tells their requesters, and reminds approvers of
- * stages due within a day (once per stage). Idempotent: safe to run from any page load or a timer.
+ * stages due within a day (once per stage). Idempotent and race-free (conditional updates, rows
+ * locked or skipped), so two runs at once do each thing once; scheduled in lib/requests/jobs.ts.
  */
 export async function sweepRequests(now = new Date()): Promise<{ expired: number; reminded: number }> {
   const db = getDb();
-  const later: AfterCommit[] = [];
   const expired = await db.transaction(async (tx) => {
     const rows = await tx
       .update(serviceRequests)
@@ -62,14 +60,12 @@ export async function sweepRequests(now = new Date()): Promise<{ expired: number
       );
       await settleNotifications(tx, `/approvals/${r.id}`);
       const product = await tx.query.products.findFirst({ where: eq(products.id, r.productId) });
-      later.push(
-        await notify(tx, [r.requesterId], {
-          kind: 'request_expired',
-          title: `Your request for ${product?.name ?? 'software'} expired`,
-          body: 'It was not decided before its due date. You can request it again.',
-          link: `/requests/${r.id}`,
-        }),
-      );
+      await notify(tx, [r.requesterId], {
+        kind: 'request_expired',
+        title: `Your request for ${product?.name ?? 'software'} expired`,
+        body: 'It was not decided before its due date. You can request it again.',
+        link: `/requests/${r.id}`,
+      });
     }
     return rows.length;
   });
@@ -86,19 +82,16 @@ export async function sweepRequests(now = new Date()): Promise<{ expired: number
       const stage = await currentStage(tx, r);
       if (!stage) continue;
       await tx.update(serviceRequests).set({ dueSoonNotifiedStage: r.currentStage }).where(eq(serviceRequests.id, r.id));
-      later.push(
-        await notify(tx, await stageApprovers(tx, stage, r.requesterId), {
-          kind: 'approval_due_soon',
-          title: 'A request waiting on you is due within a day',
-          body: r.justification,
-          link: `/approvals/${r.id}`,
-        }),
-      );
+      await notify(tx, await stageApprovers(tx, stage, r.requesterId), {
+        kind: 'approval_due_soon',
+        title: 'A request waiting on you is due within a day',
+        body: r.justification,
+        link: `/approvals/${r.id}`,
+      });
       n++;
     }
     return n;
   });
-  await runAll(later);
   return { expired, reminded };
 }
 
@@ -106,11 +99,10 @@ export async function sweepRequests(now = new Date()): Promise<{ expired: number
 export async function revokeEntitlement(actor: Actor, entitlementId: string, reason: string): Promise<void> {
   assertRole(actor, 'librarian', 'admin');
   assertId(entitlementId, 'No such entitlement.', 'entitlementId');
-  const later = await retryOnContention(() => revokeOnce(actor, entitlementId, reason));
-  await runAll(later);
+  await retryOnContention(() => revokeOnce(actor, entitlementId, reason));
 }
 
-async function revokeOnce(actor: Actor, entitlementId: string, reason: string): Promise<AfterCommit[]> {
+async function revokeOnce(actor: Actor, entitlementId: string, reason: string): Promise<void> {
   return getDb().transaction(async (tx) => {
     const [e] = await tx.select().from(entitlements).where(eq(entitlements.id, entitlementId)).for('update');
     if (!e) throw new NotFoundError('No such entitlement.');
@@ -126,24 +118,21 @@ async function revokeOnce(actor: Actor, entitlementId: string, reason: string): 
       },
       tx,
     );
-    return e.holdsSeat ? promoteWaiting(tx, e.productId) : [];
+    if (e.holdsSeat) await promoteWaiting(tx, e.productId);
   });
 }
 
 /** Expires entitlements past their end date and hands their seats on. */
 export async function expireEntitlements(now = new Date()): Promise<number> {
-  const later: AfterCommit[] = [];
-  const n = await getDb().transaction(async (tx) => {
+  return getDb().transaction(async (tx) => {
     const due = await tx
       .select({ requestId: entitlements.requestId })
       .from(entitlements)
       .where(and(eq(entitlements.status, 'active'), lt(entitlements.expiresAt, now)));
     const ids = due.flatMap((d) => (d.requestId ? [d.requestId] : []));
-    for (const productId of await endEntitlements(tx, ids, 'expired')) later.push(...(await promoteWaiting(tx, productId)));
+    for (const productId of await endEntitlements(tx, ids, 'expired')) await promoteWaiting(tx, productId);
     return ids.length;
   });
-  await runAll(later);
-  return n;
 }
 
 /** The requester's download of an approved request completed: the request is fulfilled. */

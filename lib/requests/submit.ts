@@ -7,7 +7,7 @@ import { requesterCanSee } from '@/lib/catalogue/visibility';
 import { ConflictError, NotFoundError, retryOnContention, ValidationError } from '@/lib/errors';
 import { notify } from '@/lib/notifications/service';
 import { stageApprovers } from './approvers';
-import { fulfilApproval, type AfterCommit } from './fulfilment';
+import { fulfilApproval } from './fulfilment';
 import type { RequestInput } from './schema';
 
 const OPEN = ['submitted', 'pending_approval', 'waiting_for_seat', 'approved'] as const;
@@ -60,8 +60,7 @@ async function submitOnce(actor: Actor, input: RequestInput): Promise<{ id: stri
     }
   }
 
-  let afterCommit: AfterCommit[] = [];
-  const result = await db.transaction(async (tx) => {
+  return db.transaction(async (tx) => {
     const entitled = await tx.query.entitlements.findFirst({
       where: and(
         eq(entitlements.userId, actor.id),
@@ -99,22 +98,18 @@ async function submitOnce(actor: Actor, input: RequestInput): Promise<{ id: stri
       tx,
     );
     if (!first) {
-      afterCommit = await fulfilApproval(tx, created, { kind: 'system' });
+      await fulfilApproval(tx, created, { kind: 'system' });
     } else {
-      afterCommit.push(
-        await notify(tx, await stageApprovers(tx, first, actor.id), {
-          kind: 'approval_waiting',
-          title: `${actor.name} requests ${product.name}`,
-          body: input.justification,
-          link: `/approvals/${created.id}`,
-        }),
-      );
+      await notify(tx, await stageApprovers(tx, first, actor.id), {
+        kind: 'approval_waiting',
+        title: `${actor.name} requests ${product.name}`,
+        body: input.justification,
+        link: `/approvals/${created.id}`,
+      });
     }
     const [now] = await tx.select({ status: serviceRequests.status }).from(serviceRequests).where(eq(serviceRequests.id, created.id));
     return { id: created.id, status: now!.status };
   });
-  await Promise.all(afterCommit.map((send) => send()));
-  return result;
 }
 
 /** Requests of the actor that are still open for a product (to say so instead of duplicating). */

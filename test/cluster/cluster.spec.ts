@@ -1,5 +1,8 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { expect, test, type Browser, type Page } from '@playwright/test';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import PgBoss from 'pg-boss';
 import pg from 'pg';
 import { startCluster, type Cluster } from '../../scripts/cluster/cluster';
 import { DEMO_PASSWORD, demo, signIn } from '../e2e/support';
@@ -16,6 +19,7 @@ const SIZE = 16 * 1024 * 1024;
 const big = randomBytes(SIZE);
 let cluster: Cluster;
 let owner: pg.Client;
+let ownerUrl = '';
 let dropDatabase = async () => {};
 let librarianCookie = '';
 let downloadPath = '';
@@ -47,7 +51,8 @@ test.beforeAll(async ({ browser }) => {
     debugHeaders: true,
     env: { SHUTDOWN_GRACE_SECONDS: '60', LOG_LEVEL: 'info' },
   });
-  owner = new pg.Client({ connectionString: withDatabase(serverUrl, name) });
+  ownerUrl = withDatabase(serverUrl, name);
+  owner = new pg.Client({ connectionString: ownerUrl });
   await owner.connect();
 
   // A 16 MiB draft build, uploaded through nginx by the librarian, for the long downloads below.
@@ -222,6 +227,39 @@ test('licence seats hold when approvals on both instances race', async ({ browse
   expect(granted.rowCount).toBe(1);
 });
 
+test('each queued job runs once across the two instances, whichever picks it up', async () => {
+  // Jobs queued for a few seconds ahead, as a deployment's start is: both instances' workers poll
+  // the one queue, and every job must run on exactly one of them, exactly once.
+  const boss = new PgBoss({ connectionString: ownerUrl, schema: 'pgboss', migrate: false, supervise: false, schedule: false });
+  await boss.start();
+  const ids: string[] = [];
+  for (let i = 0; i < 20; i++) {
+    const id = await boss.send('deployments.activate', { deploymentId: randomUUID() }, { startAfter: 3 });
+    ids.push(id!);
+  }
+  await boss.stop({ graceful: false, wait: true });
+  const states = async () =>
+    (
+      await owner.query<{ state: string; n: number }>(
+        `SELECT state, count(*)::int AS n FROM pgboss.job WHERE id = ANY($1::uuid[]) GROUP BY state`,
+        [ids],
+      )
+    ).rows;
+  await expect.poll(states, { timeout: 60_000, intervals: [500] }).toEqual([{ state: 'completed', n: 20 }]);
+  // Each instance logs a line per job it ran: together, every job exactly once.
+  const ran = new Map<string, string[]>();
+  for (const instance of cluster.instances) {
+    const log = await readFile(path.join(cluster.dir, `instance-${instance.name}.log`), 'utf8');
+    for (const line of log.split('\n')) {
+      if (!line.includes('"job done"')) continue;
+      const { jobId } = JSON.parse(line) as { jobId: string };
+      if (ids.includes(jobId)) ran.set(jobId, [...(ran.get(jobId) ?? []), instance.name]);
+    }
+  }
+  expect([...ran.keys()].sort()).toEqual([...ids].sort());
+  expect([...ran.values()].every((where) => where.length === 1)).toBe(true);
+});
+
 test('killing the instance serving a download loses nothing: the client resumes through nginx', async () => {
   const download = slowDownload(cluster.url + downloadPath, { cookie: librarianCookie });
   const { status, headers } = await download.headers;
@@ -260,7 +298,3 @@ test('SIGTERM lets an in-flight download finish, refuses new connections, and ex
   expect(sha(transfer.body)).toBe(sha(big));
   expect(await exited).toBe(0);
 });
-
-// ─── Place for the job queue (branch `jobs`): "each scheduled job runs once across instances" ───
-// The lead adds it at merge: schedule a job, let both instances poll, assert exactly one run.
-test.fixme('each scheduled job runs once across instances', async () => {});

@@ -88,3 +88,17 @@ test('an admin creates, renames and archives a group; one a product depends on c
   await finance.getByRole('button', { name: 'Archive group' }).click();
   await expect(finance.getByRole('alert')).toContainText('Finance is still used by Contoso Ledger Desktop');
 });
+
+test('an admin sees the background jobs; nobody else does', async ({ browser }) => {
+  const admin = await (await browser.newContext()).newPage();
+  await signIn(admin, demo.admin);
+  await admin.goto('/admin');
+  await admin.getByRole('link', { name: 'Background jobs →' }).click();
+  await expect(admin.getByRole('heading', { name: 'Background jobs', level: 1 })).toBeVisible();
+  for (const section of ['Failed', 'Running', 'Queued', 'Completed in the last day']) {
+    await expect(admin.getByRole('heading', { name: new RegExp(`^${section} \\(\\d+\\)$`), level: 2 })).toBeVisible();
+  }
+  const alice = await (await browser.newContext()).newPage();
+  await signIn(alice, 'alice@example.com');
+  expect((await alice.goto('/admin/jobs'))?.status()).toBe(403);
+});

@@ -19,7 +19,7 @@ export async function fleetAt(site: string, n: number, opts: { environment?: str
       })),
     )
     .returning();
-  return db
+  const rows = await db
     .insert(devices)
     .values(
       people.map((p, i) => ({
@@ -34,6 +34,7 @@ export async function fleetAt(site: string, n: number, opts: { environment?: str
       })),
     )
     .returning();
+  return rows.map((d) => ({ ...d, ownerId: d.ownerId! })); // every fleet device has an owner
 }
 
 export async function siteTarget(manager: Actor, site: string) {

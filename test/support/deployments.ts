@@ -99,7 +99,7 @@ export async function assignDevice(d: Deployment, deviceId: string, opts: { with
       const held = await tx.query.entitlements.findFirst({
         where: and(
           eq(entitlements.deviceId, deviceId),
-          eq(entitlements.userId, device!.ownerId),
+          eq(entitlements.userId, device!.ownerId!),
           eq(entitlements.productId, d.productId),
           eq(entitlements.status, 'active'),
         ),
@@ -108,7 +108,7 @@ export async function assignDevice(d: Deployment, deviceId: string, opts: { with
         ? [held]
         : await tx
             .insert(entitlements)
-            .values({ userId: device!.ownerId, deviceId, productId: d.productId, releaseId: d.releaseId, deploymentId: d.id })
+            .values({ userId: device!.ownerId!, deviceId, productId: d.productId, releaseId: d.releaseId, deploymentId: d.id })
             .returning();
       entitlementId = e!.id;
     }
@@ -124,7 +124,7 @@ export async function entitle(deviceId: string, productId: string, releaseId: st
   const [device] = await getDb().select().from(devices).where(eq(devices.id, deviceId));
   const [e] = await getDb()
     .insert(entitlements)
-    .values({ userId: device!.ownerId, deviceId, productId, releaseId, includesLaterReleases })
+    .values({ userId: device!.ownerId!, deviceId, productId, releaseId, includesLaterReleases })
     .returning();
   return e!;
 }

@@ -168,10 +168,10 @@ describe(`download authorisation (${engine})`, () => {
 
   it('refuses expired and revoked entitlements, and entitlements to another product', async () => {
     const [bob] = await db().select().from(devices).where(eq(devices.id, bobDevice));
-    const bobP: DownloadPrincipal = { kind: 'device', deviceId: bobDevice, ownerId: bob!.ownerId };
+    const bobP: DownloadPrincipal = { kind: 'device', deviceId: bobDevice, ownerId: bob!.ownerId! };
     const t = await target('140.0.4');
     const chrome = (await db().query.products.findFirst({ where: eq(products.slug, 'google-chrome') }))!;
-    const base = { userId: bob!.ownerId, deviceId: bobDevice, releaseId: rel['140.0.4']!.id };
+    const base = { userId: bob!.ownerId!, deviceId: bobDevice, releaseId: rel['140.0.4']!.id };
     await entitle({ ...base, productId: chrome.id, includesLaterReleases: true, releaseId: null });
     await entitle({ ...base, status: 'revoked' });
     await entitle({ ...base, status: 'expired' });

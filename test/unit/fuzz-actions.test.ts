@@ -170,5 +170,7 @@ describe(`fuzzing every server action's input (${engine})`, { timeout: 300_000 }
       (i) => admin.updateUserAction(id(i.$id), {}, toFormData(i)),
     );
     await fuzz('sign out everywhere', 'admin@example.com', { $id: bob }, (i) => admin.signOutEverywhereAction(id(i.$id), {}));
+    const jobs = await import('@/app/(portal)/admin/jobs/actions');
+    await fuzz('retry job', 'admin@example.com', { name: 'mail.send', id: requestId }, (i) => jobs.retryJobAction({}, toFormData(i)));
   });
 });

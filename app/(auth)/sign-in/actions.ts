@@ -17,6 +17,11 @@ function safeCallback(value: FormDataEntryValue | null): string {
   return s.startsWith('/') && !s.startsWith('//') && !s.startsWith('/\\') ? s : '/catalogue';
 }
 
+/** "Sign in with <IdP>": off to the OpenID provider (Auth.js adds PKCE, state and nonce). */
+export async function signInWithSsoAction(form: FormData): Promise<void> {
+  await signIn('oidc', { redirectTo: safeCallback(form.get('callbackUrl')) });
+}
+
 export async function signInAction(_: SignInState, form: FormData): Promise<SignInState> {
   const email = typeof form.get('email') === 'string' ? String(form.get('email')).slice(0, 254) : '';
   const input = signInInput.safeParse({ email: form.get('email') ?? '', password: form.get('password') ?? '' });

@@ -6,6 +6,7 @@ import { text } from '@/lib/text';
 import { requireActor } from '@/lib/auth/session';
 import { revokeDevice } from '@/lib/devices/service';
 import { placementInput, setDevicePlacement } from '@/lib/devices/placement';
+import { reassignDevice, reassignInput } from '@/lib/devices/reassign';
 import { fromServiceError, fromZodError, type ActionState } from '@/app/ui/action-state';
 
 const input = z.object({
@@ -36,4 +37,17 @@ export async function placeDeviceAction(deviceId: string, _: ActionState, form: 
   }
   revalidatePath(`/desk/devices/${deviceId}`);
   return { success: 'Placement saved.' };
+}
+
+/** Gives the device a new owner (the desk's answer to a device left ownerless by a deactivation). */
+export async function reassignDeviceAction(deviceId: string, _: ActionState, form: FormData): Promise<ActionState> {
+  const parsed = reassignInput.safeParse({ ownerEmail: form.get('ownerEmail') ?? '' });
+  if (!parsed.success) return fromZodError(parsed.error);
+  try {
+    await reassignDevice(await requireActor(), deviceId, parsed.data.ownerEmail);
+  } catch (e) {
+    return fromServiceError(e);
+  }
+  revalidatePath(`/desk/devices/${deviceId}`);
+  return { success: 'The device has a new owner.' };
 }

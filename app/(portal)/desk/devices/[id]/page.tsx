@@ -8,6 +8,7 @@ import { getDeviceView } from '@/lib/installs/queries';
 import { formatDate, formatDateTime, platformLabels } from '@/app/ui/format';
 import { ReleaseStatusBadge } from '@/app/ui/status-badge';
 import { OutcomeBadge, ShortHash, shortId } from '../../outcome-badge';
+import { ReassignDeviceForm } from './reassign-form';
 import { RevokeDeviceForm } from './revoke-form';
 import { PlacementForm } from './placement-form';
 import { getDevicePlacement } from '@/lib/devices/placement';
@@ -48,7 +49,13 @@ export default async function DevicePage({ params }: Props) {
     [
       'Owner',
       <>
-        {d.owner.name} <span className="text-slate-500">· {d.owner.email}</span>
+        {d.owner ? (
+          <>
+            {d.owner.name} <span className="text-slate-500">· {d.owner.email}</span>
+          </>
+        ) : (
+          <span className="text-slate-500">Nobody (owner deactivated)</span>
+        )}
       </>,
     ],
     ['Platform', platformLabels[d.platform]],
@@ -195,6 +202,15 @@ export default async function DevicePage({ params }: Props) {
         </p>
         <PlacementForm placement={d.placement} environments={environments} />
       </section>
+
+      {!d.owner && (
+        <section className="mt-8 rounded-xl border border-amber-200 bg-white p-4" aria-labelledby="owner-heading">
+          <h2 id="owner-heading" className="text-lg font-semibold">
+            Give this device an owner
+          </h2>
+          <ReassignDeviceForm deviceId={d.id} />
+        </section>
+      )}
 
       <section id="device-actions" className="mt-8 rounded-xl border border-red-200 bg-white p-4" aria-labelledby="actions-heading">
         <h2 id="actions-heading" className="text-lg font-semibold">

@@ -1,0 +1,6 @@
+import { scimJson, scimRespond } from '@/app/scim/respond';
+import { listResourceTypes } from '@/lib/scim/discovery';
+
+export async function GET(request: Request) {
+  return scimRespond(request, async () => scimJson(listResourceTypes()));
+}
