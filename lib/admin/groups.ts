@@ -34,8 +34,10 @@ export async function listGroups(actor: Actor): Promise<GroupRow[]> {
       name: groups.name,
       description: groups.description,
       archived: groups.archived,
-      members: sql<number>`(select count(*)::int from ${groupMembers} m where m.group_id = ${groups.id})`,
-      usedBy: usedBy(db, groups.id),
+      members: sql<number>`(select count(*)::int from ${groupMembers} m where m.group_id = "groups"."id")`,
+      // Qualified by hand: in a one-table select drizzle writes columns bare, and a bare "id" inside the
+      // subquery would mean the approval stage's own id.
+      usedBy: usedBy(db, sql`"groups"."id"`),
     })
     .from(groups)
     .orderBy(asc(groups.archived), asc(groups.name));

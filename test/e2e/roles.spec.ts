@@ -3,19 +3,27 @@ import { demo, signIn } from './support';
 
 // Every page route of the portal, and who may open it. A new route must be added here.
 const routes: { path: string; allowed: (keyof typeof demo)[] }[] = [
-  { path: '/catalogue', allowed: ['requester', 'approver', 'librarian', 'desk', 'admin'] },
-  { path: '/catalogue/firefox', allowed: ['requester', 'approver', 'librarian', 'desk', 'admin'] },
-  { path: '/requests', allowed: ['requester', 'approver', 'librarian', 'desk', 'admin'] },
-  { path: '/devices', allowed: ['requester', 'approver', 'librarian', 'desk', 'admin'] },
+  { path: '/catalogue', allowed: ['requester', 'approver', 'librarian', 'desk', 'admin', 'deployments'] },
+  { path: '/catalogue/firefox', allowed: ['requester', 'approver', 'librarian', 'desk', 'admin', 'deployments'] },
+  { path: '/requests', allowed: ['requester', 'approver', 'librarian', 'desk', 'admin', 'deployments'] },
+  { path: '/devices', allowed: ['requester', 'approver', 'librarian', 'desk', 'admin', 'deployments'] },
   { path: '/approvals', allowed: ['approver'] },
   { path: '/approvals/delegation', allowed: ['approver'] },
+  { path: '/approvals/deployments', allowed: ['approver'] },
   { path: '/library', allowed: ['librarian', 'admin'] },
   { path: '/desk', allowed: ['desk', 'admin'] },
   { path: '/desk/products/firefox', allowed: ['desk', 'admin'] },
+  { path: '/desk/drift', allowed: ['desk', 'admin'] },
+  { path: '/deployments', allowed: ['deployments', 'admin'] },
+  { path: '/deployments/new', allowed: ['deployments', 'admin'] },
+  { path: '/deployments/calendar', allowed: ['deployments', 'admin'] },
+  { path: '/deployments/targets', allowed: ['deployments', 'admin'] },
+  { path: '/deployments/environments', allowed: ['deployments', 'admin'] },
   // /desk/export answers with a download, which page.goto cannot open: desk.spec.ts checks its 403.
   { path: '/admin', allowed: ['admin'] },
   { path: '/admin/audit', allowed: ['admin'] },
   { path: '/admin/groups', allowed: ['admin'] },
+  { path: '/admin/jobs', allowed: ['admin'] },
 ];
 
 const navigation: Record<keyof typeof demo, string[]> = {
@@ -24,6 +32,7 @@ const navigation: Record<keyof typeof demo, string[]> = {
   librarian: ['Catalogue', 'My requests', 'My devices', 'Library'],
   desk: ['Catalogue', 'My requests', 'My devices', 'Service desk'],
   admin: ['Catalogue', 'My requests', 'My devices', 'Library', 'Service desk', 'Deployments', 'Admin'],
+  deployments: ['Catalogue', 'My requests', 'My devices', 'Deployments'],
 };
 
 for (const role of Object.keys(demo) as (keyof typeof demo)[]) {

@@ -8,6 +8,7 @@ export const demo = {
   librarian: 'librarian@example.com',
   desk: 'desk@example.com',
   admin: 'admin@example.com',
+  deployments: 'dana@example.com',
 } as const;
 
 export async function signIn(page: Page, email: string, password = DEMO_PASSWORD, timeout?: number) {

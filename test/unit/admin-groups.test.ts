@@ -35,6 +35,7 @@ describe(`groups, managed by admins (${engine})`, () => {
   it('refuses to archive a group a product still depends on; an unused one is archived and no longer offered', async () => {
     const ada = await actor('admin@example.com');
     const finance = (await db().query.groups.findFirst({ where: eq(groups.name, 'Finance') }))!;
+    expect((await listGroups(ada)).find((g) => g.id === finance.id)).toMatchObject({ members: 2, usedBy: ['Contoso Ledger Desktop'] });
     await expect(setGroupArchived(ada, finance.id, true)).rejects.toMatchObject({ status: 409, field: 'archived' });
     await expect(setGroupArchived(ada, finance.id, true)).rejects.toThrow(/Contoso Ledger Desktop/);
 
