@@ -193,7 +193,7 @@ test.describe('approvals', () => {
 
     await rows
       .first()
-      .getByRole('link', { name: /^Every event of service_request / })
+      .getByRole('link', { name: /^Every event of .+ for .+/ }) // the request, named by product and requester
       .click();
     await expect(admin.getByTestId('entity-filter')).toBeVisible();
     await expect(admin).toHaveURL(/entityId=/);
