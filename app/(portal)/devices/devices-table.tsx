@@ -46,15 +46,16 @@ function Row({ d, origin }: { d: DeviceRow; origin: string }) {
   return (
     <tbody className="border-t border-slate-100">
       <tr className="align-top" data-testid="device-row">
-        <td className="whitespace-nowrap px-4 py-3 font-medium">
+        <td className="break-all px-4 py-3 font-medium sm:whitespace-nowrap sm:break-normal">
           {d.hostname}
-          {/* On a phone the platform and last contact sit under the name instead of in columns off-screen. */}
+          {/* On a phone status, platform and last contact sit under the name instead of in columns off-screen. */}
           <div className="text-xs font-normal text-slate-600 sm:hidden">
-            {d.platform} · seen {d.lastSeen}
+            {statusLabels[d.status]} · {d.platform} · seen {d.lastSeen}
+            {d.enrolment && <div>{d.enrolment}</div>}
           </div>
         </td>
         <td className="hidden px-4 py-3 sm:table-cell">{d.platform}</td>
-        <td className="px-4 py-3">
+        <td className="hidden px-4 py-3 sm:table-cell">
           <span className={`inline-flex rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${statusStyles[d.status]}`}>
             {statusLabels[d.status]}
           </span>
@@ -64,7 +65,7 @@ function Row({ d, origin }: { d: DeviceRow; origin: string }) {
         <td className="hidden px-4 py-3 font-mono text-xs sm:table-cell">{d.agentVersion ?? '—'}</td>
         <td className="px-4 py-3">
           {live && mode === 'idle' && (
-            <div className="flex justify-end gap-2">
+            <div className="flex flex-col items-end gap-2 sm:flex-row sm:justify-end">
               {d.status === 'active' && (
                 <Link href={`/devices/${d.id}/software`} className={small}>
                   Software
@@ -170,7 +171,7 @@ export function DevicesTable({ devices, origin }: { devices: DeviceRow[]; origin
         <thead className="border-b border-slate-200 bg-slate-50 text-xs uppercase text-slate-500">
           <tr>
             {['Name', 'Platform', 'Status', 'Last seen', 'Agent', ''].map((h, i) => (
-              <th key={i} scope="col" className={`px-4 py-2 font-medium ${[1, 3, 4].includes(i) ? 'hidden sm:table-cell' : ''}`}>
+              <th key={i} scope="col" className={`px-4 py-2 font-medium ${[1, 2, 3, 4].includes(i) ? 'hidden sm:table-cell' : ''}`}>
                 {h || <span className="sr-only">Actions</span>}
               </th>
             ))}
