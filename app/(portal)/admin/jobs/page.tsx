@@ -18,7 +18,12 @@ function JobTable({ title, jobs, empty, retry = false }: { title: string; jobs: 
       {jobs.length === 0 ? (
         <p className="mt-2 text-sm text-slate-500">{empty}</p>
       ) : (
-        <div className="mt-2 overflow-x-auto rounded-xl border border-slate-200 bg-white">
+        <div
+          className="mt-2 overflow-x-auto rounded-xl border border-slate-200 bg-white"
+          role="region"
+          aria-labelledby={`jobs-${title}`}
+          tabIndex={0}
+        >
           <table className="w-full text-left text-sm">
             <thead className="border-b border-slate-200 bg-slate-50 text-xs uppercase text-slate-500">
               <tr>
