@@ -44,8 +44,14 @@ export const targetInput = z.object({
 });
 export type TargetInput = z.infer<typeof targetInput>;
 
+/**
+ * The form's times are labelled UTC, and a datetime-local value carries no offset: read it as UTC
+ * (JavaScript would read it in the server's own time zone). Values with an offset keep it.
+ */
+const asUtc = (v: unknown) => (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(v) ? `${v}Z` : v);
+const utcDate = (message: string) => z.preprocess(asUtc, z.coerce.date({ error: message }));
 const optionalDate = (message: string) =>
-  z.preprocess((v) => (v === '' || v === null ? undefined : v), z.coerce.date({ error: message }).optional());
+  z.preprocess((v) => (v === '' || v === null ? undefined : asUtc(v)), z.coerce.date({ error: message }).optional());
 /** Minutes after midnight, given as a number or as "HH:MM" (a time field). */
 const minuteOfDay = z.preprocess(
   (v) => {
@@ -69,7 +75,7 @@ export const deploymentInput = z
       .trim()
       .regex(/^[a-z][a-z0-9-]{0,31}$/, 'Choose an environment.'),
     intent: z.enum(deploymentIntentValues, { error: 'Choose required or available.' }),
-    availableFrom: z.coerce.date({ error: 'Give the date it becomes available.' }),
+    availableFrom: utcDate('Give the date it becomes available.'),
     deadline: optionalDate('Give a valid deadline.'),
     windowStartMinute: minuteOfDay,
     windowEndMinute: minuteOfDay,
