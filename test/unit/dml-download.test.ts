@@ -7,6 +7,7 @@ import { artifacts, auditEvents, devices, entitlements, products, releases, serv
 import { getStorage } from '@/lib/dml';
 import { authorizeDownload, openDownload, type DownloadPrincipal, type DownloadTarget } from '@/lib/dml/download';
 import type { LocalStorage } from '@/lib/dml/local-storage';
+import { BLOCK_SIZE } from '@/lib/dml/storage';
 import { openVerifiedStream } from '@/lib/dml/verified-stream';
 import { ForbiddenError, NotFoundError } from '@/lib/errors';
 import { actor } from '../support/actors';
@@ -14,6 +15,8 @@ import { engine, setupTestDb } from '../support/db';
 
 const db = setupTestDb();
 const MiB = 1024 * 1024;
+/** The verification block of new artifacts: what a Range request reads at least. */
+const BLOCK = BLOCK_SIZE;
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 let librarian: DownloadPrincipal, admin: DownloadPrincipal, alice: DownloadPrincipal, aliceId: string;
@@ -306,15 +309,15 @@ describe(`integrity failures (${engine})`, () => {
 
   it('stops mid-stream at a flipped byte, sends only verified bytes, marks corrupt and audits once', async () => {
     const { id, bytes } = fixture['windows-arm64']!;
-    await tamper(id, flip(2 * MiB + 7));
+    await tamper(id, flip(2 * BLOCK + 7));
     const [a, b] = await Promise.all([openDownload(librarian, id, { method: 'GET' }), openDownload(librarian, id, { method: 'GET' })]);
     expect(a.status).toBe(200); // The first block was fine, so the headers went out.
     // Both streams read at once: each stops at block 2 having sent a prefix of verified bytes
     // (at least block 0; block 1 too unless it was still queued when the stream errored).
     for (const r of await Promise.all([readAll(a.body), readAll(b.body)])) {
       expect(r.error).toMatchObject({ status: 500, message: 'This file failed its integrity check and will not be served.' });
-      expect(r.bytes.length).toBeGreaterThanOrEqual(MiB);
-      expect(r.bytes.length).toBeLessThanOrEqual(2 * MiB);
+      expect(r.bytes.length).toBeGreaterThanOrEqual(BLOCK);
+      expect(r.bytes.length).toBeLessThanOrEqual(2 * BLOCK);
       expect(r.bytes.equals(bytes.subarray(0, r.bytes.length))).toBe(true);
     }
     expect(await statusOf(id)).toBe('corrupt');
@@ -324,7 +327,7 @@ describe(`integrity failures (${engine})`, () => {
     expect(events[0]!.after).toMatchObject({
       reason: 'block_hash_mismatch',
       blockIndex: 2,
-      expectedBlockHash: sha(bytes.subarray(2 * MiB, 3 * MiB)),
+      expectedBlockHash: sha(bytes.subarray(2 * BLOCK, 3 * BLOCK)),
     });
     expect((events[0]!.after as { actualBlockHash: string }).actualBlockHash).toMatch(/^[0-9a-f]{64}$/);
     // Refused before a byte is read, for everyone, and not audited again.

@@ -13,7 +13,7 @@ import { answerDownload } from '@/lib/dml/download-http';
 import { LocalStorage } from '@/lib/dml/local-storage';
 import { collectGarbage, scrubArtifacts } from '@/lib/dml/maintenance';
 import { S3Storage } from '@/lib/dml/s3-storage';
-import type { DmlStorage } from '@/lib/dml/storage';
+import { BLOCK_SIZE, type DmlStorage } from '@/lib/dml/storage';
 import { actor } from '../support/actors';
 import { engine, setupTestDb } from '../support/db';
 import { startS3Server, type TestS3Server } from '../support/s3-server';
@@ -113,7 +113,10 @@ describe.each(Object.keys(factories))(`library maintenance on %s storage (${engi
     const mine = (r: typeof first) => r.corrupt.filter((c) => [good, damaged, lost].includes(c.artifactId));
     expect(mine(first)).toEqual(
       expect.arrayContaining([
-        { artifactId: damaged, failure: expect.objectContaining({ reason: 'block_hash_mismatch', blockIndex: 0 }) },
+        {
+          artifactId: damaged,
+          failure: expect.objectContaining({ reason: 'block_hash_mismatch', blockIndex: Math.floor(700_000 / BLOCK_SIZE) }),
+        },
         { artifactId: lost, failure: expect.objectContaining({ reason: 'missing' }) },
       ]),
     );

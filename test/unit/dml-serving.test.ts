@@ -9,6 +9,7 @@ import { getStorage, setStorage } from '@/lib/dml';
 import { openDownload, type DownloadPrincipal } from '@/lib/dml/download';
 import { ingestArtifact } from '@/lib/dml/ingest';
 import { LocalStorage } from '@/lib/dml/local-storage';
+import { BLOCK_SIZE } from '@/lib/dml/storage';
 import type { DmlPrincipal } from '@/lib/dml/principal';
 import { createRelease, publishRelease } from '@/lib/dml/releases';
 import { artifactInput, releaseInput } from '@/lib/dml/schema';
@@ -19,6 +20,8 @@ import { engine, setupTestDb } from '../support/db';
 
 const db = setupTestDb();
 const MiB = 1024 * 1024;
+/** The verification block of new artifacts: what a Range request reads at least. */
+const BLOCK = BLOCK_SIZE;
 let librarian: DmlPrincipal & DownloadPrincipal;
 let gitId: string;
 let versions = 0;
@@ -158,12 +161,12 @@ describe(`serving reads only what it needs and lets go of it (${engine})`, () =>
 
   it('answers a 100-byte Range by reading the one block that holds it', async () => {
     await watching(async (s) => {
-      const r = await openDownload(librarian, id, { method: 'GET', range: `bytes=${5 * MiB + 10}-${5 * MiB + 109}` });
+      const r = await openDownload(librarian, id, { method: 'GET', range: `bytes=${5 * BLOCK + 10}-${5 * BLOCK + 109}` });
       const got = await readAll(r.body);
       expect(r.status).toBe(206);
-      expect(got.bytes.equals(bytes.subarray(5 * MiB + 10, 5 * MiB + 110))).toBe(true);
-      expect(s.reads).toEqual([{ start: 5 * MiB, end: 6 * MiB - 1 }]);
-      expect(s.streams[0]!.bytesRead).toBe(MiB);
+      expect(got.bytes.equals(bytes.subarray(5 * BLOCK + 10, 5 * BLOCK + 110))).toBe(true);
+      expect(s.reads).toEqual([{ start: 5 * BLOCK, end: 6 * BLOCK - 1 }]);
+      expect(s.streams[0]!.bytesRead).toBe(BLOCK);
     });
   });
 
@@ -172,12 +175,12 @@ describe(`serving reads only what it needs and lets go of it (${engine})`, () =>
     const file = store().pathFor(row!.storageKey);
     await chmod(file, 0o644);
     const h = await open(file, 'r+');
-    await h.write(Buffer.from([bytes[7 * MiB + 5]! ^ 0xff]), 0, 1, 7 * MiB + 5);
+    await h.write(Buffer.from([bytes[7 * BLOCK + 5]! ^ 0xff]), 0, 1, 7 * BLOCK + 5);
     await h.close();
     // Blocks before the damage are still served by Range; the damaged block is not.
     const fine = await openDownload(librarian, id, { method: 'GET', range: `bytes=0-99` });
     expect((await readAll(fine.body)).bytes.equals(bytes.subarray(0, 100))).toBe(true);
-    await expect(openDownload(librarian, id, { method: 'GET', range: `bytes=${7 * MiB}-${7 * MiB + 10}` })).rejects.toMatchObject({
+    await expect(openDownload(librarian, id, { method: 'GET', range: `bytes=${7 * BLOCK}-${7 * BLOCK + 10}` })).rejects.toMatchObject({
       status: 500,
     });
     await h.close().catch(() => {});
