@@ -3,7 +3,7 @@ import { getDb, type Tx } from '@/db';
 import { deploymentAssignments, deployments, deviceCurrentInstalls, devices, products, removals, type Removal } from '@/db/schema';
 import { recordAudit } from '@/lib/audit/service';
 import { hasRole, type Actor } from '@/lib/auth/roles';
-import { assertId, ConflictError, NotFoundError, ValidationError } from '@/lib/errors';
+import { assertId, ConflictError, NotFoundError } from '@/lib/errors';
 import { parseInput } from '@/lib/pipeline/schema';
 import { removalActionInput, requestRemovalInput, type RequestRemovalInput } from './schema';
 
