@@ -191,7 +191,9 @@ export async function service(opts: ServiceOptions): Promise<number> {
   if (opts.action === 'install') {
     for (const f of plan.files) {
       await mkdir(path.dirname(f.path), { recursive: true });
-      await writeFile(f.path, f.content, { mode: 0o644 });
+      // Task Scheduler reads its XML as UTF-16 (with a byte-order mark), as the XML declaration says.
+      const bytes = f.path.endsWith('.xml') ? Buffer.from(`\ufeff${f.content}`, 'utf16le') : f.content;
+      await writeFile(f.path, bytes, { mode: 0o644 });
       process.stdout.write(`wrote ${f.path}\n`);
     }
   }
