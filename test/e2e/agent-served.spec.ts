@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
@@ -32,12 +33,33 @@ async function newPage(browser: Browser, email: string): Promise<Page> {
   return page;
 }
 
+/**
+ * A screenshot at 1280 and 390 px; with `axe`, each also checked for serious or critical
+ * violations (once, on the fullest state of My software: the suite's time budget is tight).
+ */
+async function look(page: Page, name: string, axe = false) {
+  for (const width of [1280, 390]) {
+    await page.setViewportSize({ width, height: 900 });
+    await page.screenshot({ path: `test-results/screenshots/agent-served-${name}-${width}.png`, fullPage: true });
+    if (!axe) continue;
+    const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+    expect(
+      violations
+        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        .map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(' ')}`),
+      `${name} at ${width}px`,
+    ).toEqual([]);
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
+}
+
 /** The served agent, as `node portal-agent.mjs …` in a folder outside the repository. */
 const agent = (...args: string[]) =>
   spawnSync(process.execPath, [agentFile, ...args, '--state-dir', stateDir], { cwd: work, encoding: 'utf8', timeout: 60_000 });
 
 test('download the served agent, verify it, enrol, sync by its systemd unit, install, uninstall from My software', async ({ browser }) => {
-  test.setTimeout(90_000);
+  // ~30 s on an idle machine; the margin is for a loaded one (CI shares its cores).
+  test.setTimeout(180_000);
   // A per-seat product with one seat and one Linux build.
   const lib = await newPage(browser, demo.librarian);
   await lib.goto('/library/products/new');
@@ -83,6 +105,7 @@ test('download the served agent, verify it, enrol, sync by its systemd unit, ins
   await addDevice(alice, hostname, 'Linux x64');
   const code = (await alice.getByTestId('enrolment-code').textContent())!.trim();
   await expect(alice.getByTestId('enrol-command')).toContainText(`node portal-agent.mjs enroll --server ${baseURL} --code ${code}`);
+  await look(alice, 'my-devices');
   const enrolled = agent('enroll', '--server', baseURL, '--code', code, '--hostname', hostname);
   expect(enrolled.status, enrolled.stderr).toBe(0);
   const updateCheck = agent('update');
@@ -118,9 +141,22 @@ test('download the served agent, verify it, enrol, sync by its systemd unit, ins
   await row.getByLabel('Reason (optional)').fill('Finished with it');
   await row.getByRole('button', { name: `Remove ${product.name}` }).click();
   await expect(row.getByTestId('removal-cell')).toContainText('Removal requested');
-  await alice.screenshot({ path: 'test-results/screenshots/my-software-removal-requested.png', fullPage: true });
+  await look(alice, 'my-software-removal-requested');
   await lib.reload();
   await expect(lib.getByTestId('seat-usage')).toContainText('1 of 1 seats in use');
+
+  // An uninstall command that fails: reported with its error, nothing ends, the owner retries.
+  const failing = agent('sync', '--uninstall-command', 'echo "file in use by another process" >&2; exit 4');
+  expect(failing.status).toBe(1);
+  expect(failing.stderr).toContain('UNINSTALL FAILED');
+  await alice.reload();
+  await expect(row.getByTestId('removal-cell')).toContainText('Removal failed');
+  await expect(row.getByTestId('removal-cell')).toContainText('file in use by another process');
+  await look(alice, 'my-software-removal-failed', true);
+  await lib.reload();
+  await expect(lib.getByTestId('seat-usage')).toContainText('1 of 1 seats in use');
+  await row.getByRole('button', { name: 'Retry removal' }).click();
+  await expect(row.getByTestId('removal-cell')).toContainText('Removal requested');
 
   // The next sync uninstalls and reports; only now the entitlement ends and the seat is free.
   const removedRun = syncByUnit();
@@ -129,6 +165,7 @@ test('download the served agent, verify it, enrol, sync by its systemd unit, ins
   await alice.reload();
   await expect(alice.getByTestId('removal-row').filter({ hasText: product.name })).toContainText('removed (reported by the agent)');
   await expect(alice.getByTestId('installed-table').getByRole('row').filter({ hasText: product.name })).toHaveCount(0);
+  await look(alice, 'my-software-removed');
   await lib.reload();
   await expect(lib.getByTestId('seat-usage')).toContainText('0 of 1 seats in use');
   // Not reinstalled: the entitlement ended with the report.
