@@ -8,6 +8,7 @@ const config = [
       '.next-e2e-*/**',
       '.next-bench-api/**',
       '.data/**',
+      '.agent-dist/**',
       'node_modules/**',
       'test-results/**',
       'playwright-report/**',

@@ -53,6 +53,7 @@ export default defineConfig({
           `rm -rf ${dataDir} ${distDir}`,
           `echo '{ "extends": "./tsconfig.json" }' > ${distDir}.tsconfig.json`,
           'npm run db:setup',
+          'node scripts/build-agent.mjs',
           'npx next build',
           `npx next start -p ${port} -H 127.0.0.1`,
         ]

@@ -29,14 +29,43 @@ export type Assignment = {
   postponedUntil: string | null;
 };
 
+/** A removal asked for on the portal (check-in `removals`): uninstall this, then report. */
+export type Removal = {
+  removalId: string;
+  product: Pull['product'];
+  release: Pull['release'];
+  artifact: { id: string; fileName: string; sha256: string };
+  /** The librarian's uninstall command for this build; null = the agent's own. */
+  uninstallCommand: string | null;
+};
+
 export type CheckIn = {
   deviceId: string;
   hostname: string;
   serverTime: string;
   pulls: Pull[];
   assignments: Assignment[];
+  removals: Removal[];
   invalid: string[];
 };
+
+export function parseRemoval(data: unknown, where: string): Removal {
+  if (!isRecord(data)) throw new ProtocolError(`malformed server response: ${where} is not an object`);
+  const product = obj(data, 'product', where);
+  const release = obj(data, 'release', where);
+  const artifact = obj(data, 'artifact', where);
+  const sha256 = text(artifact, 'sha256', `${where}.artifact`).toLowerCase();
+  if (!/^[0-9a-f]{64}$/.test(sha256)) throw new ProtocolError(`malformed server response: ${where}.artifact.sha256 is not a SHA-256`);
+  const command = data.uninstallCommand ?? null;
+  if (command !== null && typeof command !== 'string') throw new ProtocolError(`malformed server response: ${where}.uninstallCommand`);
+  return {
+    removalId: text(data, 'removalId', where),
+    product: { slug: text(product, 'slug', `${where}.product`), name: text(product, 'name', `${where}.product`) },
+    release: { id: text(release, 'id', `${where}.release`), version: text(release, 'version', `${where}.release`) },
+    artifact: { id: text(artifact, 'id', `${where}.artifact`), fileName: text(artifact, 'fileName', `${where}.artifact`), sha256 },
+    uninstallCommand: command || null,
+  };
+}
 
 function text(o: Record<string, unknown>, key: string, where: string): string {
   const v = o[key];
@@ -168,7 +197,17 @@ export function parseCheckIn(data: unknown): CheckIn {
       invalid.push(e instanceof Error ? e.message : String(e));
     }
   });
+  // A server from before removals sends none.
+  const removals: Removal[] = [];
+  (Array.isArray(data.removals) ? data.removals : []).forEach((r: unknown, i) => {
+    try {
+      removals.push(parseRemoval(r, `removals[${i}]`));
+    } catch (e) {
+      invalid.push(e instanceof Error ? e.message : String(e));
+    }
+  });
   return {
+    removals,
     deviceId: text(data, 'deviceId', 'check-in'),
     hostname: typeof data.hostname === 'string' ? data.hostname : '',
     serverTime: typeof data.serverTime === 'string' ? data.serverTime : '',

@@ -14,6 +14,8 @@ export type AgentConfig = {
   enrolledAt?: string;
   /** Shell command run after each file is placed; `{file}` and PORTAL_* are filled in. */
   installCommand?: string;
+  /** Shell command run to remove software the portal asks to remove; `{file}` and PORTAL_* as above. */
+  uninstallCommand?: string;
   installDir?: string;
 };
 
@@ -67,8 +69,13 @@ export async function readConfig(stateDir: string): Promise<AgentConfig | undefi
   if (!isRecord(data) || required.some((k) => typeof data[k] !== 'string' || data[k] === '')) {
     throw new ConfigError(`${file} is incomplete (needs ${required.join(', ')}); enrol again`);
   }
-  if (!optionalString(data.installCommand) || !optionalString(data.installDir) || !optionalString(data.enrolledAt)) {
-    throw new ConfigError(`${file}: installCommand, installDir and enrolledAt must be strings`);
+  if (
+    !optionalString(data.installCommand) ||
+    !optionalString(data.uninstallCommand) ||
+    !optionalString(data.installDir) ||
+    !optionalString(data.enrolledAt)
+  ) {
+    throw new ConfigError(`${file}: installCommand, uninstallCommand, installDir and enrolledAt must be strings`);
   }
   return data as AgentConfig;
 }

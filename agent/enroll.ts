@@ -13,6 +13,7 @@ export type EnrollOptions = {
   hostname?: string;
   serial?: string;
   installCommand?: string;
+  uninstallCommand?: string;
   installDir?: string;
 };
 
@@ -45,6 +46,7 @@ export async function enroll(opts: EnrollOptions): Promise<number> {
     enrolledAt: new Date().toISOString(),
     // Local settings survive a re-enrolment; they describe the machine, not the device record.
     ...pick(opts.installCommand ?? previous?.installCommand, 'installCommand'),
+    ...pick(opts.uninstallCommand ?? previous?.uninstallCommand, 'uninstallCommand'),
     ...pick(opts.installDir ?? previous?.installDir, 'installDir'),
   });
   if (previous && previous.deviceId !== device.deviceId) {

@@ -1,16 +1,18 @@
 const STATE = `  --state-dir DIR   where agent.json, the outbox and the cache live
                     (default: $PORTAL_AGENT_HOME, else ~/.portal-agent)`;
 
-export const HELP: Record<'main' | 'enroll' | 'sync' | 'status' | 'postpone', string> = {
+export const HELP: Record<'main' | 'enroll' | 'sync' | 'status' | 'postpone' | 'service' | 'update', string> = {
   main: `portal agent — pulls approved software from the pull-deployment portal
 
-usage: npm run agent -- <command> [options]
+usage: node portal-agent.mjs <command> [options]   (from a checkout: npm run agent -- <command>)
 
 commands:
   enroll   register this machine with a one-time code from the portal
   sync     check in, download and install what this device may pull, report outcomes
   status   show the enrolment, last sync, installed items and queued reports (offline)
   postpone put off a required deployment on this device (until its deadline at most)
+  service  install (or uninstall) a periodic sync: systemd timer, launchd agent, scheduled task
+  update   replace this agent file with the one the portal serves, after checking its SHA-256
 
 Run "npm run agent -- <command> --help" for a command's options.
 
@@ -27,6 +29,7 @@ Trades the one-time enrolment code for a device token, saved in <state-dir>/agen
   --hostname NAME           name to register (default: this machine's hostname)
   --serial SERIAL           serial number to register
   --install-command "CMD"   keep an install command in agent.json (see sync --help)
+  --uninstall-command "CMD" keep an uninstall command in agent.json (see sync --help)
   --install-dir DIR         keep an install directory in agent.json
 ${STATE}
 
@@ -55,6 +58,11 @@ Every report names its deployment. The server's clock (from check-in) decides.
                             the placed file (do not add quotes); the environment carries
                             PORTAL_FILE, PORTAL_PRODUCT, PORTAL_VERSION and PORTAL_SHA256.
                             A non-zero exit is reported with its code and the stderr tail.
+  --uninstall-command "CMD" run for a removal asked for on the portal (My software) when the
+                            librarian set no uninstall command for the build; {file} and
+                            PORTAL_* as above, plus PORTAL_ACTION=uninstall. Exit 0: the placed
+                            file is removed and uninstalled reported; else uninstall_failed.
+                            Without any command, removing the placed file is the uninstall.
   --limit-rate RATE         download at most RATE bytes per second (e.g. 500K, 2M) to spare
                             a slow or shared link
 ${STATE}
@@ -75,5 +83,30 @@ ${STATE}`,
 Shows the server, device, hostname, last sync, installed items and how many reports are
 waiting in the outbox. Reads local state only.
 
+${STATE}`,
+
+  service: `usage: node portal-agent.mjs service install|uninstall [options]
+
+Registers a periodic "sync" of this agent file with the system scheduler:
+  linux    systemd: portal-agent.service (oneshot) + portal-agent.timer, enabled now
+           (user scope: ~/.config/systemd/user; system: /etc/systemd/system)
+  macos    launchd: com.portal.agent.plist (~/Library/LaunchAgents or /Library/LaunchDaemons)
+  windows  Task Scheduler: task "PortalAgent" from an XML file (schtasks /Create /XML)
+
+  --scope user|system  run as you (default) or system-wide (needs root / administrator)
+  --every MINUTES      how often to sync, 5 to 1440 (default 60)
+  --platform P         linux, macos or windows (default: this machine's)
+  --agent-file PATH    the agent file to run (default: this one)
+  --dry-run, --print   print the files and commands instead of writing and running them
+${STATE}`,
+
+  update: `usage: node portal-agent.mjs update [--server URL] [--file PATH]
+
+Asks the portal which agent it serves (GET /api/v1/agent: version and SHA-256); when it is
+not this file, downloads it, verifies its SHA-256 and size, and replaces this file atomically.
+A download that does not match is refused and nothing changes.
+
+  --server URL   the portal (default: the one in agent.json)
+  --file PATH    the agent file to replace (default: this one)
 ${STATE}`,
 };

@@ -65,13 +65,35 @@ export type CommandResult = { exitCode: number | null; signal: string | null; st
  * install_failed report.
  */
 export function runInstallCommand(command: string, file: string, pull: Pull): Promise<CommandResult> {
+  return runCommand(command, file, { product: pull.product.slug, version: pull.release.version, sha256: pull.artifact.sha256 });
+}
+
+/**
+ * The same for an uninstall command: `{file}` and PORTAL_FILE name the installed file (which may
+ * be gone already), PORTAL_ACTION is `uninstall`.
+ */
+export function runUninstallCommand(
+  command: string,
+  file: string,
+  item: { product: string; version: string; sha256: string },
+): Promise<CommandResult> {
+  return runCommand(command, file, item, 'uninstall');
+}
+
+function runCommand(
+  command: string,
+  file: string,
+  item: { product: string; version: string; sha256: string },
+  action: 'install' | 'uninstall' = 'install',
+): Promise<CommandResult> {
   const line = command.replaceAll('{file}', shellQuote(file));
   const env = {
     ...process.env,
+    PORTAL_ACTION: action,
     PORTAL_FILE: file,
-    PORTAL_PRODUCT: pull.product.slug,
-    PORTAL_VERSION: pull.release.version,
-    PORTAL_SHA256: pull.artifact.sha256,
+    PORTAL_PRODUCT: item.product,
+    PORTAL_VERSION: item.version,
+    PORTAL_SHA256: item.sha256,
   };
   return new Promise((resolve) => {
     const child = spawn(line, { shell: true, env, stdio: ['ignore', 'pipe', 'pipe'], timeout: COMMAND_TIMEOUT_MS });

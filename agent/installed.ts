@@ -40,6 +40,17 @@ export class InstalledStore {
     return item !== undefined && (await fileSize(item.path)) >= 0;
   }
 
+  /** The entry for this product and build, if the agent installed it. */
+  find(product: string, sha256: string): InstalledItem | undefined {
+    return this.items.find((i) => i.product === product && i.sha256 === sha256);
+  }
+
+  /** Forgets every entry of the product (after an uninstall). */
+  async forget(product: string): Promise<void> {
+    this.items = this.items.filter((i) => i.product !== product);
+    await writeFileAtomic(this.file, JSON.stringify({ items: this.items }, null, 2) + '\n');
+  }
+
   /** One entry per product and version: a reinstall replaces it, another version sits beside it. */
   async record(pull: Pull, filePath: string): Promise<void> {
     const item: InstalledItem = {

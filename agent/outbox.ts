@@ -6,7 +6,13 @@ import { isRecord, readJsonFile, writeFileAtomic } from './fsutil';
 import { AGENT_VERSION } from './version';
 
 export type EventType =
-  'download_started' | 'download_completed' | 'download_failed' | 'install_succeeded' | 'install_failed' | 'uninstalled';
+  | 'download_started'
+  | 'download_completed'
+  | 'download_failed'
+  | 'install_succeeded'
+  | 'install_failed'
+  | 'uninstalled'
+  | 'uninstall_failed';
 
 export type ReportEvent = {
   idempotencyKey: string;

@@ -8,13 +8,14 @@ import { AgentFailure, messageOf, TokenRefusedError } from './errors';
 import { fileSize } from './fsutil';
 import { installPath, placeFile, runInstallCommand, type CommandResult } from './install';
 import { InstalledStore, writeLastSync } from './installed';
+import { carryOutRemoval } from './uninstall';
 import { acquireLock } from './lock';
 import { Outbox } from './outbox';
 import { Reporter } from './reporter';
 import { decide } from './schedule';
 import { AGENT_VERSION } from './version';
 
-export type SyncOptions = { stateDir: string; installDir?: string; installCommand?: string; limitRate?: number };
+export type SyncOptions = { stateDir: string; installDir?: string; installCommand?: string; uninstallCommand?: string; limitRate?: number };
 
 type Context = {
   api: ApiClient;
@@ -23,9 +24,10 @@ type Context = {
   cacheDir: string;
   installDir: string;
   installCommand?: string;
+  uninstallCommand?: string;
   limitRate?: number;
 };
-type Outcome = 'installed' | 'upToDate' | 'failed' | 'deferred';
+type Outcome = 'installed' | 'upToDate' | 'failed' | 'deferred' | 'removed';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const err = (line: string) => process.stderr.write(`${line}\n`);
@@ -65,9 +67,10 @@ export async function sync(opts: SyncOptions): Promise<number> {
     cacheDir: paths.cache,
     installDir: path.resolve(opts.installDir ?? config.installDir ?? paths.installDir),
     installCommand: opts.installCommand ?? config.installCommand,
+    uninstallCommand: opts.uninstallCommand ?? config.uninstallCommand,
     limitRate: opts.limitRate,
   };
-  const tally: Record<Outcome, number> = { installed: 0, upToDate: 0, failed: 0, deferred: 0 };
+  const tally: Record<Outcome, number> = { installed: 0, upToDate: 0, failed: 0, deferred: 0, removed: 0 };
   let fatal: AgentFailure | undefined;
   try {
     const earlier = await reporter.flush(true);
@@ -75,7 +78,7 @@ export async function sync(opts: SyncOptions): Promise<number> {
     const body = { agentVersion: AGENT_VERSION, installed: ctx.installed.forCheckIn() };
     const checkIn = parseCheckIn(await api.json('POST', '/api/v1/device/check-in', body));
     out(
-      `checked in as ${checkIn.hostname || config.hostname} (device ${checkIn.deviceId}): ${checkIn.pulls.length} pull(s), ${checkIn.assignments.length} deployment assignment(s)`,
+      `checked in as ${checkIn.hostname || config.hostname} (device ${checkIn.deviceId}): ${checkIn.pulls.length} pull(s), ${checkIn.assignments.length} deployment assignment(s)${checkIn.removals.length ? `, ${checkIn.removals.length} removal(s)` : ''}`,
     );
     for (const problem of checkIn.invalid) {
       err(`FAILED: skipped an item the server described badly: ${problem}`);
@@ -86,7 +89,13 @@ export async function sync(opts: SyncOptions): Promise<number> {
       out(`waiting: ${line}`);
       tally.deferred++;
     }
-    for (const pull of uniquePulls([...pullsOutsideDeployments(checkIn), ...due])) {
+    // Removals first; what is being removed is never (re)installed in the same run.
+    for (const removal of checkIn.removals) {
+      tally[await carryOutRemoval(ctx, removal)]++;
+      await reporter.flush();
+    }
+    const removing = new Set(checkIn.removals.map((r) => r.product.slug));
+    for (const pull of uniquePulls([...pullsOutsideDeployments(checkIn), ...due]).filter((p) => !removing.has(p.product.slug))) {
       tally[await syncOne(ctx, pull)]++;
       await reporter.flush();
     }
@@ -113,7 +122,7 @@ export async function sync(opts: SyncOptions): Promise<number> {
   if (fatal) err(`error: ${fatal.message}`);
   else
     out(
-      `sync finished: ${tally.installed} installed, ${tally.upToDate} up to date, ${tally.failed} failed${tally.deferred ? `, ${tally.deferred} waiting` : ''}`,
+      `sync finished: ${tally.installed} installed, ${tally.upToDate} up to date, ${tally.failed} failed${tally.removed ? `, ${tally.removed} uninstalled` : ''}${tally.deferred ? `, ${tally.deferred} waiting` : ''}`,
     );
   const ok = !fatal && tally.failed === 0 && undelivered === 0;
   await writeLastSync(paths.lastSync, {

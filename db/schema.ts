@@ -54,6 +54,10 @@ export const requestStatusEnum = pgEnum('request_status', requestStatusValues);
 
 export const decisionEnum = pgEnum('decision', ['approved', 'rejected']);
 export const entitlementStatusEnum = pgEnum('entitlement_status', ['active', 'revoked', 'expired']);
+/** A removal asked for on My software: pending until the agent reports it (see lib/removals). */
+export const removalStatusValues = ['pending', 'failed', 'done', 'cancelled'] as const;
+export type RemovalStatus = (typeof removalStatusValues)[number];
+export const removalStatusEnum = pgEnum('removal_status', removalStatusValues);
 export const deviceStatusEnum = pgEnum('device_status', ['pending', 'active', 'retired', 'revoked']);
 
 export const installEventTypeValues = [
@@ -64,6 +68,8 @@ export const installEventTypeValues = [
   'install_succeeded',
   'install_failed',
   'uninstalled',
+  /** The uninstall command failed on the device: the software is still there. */
+  'uninstall_failed',
 ] as const;
 export type InstallEventType = (typeof installEventTypeValues)[number];
 export const installEventTypeEnum = pgEnum('install_event_type', installEventTypeValues);
@@ -335,6 +341,8 @@ export const artifacts = pgTable(
     platform: platformEnum('platform').notNull(),
     /** The name offered to the browser on download; never used as a storage path. */
     fileName: text('file_name').notNull(),
+    /** Run by the agent to remove this build (see lib/removals); the agent's own setting otherwise. */
+    uninstallCommand: text('uninstall_command'),
     mediaType: text('media_type').notNull().default('application/octet-stream'),
     sizeBytes: bigint('size_bytes', { mode: 'number' }).notNull(),
     sha256: char('sha256', { length: 64 }).notNull(),
@@ -934,3 +942,48 @@ export const deploymentAssignments = pgTable(
   ],
 );
 export type DeploymentAssignment = typeof deploymentAssignments.$inferSelect;
+
+/**
+ * "Remove this from my device", asked on My software and done by the agent at its next sync. A
+ * table of its own (not an entitlement field): the removal has a life of its own (asked → failed →
+ * retried or cancelled → done), concerns what is installed rather than what is entitled, and
+ * its history stays. The entitlement and its seat end only when the agent reports `uninstalled`.
+ */
+export const removals = pgTable(
+  'removals',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    deviceId: uuid('device_id')
+      .notNull()
+      .references(() => devices.id, { onDelete: 'restrict' }),
+    productId: uuid('product_id')
+      .notNull()
+      .references(() => products.id, { onDelete: 'restrict' }),
+    /** What was installed when the removal was asked for: the agent uninstalls this build. */
+    releaseId: uuid('release_id')
+      .notNull()
+      .references(() => releases.id, { onDelete: 'restrict' }),
+    artifactId: uuid('artifact_id')
+      .notNull()
+      .references(() => artifacts.id, { onDelete: 'restrict' }),
+    requestedById: uuid('requested_by_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'restrict' }),
+    reason: text('reason').notNull().default(''),
+    status: removalStatusEnum('status').notNull().default('pending'),
+    /** The agent's error (stderr tail) of the last failed attempt. */
+    errorText: text('error_text'),
+    attempts: integer('attempts').notNull().default(1),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    endedAt: timestamp('ended_at', { withTimezone: true }),
+  },
+  (t) => [
+    // One open removal per device and product, even when two clicks race.
+    uniqueIndex('removals_one_open_key')
+      .on(t.deviceId, t.productId)
+      .where(sql`${t.status} in ('pending', 'failed')`),
+    index('removals_device_idx').on(t.deviceId, t.status),
+  ],
+);
+export type Removal = typeof removals.$inferSelect;

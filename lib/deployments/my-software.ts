@@ -3,6 +3,7 @@ import { getDb } from '@/db';
 import { deployments, deviceCurrentInstalls, devices, products, releases, serviceRequests } from '@/db/schema';
 import type { Actor } from '@/lib/auth/roles';
 import { assertId, NotFoundError } from '@/lib/errors';
+import { listDeviceRemovals, type DeviceRemoval } from '@/lib/removals/queries';
 import { listDeviceAssignments, type DeviceAssignment } from './device-assignments';
 
 export interface InstalledSoftware {
@@ -17,6 +18,8 @@ export interface MySoftware {
   device: { id: string; hostname: string; platform: string; status: string };
   installed: InstalledSoftware[];
   assigned: DeviceAssignment[];
+  /** Removals asked for on this device: open ones and the latest outcomes, newest first. */
+  removals: DeviceRemoval[];
 }
 
 /**
@@ -29,7 +32,7 @@ export async function getMySoftware(actor: Actor, deviceId: string): Promise<MyS
   const db = getDb();
   const device = await db.query.devices.findFirst({ where: and(eq(devices.id, deviceId), eq(devices.ownerId, actor.id)) });
   if (!device) throw new NotFoundError('No such device of yours.', 'device');
-  const [rows, assigned] = await Promise.all([
+  const [rows, assigned, removals] = await Promise.all([
     db
       .select({
         slug: products.slug,
@@ -48,6 +51,7 @@ export async function getMySoftware(actor: Actor, deviceId: string): Promise<MyS
       .where(eq(deviceCurrentInstalls.deviceId, deviceId))
       .orderBy(asc(products.name)),
     listDeviceAssignments(deviceId),
+    listDeviceRemovals(deviceId),
   ]);
   return {
     device: { id: device.id, hostname: device.hostname, platform: device.platform, status: device.status },
@@ -62,5 +66,6 @@ export async function getMySoftware(actor: Actor, deviceId: string): Promise<MyS
           : { kind: 'none' },
     })),
     assigned,
+    removals,
   };
 }

@@ -1,6 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import { getDb } from '@/db';
-import { artifacts, devices, entitlements, products, releases } from '@/db/schema';
+import { artifacts, devices, entitlements, products, releases, removals } from '@/db/schema';
+import { listPendingRemovals, type OfferedRemoval } from '@/lib/removals/queries';
 import { recordAudit } from '@/lib/audit/service';
 import { assignmentsJsonSql, cutoverBlocksSql, toDeviceAssignment, type DeviceAssignment } from '@/lib/deployments/device-assignments';
 import { parseInput } from '@/lib/pipeline/schema';
@@ -56,6 +57,9 @@ export function pullsSql(deviceId: string) {
     join ${artifacts} a on a.release_id = r.id and a.platform = d.platform and a.status = 'ok'
     where d.id = ${deviceId} and d.status = 'active'
       and not ${cutoverBlocksSql(sql`d.id`, sql`e.product_id`, sql`r.id`)}
+      -- Being removed (or a removal failed and waits for retry or cancel): offering it again would reinstall it.
+      and not exists (select 1 from ${removals} rm where rm.device_id = d.id and rm.product_id = e.product_id
+                      and rm.status in ('pending', 'failed'))
     order by p.name, e.id`;
 }
 
@@ -117,12 +121,29 @@ async function listPullsAndAssignments(deviceId: string): Promise<{ pulls: Pull[
 export async function checkIn(
   device: AuthenticatedDevice,
   input: CheckInInput,
-): Promise<{ deviceId: string; hostname: string; serverTime: string; pulls: Pull[]; assignments: DeviceAssignment[] }> {
+): Promise<{
+  deviceId: string;
+  hostname: string;
+  serverTime: string;
+  pulls: Pull[];
+  assignments: DeviceAssignment[];
+  removals: OfferedRemoval[];
+}> {
   const data = parseInput(checkInInput, input);
   // authenticateDevice read the stored version: an unchanged one (nearly every call) needs no write.
   if (device.agentVersion !== data.agentVersion) await recordAgentVersion(device.deviceId, data.agentVersion);
-  const { pulls, assignments } = await listPullsAndAssignments(device.deviceId);
-  return { deviceId: device.deviceId, hostname: device.hostname, serverTime: new Date().toISOString(), pulls, assignments };
+  const [{ pulls, assignments }, offered] = await Promise.all([
+    listPullsAndAssignments(device.deviceId),
+    listPendingRemovals(device.deviceId),
+  ]);
+  return {
+    deviceId: device.deviceId,
+    hostname: device.hostname,
+    serverTime: new Date().toISOString(),
+    pulls,
+    assignments,
+    removals: offered,
+  };
 }
 
 /** Stores a new agent version and audits the change; the row lock makes two racing check-ins audit once. */

@@ -108,9 +108,9 @@ const installEvent = z
     bytes: z.number({ error: 'bytes is an integer.' }).int('bytes is an integer.').min(0, 'bytes cannot be negative.').optional(),
     agentVersion: agentVersionSchema.optional(),
   })
-  .refine((e) => e.type !== 'install_failed' || e.errorText !== undefined || e.exitCode !== undefined, {
+  .refine((e) => (e.type !== 'install_failed' && e.type !== 'uninstall_failed') || e.errorText !== undefined || e.exitCode !== undefined, {
     path: ['errorText'],
-    message: 'An install_failed event needs errorText or exitCode.',
+    message: 'An install_failed or uninstall_failed event needs errorText or exitCode.',
   });
 
 export const reportsInput = z.object({

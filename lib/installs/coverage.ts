@@ -32,7 +32,7 @@ function covers(e: HeldEntitlement, release: Pick<Release, 'id' | 'productId' | 
 
 /**
  * The entitlement a report is recorded against: an active one that covers the release (newest
- * first); for an uninstall, an ended one will do too (the software can outlive the entitlement).
+ * first); for an uninstall (or a failed one), an ended one will do too (the software can outlive the entitlement).
  * Anything else, including an unknown artifact, is refused alike.
  */
 export function coveringEntitlement(
@@ -47,7 +47,8 @@ export function coveringEntitlement(
   const ordered = deploymentId ? [...held.filter((e) => e.deploymentId === deploymentId), ...held] : held;
   const found =
     release &&
-    (ordered.find((e) => e.active && covers(e, release)) ?? (type === 'uninstalled' ? ordered.find((e) => covers(e, release)) : undefined));
+    (ordered.find((e) => e.active && covers(e, release)) ??
+      (type === 'uninstalled' || type === 'uninstall_failed' ? ordered.find((e) => covers(e, release)) : undefined));
   if (!found) throw new ForbiddenError(NOT_ENTITLED, field);
   return found;
 }

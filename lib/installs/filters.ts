@@ -13,6 +13,7 @@ export const outcomeLabels: Record<InstallEventType, string> = {
   install_succeeded: 'Install succeeded',
   install_failed: 'Install failed',
   uninstalled: 'Uninstalled',
+  uninstall_failed: 'Uninstall failed',
 };
 
 // A blank field in a GET form arrives as '' and means "no filter", not "match the empty string".

@@ -17,6 +17,7 @@ import { parseInput } from '@/lib/pipeline/schema';
 import { endEntitlements, promoteWaiting } from '@/lib/requests/fulfilment';
 import { markFulfilled } from '@/lib/requests/lifecycle';
 import { reportsInput, type ReportsInput } from '@/lib/devices/schema';
+import { settleRemovals } from '@/lib/removals/service';
 import { coveringEntitlement, type HeldEntitlement } from './coverage';
 import { refreshCurrentInstalls } from './current-table';
 
@@ -80,7 +81,7 @@ async function assignedDeployments(db: DbOrTx, deviceId: string, ids: string[]):
  * idempotency key) is recorded once; a used key with a different event is a 409 naming it. The
  * device's current installs (device_current_installs) follow in the same transaction. A
  * completed download fulfils the request; an uninstall ends the entitlement and passes its
- * licence seat on.
+ * licence seat on, and (with uninstall_failed) settles a removal asked for on My software.
  */
 export async function recordInstallEvents(
   device: { deviceId: string; ownerId: string },
@@ -146,6 +147,14 @@ export async function recordInstallEvents(
     if (inserted.length < rows.length) await assertRetriesMatch(tx, device.deviceId, rows);
     const changed = rows.filter((r) => fresh.has(r.idempotencyKey!) && (r.type === 'install_succeeded' || r.type === 'uninstalled'));
     await refreshCurrentInstalls(tx, device.deviceId, [...new Set(changed.map((r) => r.productId))]);
+    // A removal asked for on My software is settled by the report, in this transaction.
+    await settleRemovals(
+      tx,
+      device.deviceId,
+      rows
+        .filter((r) => fresh.has(r.idempotencyKey!) && (r.type === 'uninstalled' || r.type === 'uninstall_failed'))
+        .map((r) => ({ productId: r.productId, type: r.type as 'uninstalled' | 'uninstall_failed', errorText: r.errorText ?? null })),
+    );
     for (const r of rows) {
       // Only the first recording of an uninstall ends anything; a retry finds it done.
       if (r.type !== 'uninstalled' || !fresh.delete(r.idempotencyKey!)) continue;

@@ -58,7 +58,9 @@ test.describe('my devices and the device API', () => {
     await page.getByRole('button', { name: 'Add device' }).click();
     const first = (await page.getByTestId('enrolment-code').textContent())!.trim();
     expect(first).toMatch(/^[ABCDEFGHJKMNPQRSTUVWXYZ23456789]{4}(-[ABCDEFGHJKMNPQRSTUVWXYZ23456789]{4}){2}$/);
-    await expect(page.getByTestId('enrol-command')).toHaveText(`npm run agent -- enroll --server ${baseURL} --code ${first}`);
+    // The served agent: download, check its SHA-256, enrol with the code just shown.
+    await expect(page.getByTestId('enrol-command')).toContainText(`${baseURL}/api/v1/agent/download`);
+    await expect(page.getByTestId('enrol-command')).toContainText(`node portal-agent.mjs enroll --server ${baseURL} --code ${first}`);
     const row = page.getByTestId('device-row').filter({ hasText: name });
     await expect(row).toContainText('waiting to enrol');
     await expect(row).toContainText('Linux x64');

@@ -48,7 +48,7 @@ describe('the OpenAPI description (public/openapi.json)', () => {
   it('documents every device, pipeline and download route there is', () => {
     const documented = new Set(Object.keys(spec.paths).map(routeFile));
     const routes = [
-      ...['device', 'devices', 'products'].flatMap((d) => routeFilesUnder(`app/api/v1/${d}`)),
+      ...['device', 'devices', 'products', 'agent'].flatMap((d) => routeFilesUnder(`app/api/v1/${d}`)),
       path.join(root, 'pages/api/artifacts/[id]/download.ts'),
     ];
     for (const file of routes) expect(documented.has(file), path.relative(root, file)).toBe(true);

@@ -8,6 +8,7 @@ const styles: Record<InstallEventType, string> = {
   install_succeeded: 'bg-emerald-50 text-emerald-800 ring-emerald-200',
   install_failed: 'bg-red-50 text-red-800 ring-red-200',
   uninstalled: 'bg-amber-50 text-amber-800 ring-amber-200',
+  uninstall_failed: 'bg-red-50 text-red-800 ring-red-200',
 };
 
 export function OutcomeBadge({ type }: { type: InstallEventType }) {

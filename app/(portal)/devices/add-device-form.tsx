@@ -3,15 +3,24 @@
 import { useActionState, useTransition } from 'react';
 import { Field, FormError, inputClass, submitKeepingInput } from '@/app/ui/form';
 import { addDeviceAction, type DeviceFormState } from './actions';
+import type { AgentDownload } from './agent-commands';
 import { EnrolmentCodePanel } from './enrolment-code';
 
-export function AddDeviceForm({ platforms, origin }: { platforms: { value: string; label: string }[]; origin: string }) {
+export function AddDeviceForm({
+  platforms,
+  origin,
+  agent,
+}: {
+  platforms: { value: string; label: string }[];
+  origin: string;
+  agent: AgentDownload;
+}) {
   const [state, dispatch] = useActionState<DeviceFormState, FormData>(addDeviceAction, {});
   const [pending, startTransition] = useTransition();
   const errors = state.fieldErrors ?? {};
   return (
     <div className="space-y-4">
-      {state.shown && <EnrolmentCodePanel shown={state.shown} origin={origin} />}
+      {state.shown && <EnrolmentCodePanel shown={state.shown} origin={origin} agent={agent} />}
       {/* A new key after a success empties the form for the next device. */}
       <form key={state.shown?.code ?? 'new'} onSubmit={submitKeepingInput(dispatch, startTransition)} noValidate className="space-y-4">
         <FormError state={{ error: state.error }} />

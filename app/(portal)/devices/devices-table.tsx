@@ -4,6 +4,7 @@ import Link from 'next/link';
 import { useActionState, useState } from 'react';
 import { inputClass } from '@/app/ui/form';
 import { newCodeAction, renameDeviceAction, retireDeviceAction, type DeviceFormState } from './actions';
+import type { AgentDownload } from './agent-commands';
 import { EnrolmentCodePanel } from './enrolment-code';
 
 export interface DeviceRow {
@@ -31,7 +32,7 @@ const statusLabels: Record<DeviceRow['status'], string> = {
 };
 const small = 'whitespace-nowrap rounded-md border border-slate-300 px-2 py-1 text-xs font-medium hover:bg-slate-50 disabled:opacity-60';
 
-function Row({ d, origin }: { d: DeviceRow; origin: string }) {
+function Row({ d, origin, agent }: { d: DeviceRow; origin: string; agent: AgentDownload }) {
   const [mode, setMode] = useState<'idle' | 'rename' | 'retire'>('idle');
   const [code, askCode, coding] = useActionState<DeviceFormState, FormData>(newCodeAction, {});
   const [renamed, rename, renaming] = useActionState<DeviceFormState, FormData>(async (prev, form) => {
@@ -146,7 +147,7 @@ function Row({ d, origin }: { d: DeviceRow; origin: string }) {
       {(code.shown || error || success) && (
         <tr>
           <td colSpan={6} className="px-4 pb-3">
-            {code.shown && d.status === 'pending' && <EnrolmentCodePanel shown={code.shown} origin={origin} />}
+            {code.shown && d.status === 'pending' && <EnrolmentCodePanel shown={code.shown} origin={origin} agent={agent} />}
             {error && (
               <p role="alert" className="text-sm text-red-700">
                 {error}
@@ -164,7 +165,7 @@ function Row({ d, origin }: { d: DeviceRow; origin: string }) {
   );
 }
 
-export function DevicesTable({ devices, origin }: { devices: DeviceRow[]; origin: string }) {
+export function DevicesTable({ devices, origin, agent }: { devices: DeviceRow[]; origin: string; agent: AgentDownload }) {
   return (
     <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white" role="region" aria-label="My devices" tabIndex={0}>
       <table className="w-full text-left text-sm">
@@ -178,7 +179,7 @@ export function DevicesTable({ devices, origin }: { devices: DeviceRow[]; origin
           </tr>
         </thead>
         {devices.map((d) => (
-          <Row key={d.id} d={d} origin={origin} />
+          <Row key={d.id} d={d} origin={origin} agent={agent} />
         ))}
       </table>
     </div>

@@ -3,7 +3,9 @@ import { headers } from 'next/headers';
 import { platformLabels } from '@/app/ui/format';
 import { platformValues } from '@/db/schema';
 import { requireArea } from '@/lib/auth/session';
+import { describeServedAgent } from '@/lib/agent-dist/served';
 import { listMyDevices, type DeviceView } from '@/lib/devices/service';
+import { AgentDownloadPanel } from './agent-download';
 import { AddDeviceForm } from './add-device-form';
 import { DevicesTable, type DeviceRow } from './devices-table';
 
@@ -28,7 +30,8 @@ function enrolment(d: DeviceView, now: Date): string | null {
 
 export default async function MyDevicesPage() {
   const actor = await requireArea('/devices');
-  const [devices, server] = await Promise.all([listMyDevices(actor), origin()]);
+  const [devices, server, served] = await Promise.all([listMyDevices(actor), origin(), describeServedAgent()]);
+  const agent = served ? { version: served.version, sha256: served.sha256, url: served.downloadUrl } : null;
   const now = new Date();
   const rows: DeviceRow[] = devices.map((d) => ({
     id: d.id,
@@ -47,11 +50,18 @@ export default async function MyDevicesPage() {
         each download and install; you can still download in the browser from your requests.
       </p>
 
+      <section aria-labelledby="get-agent" className="mt-6 rounded-xl border border-slate-200 bg-white p-4">
+        <h2 id="get-agent" className="mb-3 text-lg font-semibold">
+          Get the portal agent
+        </h2>
+        <AgentDownloadPanel origin={server} agent={agent} />
+      </section>
+
       <section aria-labelledby="add-device" className="mt-6 rounded-xl border border-slate-200 bg-white p-4">
         <h2 id="add-device" className="mb-3 text-lg font-semibold">
           Add a device
         </h2>
-        <AddDeviceForm platforms={platformValues.map((p) => ({ value: p, label: platformLabels[p] }))} origin={server} />
+        <AddDeviceForm platforms={platformValues.map((p) => ({ value: p, label: platformLabels[p] }))} origin={server} agent={agent} />
       </section>
 
       <section aria-labelledby="devices" className="mt-8">
@@ -64,7 +74,7 @@ export default async function MyDevicesPage() {
               No devices yet. Add the computer you are using above.
             </p>
           ) : (
-            <DevicesTable devices={rows} origin={server} />
+            <DevicesTable devices={rows} origin={server} agent={agent} />
           )}
         </div>
       </section>

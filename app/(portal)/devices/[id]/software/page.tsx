@@ -5,7 +5,9 @@ import { orNotFound } from '@/app/ui/or-not-found';
 import type { Platform } from '@/db/schema';
 import { requireArea } from '@/lib/auth/session';
 import { getMySoftware, type InstalledSoftware } from '@/lib/deployments/my-software';
+import type { DeviceRemoval } from '@/lib/removals/queries';
 import { AssignmentActions } from './assignment-actions';
+import { RemovalActions, RemoveSoftware } from './removal-controls';
 
 export const metadata: Metadata = { title: 'My software' };
 export const dynamic = 'force-dynamic';
@@ -30,6 +32,8 @@ export default async function MySoftwarePage({ params }: { params: Promise<{ id:
   const { id } = await params;
   const sw = await orNotFound(getMySoftware(actor, id));
   const now = new Date();
+  const openRemoval = new Map(sw.removals.filter((r) => r.status === 'pending' || r.status === 'failed').map((r) => [r.productSlug, r]));
+  const canRemove = sw.device.status === 'active';
   return (
     <div>
       <p className="text-sm">
@@ -115,6 +119,7 @@ export default async function MySoftwarePage({ params }: { params: Promise<{ id:
                 <th className="px-4 py-2">Version</th>
                 <th className="px-4 py-2">Since</th>
                 <th className="px-4 py-2">From</th>
+                <th className="px-4 py-2">Removal</th>
               </tr>
             </thead>
             <tbody>
@@ -126,12 +131,79 @@ export default async function MySoftwarePage({ params }: { params: Promise<{ id:
                   <td className="px-4 py-3">
                     <Source s={i.source} />
                   </td>
+                  <td className="px-4 py-3" data-testid="removal-cell">
+                    <RemovalCell
+                      deviceId={sw.device.id}
+                      removal={openRemoval.get(i.product.slug)}
+                      product={i.product}
+                      canRemove={canRemove}
+                    />
+                  </td>
                 </tr>
               ))}
             </tbody>
           </table>
         )}
       </section>
+
+      {sw.removals.length > 0 && (
+        <section aria-labelledby="removals" className="mt-8">
+          <h2 id="removals" className="text-lg font-semibold">
+            Removals
+          </h2>
+          <ul className="mt-3 divide-y divide-slate-100 rounded-xl border border-slate-200 bg-white text-sm" data-testid="removals-list">
+            {sw.removals.map((r) => (
+              <li key={r.id} className="px-4 py-3" data-testid="removal-row">
+                <span className="font-medium">
+                  {r.productName} {r.version}
+                </span>
+                : {removalLabels[r.status]}
+                {r.endedAt ? `, ${formatDateTime(r.endedAt)}` : `, asked ${formatDateTime(r.createdAt)}`}
+                {r.reason && <span className="text-slate-600"> — “{r.reason}”</span>}
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+    </div>
+  );
+}
+
+const removalLabels: Record<DeviceRemoval['status'], string> = {
+  pending: 'removal requested, waiting for the agent’s next sync',
+  failed: 'removal failed',
+  done: 'removed (reported by the agent)',
+  cancelled: 'removal cancelled',
+};
+
+/** Where a removal stands for one installed item, and what can be done about it. */
+function RemovalCell(props: {
+  deviceId: string;
+  removal: DeviceRemoval | undefined;
+  product: { slug: string; name: string };
+  canRemove: boolean;
+}) {
+  const r = props.removal;
+  if (!r) {
+    return props.canRemove ? (
+      <RemoveSoftware deviceId={props.deviceId} productSlug={props.product.slug} productName={props.product.name} />
+    ) : null;
+  }
+  return (
+    <div className="space-y-1 text-xs">
+      {r.status === 'pending' ? (
+        <p className="font-medium text-amber-900">Removal requested: waiting for the agent’s next sync</p>
+      ) : (
+        <>
+          <p className="font-medium text-red-800">Removal failed{r.attempts > 1 ? ` (attempt ${r.attempts})` : ''}</p>
+          {r.errorText && (
+            <pre className="max-w-xs overflow-x-auto whitespace-pre-wrap rounded bg-slate-50 p-2 font-mono text-[11px] text-slate-800">
+              {r.errorText}
+            </pre>
+          )}
+        </>
+      )}
+      <RemovalActions deviceId={props.deviceId} removalId={r.id} failed={r.status === 'failed'} />
     </div>
   );
 }
