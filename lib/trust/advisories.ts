@@ -97,7 +97,14 @@ export async function releasesAffectedBy(advisory: Pick<Advisory, 'affected'>, d
     const hits = candidates.filter((c) => isVersionAffected(c.componentVersion, a));
     if (hits.length === 0) continue;
     const rows = await db
-      .select({ id: releases.id, productId: releases.productId, version: releases.version, status: releases.status, product: products.name, slug: products.slug })
+      .select({
+        id: releases.id,
+        productId: releases.productId,
+        version: releases.version,
+        status: releases.status,
+        product: products.name,
+        slug: products.slug,
+      })
       .from(releases)
       .innerJoin(products, eq(products.id, releases.productId))
       .where(inArray(releases.id, [...new Set(hits.map((h) => h.releaseId))]));
@@ -134,7 +141,12 @@ export async function criticalAdvisoriesFor(releaseId: string, db: DbOrTx = getD
 export async function devicesRunning(releaseIds: string[]) {
   if (releaseIds.length === 0) return [];
   return getDb()
-    .select({ deviceId: devices.id, hostname: devices.hostname, releaseId: deviceCurrentInstalls.releaseId, environment: devices.environment })
+    .select({
+      deviceId: devices.id,
+      hostname: devices.hostname,
+      releaseId: deviceCurrentInstalls.releaseId,
+      environment: devices.environment,
+    })
     .from(deviceCurrentInstalls)
     .innerJoin(devices, eq(devices.id, deviceCurrentInstalls.deviceId))
     .where(inArray(deviceCurrentInstalls.releaseId, releaseIds))

@@ -38,7 +38,10 @@ export async function attachReleaseDocument(
     if (release.status !== 'draft')
       throw new ConflictError(`An ${kind} can only be attached to a draft; this release is ${release.status}.`, 'status');
     if (provenance) {
-      const built = await tx.select({ sha256: artifacts.sha256, platform: artifacts.platform }).from(artifacts).where(eq(artifacts.releaseId, releaseId));
+      const built = await tx
+        .select({ sha256: artifacts.sha256, platform: artifacts.platform })
+        .from(artifacts)
+        .where(eq(artifacts.releaseId, releaseId));
       const digests = new Set(built.map((a) => a.sha256));
       const stray = provenance.subjects.find((s) => !digests.has(s.sha256));
       if (stray)
@@ -49,7 +52,10 @@ export async function attachReleaseDocument(
       const subjects = new Set(provenance.subjects.map((s) => s.sha256));
       const uncovered = built.find((a) => !subjects.has(a.sha256));
       if (uncovered)
-        throw new ValidationError(`Provenance refused: digest mismatch — the ${uncovered.platform} artifact is not among its subjects.`, 'provenance');
+        throw new ValidationError(
+          `Provenance refused: digest mismatch — the ${uncovered.platform} artifact is not among its subjects.`,
+          'provenance',
+        );
     }
     await tx.delete(releaseDocuments).where(and(eq(releaseDocuments.releaseId, releaseId), eq(releaseDocuments.kind, kind)));
     await tx.insert(releaseDocuments).values({
@@ -89,17 +95,26 @@ export async function releaseComponents(releaseId: string) {
 
 /** Per release: its documents and the verified signers of its artifacts. */
 export async function trustSummary(releaseIds: string[]) {
-  if (releaseIds.length === 0) return new Map<string, { documents: string[]; signers: { platform: string; signer: string }[]; review: boolean }>();
+  if (releaseIds.length === 0)
+    return new Map<string, { documents: string[]; signers: { platform: string; signer: string }[]; review: boolean }>();
   const docs = await getDb()
     .select({ releaseId: releaseDocuments.releaseId, kind: releaseDocuments.kind, format: releaseDocuments.format })
     .from(releaseDocuments)
     .where(inArray(releaseDocuments.releaseId, releaseIds));
   const signed = await getDb().execute<{ release_id: string; platform: string; signer: string }>(sql`
     select a.release_id, a.platform, s.signer from artifact_signatures s join artifacts a on a.id = s.artifact_id
-    where a.release_id in (${sql.join(releaseIds.map((id) => sql`${id}::uuid`), sql`, `)})`);
+    where a.release_id in (${sql.join(
+      releaseIds.map((id) => sql`${id}::uuid`),
+      sql`, `,
+    )})`);
   const reviews = await getDb().execute<{ release_id: string }>(sql`
-    select distinct release_id from release_reviews where release_id in (${sql.join(releaseIds.map((id) => sql`${id}::uuid`), sql`, `)})`);
-  const out = new Map(releaseIds.map((id) => [id, { documents: [] as string[], signers: [] as { platform: string; signer: string }[], review: false }]));
+    select distinct release_id from release_reviews where release_id in (${sql.join(
+      releaseIds.map((id) => sql`${id}::uuid`),
+      sql`, `,
+    )})`);
+  const out = new Map(
+    releaseIds.map((id) => [id, { documents: [] as string[], signers: [] as { platform: string; signer: string }[], review: false }]),
+  );
   for (const d of docs) out.get(d.releaseId)?.documents.push(`${d.kind === 'sbom' ? 'SBOM' : 'Provenance'} (${d.format})`);
   for (const s of signed.rows) out.get(s.release_id)?.signers.push({ platform: s.platform, signer: s.signer });
   for (const r of reviews.rows) out.get(r.release_id)!.review = true;
@@ -108,4 +123,3 @@ export async function trustSummary(releaseIds: string[]) {
 
 /** Which releases contain a component (optionally within a semver range). */
 export { searchComponents } from './component-search';
-

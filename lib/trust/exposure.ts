@@ -77,10 +77,15 @@ export async function listExposure(actor: Actor, only?: { advisoryId: string; re
  * and approval flow applies. The target and the deployment are created by their own services
  * (two transactions): a refused deployment leaves an unused target behind, never a deployment.
  */
-export async function proposeFixDeployment(actor: Actor, advisoryId: string, releaseId: string): Promise<{ deploymentId: string; devices: number }> {
+export async function proposeFixDeployment(
+  actor: Actor,
+  advisoryId: string,
+  releaseId: string,
+): Promise<{ deploymentId: string; devices: number }> {
   const [row] = await listExposure(actor, { advisoryId, releaseId });
   if (!row) throw new NotFoundError('No device runs this release under this advisory any more.', 'advisory');
-  if (!row.fixedRelease) throw new ValidationError(`${row.product} has no published release that fixes ${advisoryId}; publish one first.`, 'release');
+  if (!row.fixedRelease)
+    throw new ValidationError(`${row.product} has no published release that fixes ${advisoryId}; publish one first.`, 'release');
   const envs = row.devices.map((d) => d.environment).filter((e): e is string => !!e);
   const environment = mostCommon(envs) ?? (await listEnvironments())[0]?.key;
   if (!environment) throw new ValidationError('Set up an environment first.', 'environment');

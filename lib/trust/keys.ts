@@ -84,7 +84,13 @@ export async function retirePublisherKey(actor: Actor, keyId: string, until: Dat
       .returning({ id: publisherKeys.id });
     if (!updated) throw new NotFoundError('No such active key.', 'key');
     await recordAudit(
-      { actor: { kind: 'user', id: actor.id }, action: 'publisher_key.retired', entityType: 'publisher_key', entityId: keyId, after: { until } },
+      {
+        actor: { kind: 'user', id: actor.id },
+        action: 'publisher_key.retired',
+        entityType: 'publisher_key',
+        entityId: keyId,
+        after: { until },
+      },
       tx,
     );
   });

@@ -70,8 +70,15 @@ const levels = ['critical', 'high', 'medium', 'low'] as const;
 export type Severity = (typeof levels)[number] | 'unknown';
 
 /** Severity from the database- or ecosystem-specific label, or a numeric CVSS base score. */
-export function severityOf(osv: { severity?: { score?: string }[]; database_specific?: { severity?: string }; affected?: OsvAffected[] }): Severity {
-  const label = [osv.database_specific?.severity, ...(osv.affected ?? []).flatMap((a) => [a.database_specific?.severity, a.ecosystem_specific?.severity])]
+export function severityOf(osv: {
+  severity?: { score?: string }[];
+  database_specific?: { severity?: string };
+  affected?: OsvAffected[];
+}): Severity {
+  const label = [
+    osv.database_specific?.severity,
+    ...(osv.affected ?? []).flatMap((a) => [a.database_specific?.severity, a.ecosystem_specific?.severity]),
+  ]
     .find((s) => typeof s === 'string')
     ?.toLowerCase()
     .replace('moderate', 'medium');

@@ -1,8 +1,9 @@
 import { and, eq, isNull } from 'drizzle-orm';
-import type { DbOrTx } from '@/db';
-import { artifacts, artifactSignatures, releaseDocuments, type Product, type Release } from '@/db/schema';
+import { getDb, type DbOrTx } from '@/db';
+import { artifacts, artifactSignatures, products, releaseDocuments, type Product, type Release } from '@/db/schema';
+import { assertRole, type Actor } from '@/lib/auth/roles';
 import { recordAudit, type AuditActor } from '@/lib/audit/service';
-import { ValidationError } from '@/lib/errors';
+import { assertId, NotFoundError, ValidationError } from '@/lib/errors';
 import { criticalAdvisoriesFor } from './advisories';
 
 /** What the product's trust policy has against publishing this release (empty = nothing). */
@@ -51,4 +52,52 @@ export async function enforceTrustPolicy(
     { actor, action: 'release.policy_override', entityType: 'release', entityId: release.id, after: { overrideRef, failures } },
     tx,
   );
+}
+
+export interface TrustPolicy {
+  requireSignatures: boolean;
+  requireSbom: boolean;
+  blockCriticalAdvisories: boolean;
+}
+
+/** A librarian sets the product's trust policy; the change is audited with before and after. */
+export async function setTrustPolicy(actor: Actor, productId: string, policy: TrustPolicy): Promise<void> {
+  assertRole(actor, 'librarian', 'admin');
+  assertId(productId, 'No such product.', 'product');
+  await getDb().transaction(async (tx) => {
+    const [before] = await tx.select().from(products).where(eq(products.id, productId)).for('update');
+    if (!before) throw new NotFoundError('No such product.', 'product');
+    await tx
+      .update(products)
+      .set({ ...policy, updatedAt: new Date() })
+      .where(eq(products.id, productId));
+    await recordAudit(
+      {
+        actor: { kind: 'user', id: actor.id },
+        action: 'product.trust_policy_changed',
+        entityType: 'product',
+        entityId: productId,
+        before: {
+          requireSignatures: before.requireSignatures,
+          requireSbom: before.requireSbom,
+          blockCriticalAdvisories: before.blockCriticalAdvisories,
+        },
+        after: policy,
+      },
+      tx,
+    );
+  });
+}
+
+export async function readTrustPolicy(productId: string): Promise<TrustPolicy> {
+  const [p] = await getDb()
+    .select({
+      requireSignatures: products.requireSignatures,
+      requireSbom: products.requireSbom,
+      blockCriticalAdvisories: products.blockCriticalAdvisories,
+    })
+    .from(products)
+    .where(eq(products.id, productId));
+  if (!p) throw new NotFoundError('No such product.', 'product');
+  return p;
 }

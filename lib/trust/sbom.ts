@@ -75,7 +75,9 @@ function cycloneDx(doc: Record<string, unknown>): ParsedSbom {
       if (!isObj(c)) throw bad(`component ${i + 1} is not an object.`);
       if (typeof c.type !== 'string') throw bad(`component ${i + 1} (${String(c.name)}) has no type.`);
       const licences = Array.isArray(c.licenses)
-        ? c.licenses.map((l) => (isObj(l) ? (str(l.expression) ?? (isObj(l.license) ? (str(l.license.id) ?? str(l.license.name)) : '')) : '') ?? '')
+        ? c.licenses.map(
+            (l) => (isObj(l) ? (str(l.expression) ?? (isObj(l.license) ? (str(l.license.id) ?? str(l.license.name)) : '')) : '') ?? '',
+          )
         : [];
       return component(c.name, c.version, c.purl, licences, `component ${i + 1}`);
     }),

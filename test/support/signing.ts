@@ -46,7 +46,10 @@ export function sigstoreBundle(privateKey: ReturnType<typeof sigstoreKeyPair>['p
 }
 
 /** A small CycloneDX 1.5 SBOM naming the product itself and its components. */
-export function cycloneDx(product: { name: string; version: string }, components: { name: string; version: string; purl?: string; licence?: string }[]) {
+export function cycloneDx(
+  product: { name: string; version: string },
+  components: { name: string; version: string; purl?: string; licence?: string }[],
+) {
   return Buffer.from(
     JSON.stringify({
       bomFormat: 'CycloneDX',

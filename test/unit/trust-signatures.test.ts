@@ -30,7 +30,12 @@ async function draft() {
 /** Uploads `bytes` as the linux-x64 artifact of a new draft, with an optional signature. */
 async function upload(bytes: Buffer, signature?: string, releaseId?: string) {
   const id = releaseId ?? (await draft()).id;
-  return ingestArtifact(lib(), id, { platform: 'linux-x64', fileName: 'git.tar.gz', mediaType: 'application/gzip', signature }, body(bytes));
+  return ingestArtifact(
+    lib(),
+    id,
+    { platform: 'linux-x64', fileName: 'git.tar.gz', mediaType: 'application/gzip', signature },
+    body(bytes),
+  );
 }
 async function refusal(p: Promise<unknown>): Promise<AppError> {
   const e = await p.then(
@@ -66,7 +71,7 @@ describe(`publisher signatures at ingest (${engine})`, () => {
     const bytes = randomBytes(10_000);
     const signature = await pgpSign(key.privateKey, bytes);
     const tampered = Buffer.from(bytes);
-    tampered[5000] ^= 0xff;
+    tampered[5000] = tampered[5000]! ^ 0xff;
     const r = await draft();
     const e = await refusal(upload(tampered, signature, r.id));
     expect(e.message).toMatch(/bad signature/);
@@ -113,13 +118,19 @@ describe(`publisher signatures at ingest (${engine})`, () => {
   it('verifies key-based Sigstore bundles offline: good, tampered, unknown hint', async () => {
     const pair = sigstoreKeyPair();
     const hint = `ci-${randomUUID()}`;
-    await addPublisherKey(librarian, productId, { kind: 'sigstore', label: 'CI cosign', publicKey: pair.publicKeyPem, hint, identity: 'ci@git.test' });
+    await addPublisherKey(librarian, productId, {
+      kind: 'sigstore',
+      label: 'CI cosign',
+      publicKey: pair.publicKeyPem,
+      hint,
+      identity: 'ci@git.test',
+    });
     const bytes = randomBytes(5000);
     const ok = await upload(bytes, sigstoreBundle(pair.privateKey, hint, bytes));
     const [sig] = await db().select().from(artifactSignatures).where(eq(artifactSignatures.artifactId, ok.id));
     expect(sig).toMatchObject({ kind: 'sigstore', signer: `ci@git.test (${hint})` });
     const other = Buffer.from(bytes);
-    other[0] ^= 1;
+    other[0] = other[0]! ^ 1;
     expect((await refusal(upload(other, sigstoreBundle(pair.privateKey, hint, bytes)))).message).toMatch(/bad signature/);
     expect((await refusal(upload(bytes, sigstoreBundle(pair.privateKey, 'nobody', bytes)))).message).toMatch(/unknown key/);
   });
