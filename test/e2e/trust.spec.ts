@@ -26,7 +26,8 @@ async function api(
 /** Alice's new linux device, enrolled through the device API, running GIMP's current release. */
 async function deviceRunningCurrentGimp(page: Page, hostname: string) {
   await addDevice(page, hostname, 'Linux x64');
-  const code = (await page.getByTestId('device-row').filter({ hasText: hostname }).getByTestId('enrolment-code').textContent())!.trim();
+  // Shown once, right after adding: the only code on the page.
+  const code = (await page.getByTestId('enrolment-code').textContent())!.trim();
   const enrolled = await api('POST', '/api/v1/devices/enrol', {
     json: { code: code.replaceAll('-', '').toLowerCase(), agentVersion: '1.0.0-e2e', hostname },
   });
@@ -34,7 +35,7 @@ async function deviceRunningCurrentGimp(page: Page, hostname: string) {
   const token = enrolled.body.token as string;
   await page.goto('/catalogue/gimp');
   const panel = page.getByTestId('request-panel');
-  await panel.getByLabel('Device').selectOption({ label: hostname });
+  await panel.getByLabel('Device').selectOption({ label: `${hostname} · Linux x64` });
   await panel.getByLabel('Why do you need it?').fill('Image editing');
   await panel.getByRole('button', { name: 'Submit request' }).click();
   await expect(page).toHaveURL(/\/requests\/[0-9a-f-]{36}$/);
