@@ -84,16 +84,14 @@ export async function seedTrust(db: Db, storage: DmlStorage, librarianId: string
     const signer = `KeePassXC Release Signing (demo) <release@keepassxc.example> (${key.getFingerprint()})`;
     if (signatures.length)
       await tx.insert(s.artifactSignatures).values(signatures.map((x) => ({ ...x, keyId: row!.id, kind: 'openpgp' as const, signer })));
-    await tx
-      .insert(s.releaseDocuments)
-      .values({
-        releaseId: release.id,
-        kind: 'sbom',
-        format: sbom.format,
-        sha256: stored.sha256,
-        storageKey: stored.key,
-        sizeBytes: stored.size,
-      });
+    await tx.insert(s.releaseDocuments).values({
+      releaseId: release.id,
+      kind: 'sbom',
+      format: sbom.format,
+      sha256: stored.sha256,
+      storageKey: stored.key,
+      sizeBytes: stored.size,
+    });
     await tx.insert(s.sbomComponents).values(sbom.components.map((c) => ({ ...c, releaseId: release.id })));
   });
 }
