@@ -251,6 +251,12 @@ export const products = pgTable(
     seatExhausted: seatExhaustedEnum('seat_exhausted').notNull().default('wait'),
     visibility: productVisibilityEnum('visibility').notNull().default('everyone'),
     requireChangeRef: boolean('require_change_ref').notNull().default(false),
+    /** Trust policy (issue 16): every artifact must carry a verified publisher signature. */
+    requireSignatures: boolean('require_signatures').notNull().default(false),
+    /** A release must carry an SBOM before it can be published. */
+    requireSbom: boolean('require_sbom').notNull().default(false),
+    /** Publishing is refused while a critical advisory affects the release (override: change ref). */
+    blockCriticalAdvisories: boolean('block_critical_advisories').notNull().default(false),
     /** Hours a request may wait on one approval stage before it expires. */
     approvalTimeoutHours: integer('approval_timeout_hours').notNull().default(120),
     /** Days an entitlement lasts after approval; null means until revoked. */
@@ -987,3 +993,122 @@ export const removals = pgTable(
   ],
 );
 export type Removal = typeof removals.$inferSelect;
+// ---------------------------------------------------------------------------------------------
+// Trust: publisher keys, signatures, SBOM / provenance, advisories (issue 16)
+// ---------------------------------------------------------------------------------------------
+export const publisherKeyKindValues = ['openpgp', 'sigstore'] as const;
+export type PublisherKeyKind = (typeof publisherKeyKindValues)[number];
+export const publisherKeyKindEnum = pgEnum('publisher_key_kind', publisherKeyKindValues);
+
+/** A key (OpenPGP public key, or a Sigstore public key with its hint) a product's publisher signs with. */
+export const publisherKeys = pgTable(
+  'publisher_keys',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    productId: uuid('product_id')
+      .notNull()
+      .references(() => products.id, { onDelete: 'restrict' }),
+    kind: publisherKeyKindEnum('kind').notNull(),
+    label: text('label').notNull(),
+    /** OpenPGP primary key fingerprint (hex), or the Sigstore key hint. */
+    fingerprint: text('fingerprint').notNull(),
+    /** Who the key says it is (OpenPGP user id) or the identity a librarian gave a Sigstore key. */
+    identity: text('identity').notNull(),
+    /** Armored OpenPGP public key, or a PEM SPKI public key for Sigstore. */
+    publicKey: text('public_key').notNull(),
+    /** The key's own expiry (OpenPGP), if any. */
+    expiresAt: timestamp('expires_at', { withTimezone: true }),
+    /** Rotation: signatures are accepted until this moment, then the key is retired. */
+    retiredAt: timestamp('retired_at', { withTimezone: true }),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    revokeReason: text('revoke_reason'),
+    createdById: uuid('created_by_id').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('publisher_keys_product_fingerprint_key').on(t.productId, t.fingerprint)],
+);
+export type PublisherKey = typeof publisherKeys.$inferSelect;
+
+/** The verified publisher signature of an artifact, checked when the artifact was ingested. */
+export const artifactSignatures = pgTable('artifact_signatures', {
+  artifactId: uuid('artifact_id')
+    .primaryKey()
+    .references(() => artifacts.id, { onDelete: 'cascade' }),
+  keyId: uuid('key_id')
+    .notNull()
+    .references(() => publisherKeys.id, { onDelete: 'restrict' }),
+  kind: publisherKeyKindEnum('kind').notNull(),
+  /** The signer as verified: identity and fingerprint. */
+  signer: text('signer').notNull(),
+  /** The detached signature or Sigstore bundle as received (base64), kept as evidence. */
+  signature: text('signature').notNull(),
+  verifiedAt: timestamp('verified_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+export const releaseDocumentKindValues = ['sbom', 'provenance'] as const;
+export const releaseDocumentKindEnum = pgEnum('release_document_kind', releaseDocumentKindValues);
+
+/** An SBOM or provenance statement of a release, stored content-addressed in the DML. */
+export const releaseDocuments = pgTable(
+  'release_documents',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    releaseId: uuid('release_id')
+      .notNull()
+      .references(() => releases.id, { onDelete: 'cascade' }),
+    kind: releaseDocumentKindEnum('kind').notNull(),
+    /** cyclonedx | spdx | in-toto */
+    format: text('format').notNull(),
+    sha256: char('sha256', { length: 64 }).notNull(),
+    storageKey: text('storage_key').notNull(),
+    sizeBytes: bigint('size_bytes', { mode: 'number' }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('release_documents_release_kind_key').on(t.releaseId, t.kind)],
+);
+
+/** Components listed by a release's SBOM, for "which releases contain X" and advisory matching. */
+export const sbomComponents = pgTable(
+  'sbom_components',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    releaseId: uuid('release_id')
+      .notNull()
+      .references(() => releases.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    version: text('version').notNull(),
+    purl: text('purl'),
+    /** OSV ecosystem derived from the purl type (npm, PyPI, Maven, …), or '' when unknown. */
+    ecosystem: text('ecosystem').notNull().default(''),
+    licences: text('licences').notNull().default(''),
+  },
+  (t) => [index('sbom_components_name_idx').on(sql`lower(${t.name})`), index('sbom_components_release_idx').on(t.releaseId)],
+);
+
+/** An imported OSV advisory (kept as imported; matched on read with version semantics). */
+export const advisories = pgTable('advisories', {
+  id: text('id').primaryKey(),
+  summary: text('summary').notNull().default(''),
+  severity: text('severity').notNull().default('unknown'),
+  aliases: text('aliases').notNull().default(''),
+  /** The OSV `affected` array. */
+  affected: jsonb('affected').notNull(),
+  modifiedAt: timestamp('modified_at', { withTimezone: true }),
+  importedAt: timestamp('imported_at', { withTimezone: true }).notNull().defaultNow(),
+});
+export type Advisory = typeof advisories.$inferSelect;
+
+/** A release flagged for review (its signing key was revoked); cleared by a librarian. */
+export const releaseReviews = pgTable(
+  'release_reviews',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    releaseId: uuid('release_id')
+      .notNull()
+      .references(() => releases.id, { onDelete: 'cascade' }),
+    keyId: uuid('key_id').references(() => publisherKeys.id, { onDelete: 'restrict' }),
+    reason: text('reason').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('release_reviews_release_idx').on(t.releaseId)],
+);

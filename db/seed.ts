@@ -7,6 +7,7 @@ import { createDb, type Db } from './index';
 import { runIfMain } from './run-script';
 import * as s from './schema';
 import { seedDeployments } from './seed-deployments';
+import { seedTrust } from './seed-trust';
 import { seedProducts, type SeedPlatform, type SeedProduct } from './seed-data';
 
 /** Every demo account signs in with this password (shown in the README). */
@@ -266,6 +267,7 @@ export async function seed(db: Db, storage: DmlStorage = getStorage()): Promise<
   const librarianId = userId.get('librarian@example.com')!;
   for (const p of seedProducts) await seedProduct(db, storage, p, groupId, librarianId);
   await seedDeployments(db, userId, groupId);
+  await seedTrust(db, storage, librarianId);
 }
 
 runIfMain(import.meta.url, async () => {

@@ -1,6 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { getDb, type DbOrTx } from '@/db';
-import { artifacts, releases, type Artifact, type Platform } from '@/db/schema';
+import { artifacts, artifactSignatures, products, releases, type Artifact, type Platform } from '@/db/schema';
 import { recordAudit } from '@/lib/audit/service';
 import { env } from '@/lib/env';
 import { assertId, ConflictError, NotFoundError, ValidationError } from '@/lib/errors';
@@ -8,6 +8,7 @@ import { getStorage } from './index';
 import { assertMayManageProduct, assertMayUseLibrary, auditActorOf, type DmlPrincipal } from './principal';
 import type { ArtifactInput } from './schema';
 import { isHashMismatch, isTooLarge } from './storage';
+import { verifyArtifactSignature, type VerifiedSignature } from '@/lib/trust/verify-signature';
 
 export interface ArtifactSummary {
   id: string;
@@ -52,6 +53,12 @@ export async function ingestArtifact(
   await assertMayManageProduct(p, release.productId, db);
   if (release.status !== 'draft')
     throw new ConflictError(`Artifacts can only be added to a draft; this release is ${release.status}.`, 'status');
+  const product = await db.query.products.findFirst({ where: eq(products.id, release.productId) });
+  if (product?.requireSignatures && !input.signature)
+    throw new ValidationError(
+      `Signature refused: missing — ${product.name} requires every artifact to be signed; send its detached signature.`,
+      'signature',
+    );
 
   let stored;
   try {
@@ -63,7 +70,11 @@ export async function ingestArtifact(
   }
 
   try {
-    return await recordArtifact(p, releaseId, input, stored);
+    // Checked against the stored bytes before any row exists: a refused signature leaves nothing.
+    const signed = input.signature
+      ? await verifyArtifactSignature(db, release.productId, input.signature, () => getStorage().read(stored.key))
+      : null;
+    return await recordArtifact(p, releaseId, input, stored, signed);
   } catch (e) {
     // Refused (platform taken, release no longer a draft, …): bytes this upload brought in must
     // not stay behind as an orphan. Bytes that were already there belong to someone else.
@@ -95,6 +106,7 @@ async function recordArtifact(
   releaseId: string,
   input: ArtifactInput,
   stored: { key: string; sha256: string; size: number; blockSize: number; blockHashes: string },
+  signed: VerifiedSignature | null,
 ): Promise<ArtifactSummary> {
   return getDb().transaction(async (tx) => {
     // Lock the release row: a publish running now waits for this insert, or this sees it published.
@@ -126,13 +138,24 @@ async function recordArtifact(
         blockHashes: stored.blockHashes,
       })
       .returning();
+    if (signed)
+      await tx
+        .insert(artifactSignatures)
+        .values({ artifactId: row!.id, keyId: signed.keyId, kind: signed.kind, signer: signed.signer, signature: input.signature! });
     await recordAudit(
       {
         actor: auditActorOf(p),
         action: 'artifact.added',
         entityType: 'artifact',
         entityId: row!.id,
-        after: { releaseId, platform: input.platform, fileName: input.fileName, sizeBytes: stored.size, sha256: stored.sha256 },
+        after: {
+          releaseId,
+          platform: input.platform,
+          fileName: input.fileName,
+          sizeBytes: stored.size,
+          sha256: stored.sha256,
+          signer: signed?.signer ?? null,
+        },
       },
       tx,
     );

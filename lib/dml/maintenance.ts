@@ -1,6 +1,6 @@
 import { asc, gt, isNotNull } from 'drizzle-orm';
 import { getDb } from '@/db';
-import { artifacts, products } from '@/db/schema';
+import { artifacts, products, releaseDocuments } from '@/db/schema';
 import { BlockHasher } from './block-hasher';
 import { recordIntegrityFailure } from './download';
 import type { DmlStorage, ListedObject } from './storage';
@@ -116,9 +116,11 @@ export async function collectGarbage(storage: DmlStorage, options: { graceHours?
 
 async function referencedKeys(): Promise<Set<string>> {
   const db = getDb();
-  const [artifactKeys, iconKeys] = await Promise.all([
+  const [artifactKeys, iconKeys, documentKeys] = await Promise.all([
     db.selectDistinct({ key: artifacts.storageKey }).from(artifacts),
     db.selectDistinct({ key: products.iconKey }).from(products).where(isNotNull(products.iconKey)),
+    // SBOMs and provenance statements are stored in the DML too.
+    db.selectDistinct({ key: releaseDocuments.storageKey }).from(releaseDocuments),
   ]);
-  return new Set([...artifactKeys, ...iconKeys].map((r) => r.key!));
+  return new Set([...artifactKeys, ...iconKeys, ...documentKeys].map((r) => r.key!));
 }

@@ -1,6 +1,7 @@
 import { and, count, eq, inArray } from 'drizzle-orm';
 import { getDb, type DbOrTx } from '@/db';
 import { artifacts, products, releases, type Release, type ReleaseStatus } from '@/db/schema';
+import { enforceTrustPolicy } from '@/lib/trust/policy';
 import { recordAudit } from '@/lib/audit/service';
 import { assertId, ConflictError, NotFoundError, ValidationError } from '@/lib/errors';
 import { isStorableText } from '@/lib/text';
@@ -132,7 +133,15 @@ async function transition(
   });
 }
 
-export async function publishRelease(p: DmlPrincipal, releaseId: string, input: { changeRef?: string }): Promise<ReleaseSummary> {
+/**
+ * Publishes a draft. The product's trust policy (signatures, SBOM, critical advisories) must be
+ * met, or overridden with a change reference (`overrideRef`), which is audited.
+ */
+export async function publishRelease(
+  p: DmlPrincipal,
+  releaseId: string,
+  input: { changeRef?: string; overrideRef?: string },
+): Promise<ReleaseSummary> {
   return transition(
     p,
     releaseId,
@@ -146,6 +155,7 @@ export async function publishRelease(p: DmlPrincipal, releaseId: string, input: 
       }
       const [row] = await tx.select({ n: count() }).from(artifacts).where(eq(artifacts.releaseId, release.id));
       if (!row?.n) throw new ValidationError('Add at least one artifact before publishing.', 'artifacts');
+      await enforceTrustPolicy(tx, auditActorOf(p), product!, release, input.overrideRef);
     },
   );
 }

@@ -26,7 +26,8 @@ export const changeRefSchema = text()
   .optional()
   .or(z.literal('').transform(() => undefined));
 
-export const publishInput = z.object({ changeRef: changeRefSchema });
+/** `overrideRef`: a change reference that overrides the product's trust policy (audited). */
+export const publishInput = z.object({ changeRef: changeRefSchema, overrideRef: changeRefSchema });
 export const withdrawInput = z.object({
   reason: text({ error: 'Give the reason for withdrawal.' })
     .trim()
@@ -53,10 +54,20 @@ export const mediaTypeSchema = text()
   .regex(/^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*$/i, 'A media type looks like application/octet-stream.')
   .default('application/octet-stream');
 
+export const signatureSchema = z
+  .string()
+  .trim()
+  .max(16_384, 'A signature is at most 16 KB (base64).')
+  .regex(/^[A-Za-z0-9+/=\s]*$/, 'Send the signature base64-encoded.')
+  .transform((s) => s.replace(/\s+/g, ''))
+  .transform((s) => s || undefined);
+
 export const artifactInput = z.object({
   platform: z.enum(platformValues, { error: `Choose the platform this file is for: ${platformChoices}.` }),
   fileName: fileNameSchema,
   mediaType: mediaTypeSchema,
   expectedSha256: sha256Schema.optional(),
+  /** Base64 of a detached OpenPGP signature (armored or binary) or of a Sigstore bundle. */
+  signature: signatureSchema.optional(),
 });
 export type ArtifactInput = z.infer<typeof artifactInput>;

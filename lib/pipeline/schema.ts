@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { text } from '@/lib/text';
 import { platformValues } from '@/db/schema';
-import { fileNameSchema, mediaTypeSchema, publishInput, releaseInput, versionSchema } from '@/lib/dml/schema';
+import { fileNameSchema, mediaTypeSchema, publishInput, releaseInput, signatureSchema, versionSchema } from '@/lib/dml/schema';
 import { ValidationError } from '@/lib/errors';
 
 /** Pipeline secrets: a recognisable prefix (so secret scanners and people can spot them) + 32 random bytes. */
@@ -53,9 +53,10 @@ export const artifactHeaders = z.object({
     .trim()
     .toLowerCase()
     .regex(/^[0-9a-f]{64}$/, 'X-Checksum-SHA256 must be the file’s SHA-256: 64 hexadecimal characters, as printed by sha256sum.'),
+  signature: signatureSchema.optional(),
 });
 /** What a caller hands in, before validation (the service validates it again). */
-export type ArtifactHeaders = { platform: string; fileName?: string; mediaType?: string; sha256?: string };
+export type ArtifactHeaders = { platform: string; fileName?: string; mediaType?: string; sha256?: string; signature?: string };
 
 export const versionParam = z.object({ version: versionSchema });
 

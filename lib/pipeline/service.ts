@@ -2,6 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import { getDb } from '@/db';
 import { artifacts, releases, type Platform, type Product, type Release, type ReleaseStatus } from '@/db/schema';
 import { ingestArtifact } from '@/lib/dml/ingest';
+import { attachReleaseDocument } from '@/lib/trust/documents';
 import { assertMayManageProduct, type DmlPrincipal } from '@/lib/dml/principal';
 import { createRelease, findProductBySlug, publishRelease } from '@/lib/dml/releases';
 import { ConflictError, NotFoundError } from '@/lib/errors';
@@ -126,7 +127,7 @@ export async function putArtifact(
   const stored = await ingestArtifact(
     p,
     release.id,
-    { platform: data.platform, fileName: data.fileName, mediaType: data.mediaType, expectedSha256: data.sha256 },
+    { platform: data.platform, fileName: data.fileName, mediaType: data.mediaType, expectedSha256: data.sha256, signature: data.signature },
     body,
   );
   return { artifact: artifactView(stored, slug, v), created: stored.created };
@@ -158,4 +159,12 @@ export async function publish(
     if (now && alreadyDone(now)) return { release: releaseView(now, slug), published: false };
     throw e;
   }
+}
+
+/** Attaches the SBOM or provenance statement of a draft release (replacing an earlier one while a draft). */
+export async function putReleaseDocument(p: DmlPrincipal, slug: string, version: string, kind: 'sbom' | 'provenance', bytes: Buffer) {
+  const v = parseInput(versionParam, { version }).version;
+  const product = await scopedProduct(p, slug);
+  const release = await requireRelease(product, v);
+  return attachReleaseDocument(p, release.id, kind, bytes);
 }

@@ -7,11 +7,18 @@ import { demo, signIn } from './support';
  * critical violations fail the suite; each is listed with the elements at fault.
  */
 const pagesByRole: Record<keyof typeof demo, string[]> = {
-  requester: ['/catalogue', '/catalogue/firefox', '/requests', '/devices', '/approvals'],
+  requester: ['/catalogue', '/catalogue/firefox', '/catalogue/keepassxc', '/requests', '/devices', '/approvals'],
   approver: ['/approvals', '/approvals/delegation', '/approvals/deployments', '/catalogue/intellij-idea'],
-  librarian: ['/library', '/library/products/firefox', '/library/products/firefox/edit', '/library/products/new'],
-  desk: ['/desk', '/desk/products/firefox', '/desk/drift'],
-  admin: ['/admin', '/admin/audit', '/admin/groups', '/admin/jobs', '/deployments/environments'],
+  librarian: [
+    '/library',
+    '/library/products/firefox',
+    '/library/products/firefox/edit',
+    '/library/products/new',
+    '/library/products/keepassxc',
+    '/library/components?name=zlib',
+  ],
+  desk: ['/desk', '/desk/products/firefox', '/desk/drift', '/desk/advisories'],
+  admin: ['/admin', '/admin/audit', '/admin/groups', '/admin/jobs', '/admin/advisories', '/deployments/environments'],
   deployments: ['/deployments', '/deployments/new', '/deployments/calendar', '/deployments/targets', '/deployments/targets/new'],
 };
 // The requester's /approvals is the 403 page; /no-such-page is the 404 page.

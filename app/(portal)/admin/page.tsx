@@ -27,6 +27,9 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
           <Link href="/admin/audit" className="text-sm font-medium text-indigo-700 hover:underline">
             Audit log →
           </Link>
+          <Link href="/admin/advisories" className="text-sm font-medium text-indigo-700 hover:underline">
+            Advisories →
+          </Link>
         </div>
       </div>
       {saved && (

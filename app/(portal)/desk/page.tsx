@@ -54,6 +54,10 @@ export default async function DeskPage({ searchParams }: { searchParams: Promise
           <p className="mt-1 text-sm">
             <Link href="/desk/drift" className="text-indigo-700 hover:underline">
               Drift: installed against planned →
+            </Link>{' '}
+            ·{' '}
+            <Link href="/desk/advisories" className="text-indigo-700 hover:underline">
+              Vulnerable versions on devices →
             </Link>
           </p>
         </div>

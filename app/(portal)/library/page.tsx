@@ -14,6 +14,11 @@ export default async function LibraryPage() {
         <div>
           <h1 className="text-2xl font-semibold">Definitive media library</h1>
           <p className="mt-1 text-slate-600">Every product and the state of its releases, including drafts that requesters cannot see.</p>
+          <p className="mt-1 text-sm">
+            <Link href="/library/components" className="text-indigo-700 hover:underline">
+              Which releases contain a component? →
+            </Link>
+          </p>
         </div>
         <Link
           href="/library/products/new"

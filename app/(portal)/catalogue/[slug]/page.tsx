@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { ReleaseProvenance } from './release-provenance';
 import { orNotFound } from '@/app/ui/or-not-found';
 import Link from 'next/link';
 import { cache } from 'react';
@@ -115,6 +116,7 @@ export default async function ProductPage({ params }: Props) {
                       {librarianView && r.changeRef && <span className="text-sm text-slate-500">· change {r.changeRef}</span>}
                     </div>
                     {r.notes && <p className="mt-1 text-sm text-slate-700">{r.notes}</p>}
+                    <ReleaseProvenance releaseId={r.id} />
                     {r.withdrawReason && librarianView && <p className="mt-1 text-sm text-red-700">Withdrawn: {r.withdrawReason}</p>}
                     {r.artifacts.length > 0 && (
                       // The builds and their full hashes are there for those who want them, not in everyone's way.

@@ -25,19 +25,23 @@ export function ArtifactUpload({ releaseId, taken }: { releaseId: string; taken:
   const platform = picked && free.includes(picked) ? picked : (free[0] ?? '');
   const [file, setFile] = useState<File | null>(null);
   const [expected, setExpected] = useState('');
+  const [signatureFile, setSignatureFile] = useState<File | null>(null);
   const [status, setStatus] = useState<Status>({ kind: 'idle' });
   const [fileInputKey, setFileInputKey] = useState(0);
 
   if (free.length === 0) return <p className="text-sm text-slate-600">Every platform has an artifact.</p>;
 
-  function upload(e: React.FormEvent) {
+  async function upload(e: React.FormEvent) {
     e.preventDefault();
     if (!file || !platform) return setStatus({ kind: 'error', message: 'Choose a platform and a file.' });
+    // The detached signature (.asc, .sig or a Sigstore bundle) is small: it travels base64 in a header.
+    const signature = signatureFile ? await base64Of(signatureFile) : null;
     const xhr = new XMLHttpRequest();
     xhr.open('POST', `/api/library/releases/${releaseId}/artifacts`);
     xhr.setRequestHeader('X-Platform', platform);
     xhr.setRequestHeader('X-File-Name', encodeURIComponent(file.name));
     if (expected.trim()) xhr.setRequestHeader('X-Checksum-SHA256', expected.trim());
+    if (signature) xhr.setRequestHeader('X-Signature', signature);
     xhr.setRequestHeader('Content-Type', file.type || 'application/octet-stream');
     xhr.upload.onprogress = (ev) => setStatus({ kind: 'uploading', sent: ev.loaded, total: ev.total || file.size });
     xhr.onerror = () => setStatus({ kind: 'error', message: 'The upload was interrupted. Nothing was stored; try again.' });
@@ -52,6 +56,7 @@ export function ArtifactUpload({ releaseId, taken }: { releaseId: string; taken:
         setStatus({ kind: 'done', result: body as Result });
         setFile(null);
         setExpected('');
+        setSignatureFile(null);
         setFileInputKey((k) => k + 1); // a file input can only be cleared by replacing it
         router.refresh();
       } else {
@@ -88,6 +93,16 @@ export function ArtifactUpload({ releaseId, taken }: { releaseId: string; taken:
           />
         </label>
       </div>
+      <label className="block text-sm font-medium text-slate-700">
+        Detached signature (optional unless the product requires it: .asc, .sig or Sigstore bundle)
+        <input
+          key={`sig-${fileInputKey}`}
+          type="file"
+          onChange={(e) => setSignatureFile(e.target.files?.[0] ?? null)}
+          className="mt-1 block w-full text-sm"
+          disabled={busy}
+        />
+      </label>
       <label className="block text-sm font-medium text-slate-700">
         Expected SHA-256 (optional; the upload is refused if the bytes differ)
         <input
@@ -135,4 +150,11 @@ export function ArtifactUpload({ releaseId, taken }: { releaseId: string; taken:
       )}
     </form>
   );
+}
+
+async function base64Of(file: File): Promise<string> {
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  let binary = '';
+  for (const b of bytes) binary += String.fromCharCode(b);
+  return btoa(binary);
 }

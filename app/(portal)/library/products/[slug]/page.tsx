@@ -12,6 +12,9 @@ import { ReleaseControls, RemoveArtifactButton } from './release-controls';
 import { Seats } from './seats';
 import { getSeatUsage } from '@/lib/requests/seats';
 import { policyWarnings } from '@/lib/catalogue/policy-health';
+import { trustSummary } from '@/lib/trust/documents';
+import { ReleaseTrustInfo } from './release-trust';
+import { TrustPanel } from './trust-panel';
 
 export const metadata: Metadata = { title: 'Manage product' };
 
@@ -19,7 +22,11 @@ export default async function ManageProductPage({ params }: { params: Promise<{ 
   const actor = await requireArea('/library');
   const product = await orNotFound(getProduct(actor, (await params).slug));
   const requireChangeRef = product.requireChangeRef;
-  const [seats, warnings] = await Promise.all([getSeatUsage(actor, product.id), policyWarnings(actor, product.id)]);
+  const [seats, warnings, trust] = await Promise.all([
+    getSeatUsage(actor, product.id),
+    policyWarnings(actor, product.id),
+    trustSummary(product.releases.map((r) => r.id)),
+  ]);
   return (
     <div>
       <nav className="text-sm text-slate-500">
@@ -71,6 +78,8 @@ export default async function ManageProductPage({ params }: { params: Promise<{ 
 
       <Seats usage={seats} slug={product.slug} />
 
+      <TrustPanel productId={product.id} slug={product.slug} />
+
       <section className="mt-8 rounded-xl border border-slate-200 bg-white p-5" aria-labelledby="new-release">
         <h2 id="new-release" className="font-semibold">
           New release
@@ -117,6 +126,7 @@ export default async function ManageProductPage({ params }: { params: Promise<{ 
               ) : (
                 <p className="mt-2 text-sm text-slate-600">No artifacts yet.</p>
               )}
+              <ReleaseTrustInfo releaseId={r.id} slug={product.slug} draft={r.status === 'draft'} trust={trust.get(r.id)} />
               {r.status === 'draft' && (
                 <div className="mt-3">
                   <ArtifactUpload releaseId={r.id} taken={r.artifacts.map((a) => a.platform)} />

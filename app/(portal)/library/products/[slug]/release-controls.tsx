@@ -43,6 +43,10 @@ export function ReleaseControls({
               aria-label="Change reference"
             />
           </label>
+          <label className="text-sm font-medium text-slate-700">
+            Policy override (change ref.)
+            <input name="overrideRef" className={`${inputClass} w-40`} maxLength={64} aria-label="Policy override change reference" />
+          </label>
           <button
             type="submit"
             disabled={publishing}

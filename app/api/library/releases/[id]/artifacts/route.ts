@@ -20,6 +20,7 @@ export async function POST(request: Request, { params }: { params: Promise<{ id:
       fileName: decodeFileName(request.headers.get('x-file-name')),
       mediaType: mediaTypeOf(request.headers.get('content-type')),
       expectedSha256: request.headers.get('x-checksum-sha256') || undefined,
+      signature: request.headers.get('x-signature') || undefined,
     });
     if (!request.body) throw new ValidationError('The request has no file in its body.', 'file');
     const artifact = await ingestArtifact({ kind: 'user', actor }, id, input, bodyChunks(request.body));

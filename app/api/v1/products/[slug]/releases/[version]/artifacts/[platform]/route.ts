@@ -19,6 +19,7 @@ export async function PUT(request: Request, { params }: { params: Promise<Params
       fileName: decodeFileName(request.headers.get('x-file-name')) ?? new URL(request.url).searchParams.get('fileName') ?? undefined,
       mediaType: mediaTypeOf(request.headers.get('content-type')),
       sha256: request.headers.get('x-checksum-sha256') ?? undefined,
+      signature: request.headers.get('x-signature') ?? undefined,
     });
     const { artifact, created } = await putArtifact(principal, slug, v, input, bodyChunks(request.body));
     return json(artifact, created ? 201 : 200);
