@@ -117,7 +117,9 @@ export async function decideByLink(token: string, input: LinkDecision, signedIn:
         throw new ConflictError('This approval link has expired. Decide in the portal instead.');
       }
       if (signedIn && signedIn.id !== link.approverId)
-        throw new ForbiddenError(`This link was sent to another approver, and you are signed in as ${signedIn.email}. Nothing was decided.`);
+        throw new ForbiddenError(
+          `This link was sent to another approver, and you are signed in as ${signedIn.email}. Nothing was decided.`,
+        );
       const approver = await tx.query.users.findFirst({ where: and(eq(users.id, link.approverId), eq(users.active, true)) });
       if (!approver) throw new ForbiddenError('The account this link was sent to is disabled.');
       const actor: Actor = { id: approver.id, email: approver.email, name: approver.name, roles: approver.roles };

@@ -68,9 +68,7 @@ describe(`approving from the e-mail (${engine})`, () => {
     expect(audit[0]!.actorId).toBe((await actor('manager@example.com')).id);
 
     // Used: refused, and nothing more decided; the page says so too.
-    await expect(decideByLink(tokens.approve, { decision: 'rejected', comment: 'changed my mind' }, null)).rejects.toThrow(
-      /already used/,
-    );
+    await expect(decideByLink(tokens.approve, { decision: 'rejected', comment: 'changed my mind' }, null)).rejects.toThrow(/already used/);
     expect(await inspectApprovalLink(tokens.approve, null)).toEqual({ state: 'gone', reason: 'used' });
     expect((await statusOf(request.id)).status).toBe('pending_approval');
 
@@ -171,12 +169,16 @@ describe(`approving from the e-mail (${engine})`, () => {
     await expect(decideByLink(selfToken, { decision: 'approved', comment: '' }, null)).rejects.toThrow(/your own request/);
 
     const felix = await actor('felix@example.com');
-    await createDelegation(maria, { delegateId: felix.id, startsAt: new Date(Date.now() - 60_000), endsAt: new Date(Date.now() + 3600_000) });
+    await createDelegation(maria, {
+      delegateId: felix.id,
+      startsAt: new Date(Date.now() - 60_000),
+      endsAt: new Date(Date.now() + 3600_000),
+    });
     const delegateToken = await issueApprovalLink(db(), r.id, 1, felix.id);
     await decideByLink(delegateToken, { decision: 'approved', comment: '' }, null);
-    const [decision] = await db().execute(sql`select approver_id, on_behalf_of_id from approvals where request_id = ${r.id}`).then(
-      (res) => (res as unknown as { rows: { approver_id: string; on_behalf_of_id: string }[] }).rows,
-    );
+    const [decision] = await db()
+      .execute(sql`select approver_id, on_behalf_of_id from approvals where request_id = ${r.id}`)
+      .then((res) => (res as unknown as { rows: { approver_id: string; on_behalf_of_id: string }[] }).rows);
     expect(decision).toEqual({ approver_id: felix.id, on_behalf_of_id: maria.id });
   });
 });
