@@ -82,12 +82,12 @@ export async function checkCurrentInstalls(db: DbOrTx, limit = 100): Promise<Cur
     db.execute<{ device_id: string; product_id: string; table: string | null; ledger: string | null }>(sql`
       with ledger as (${derived(sql`true`)})
       select coalesce(t.device_id, l.device_id) as device_id, coalesce(t.product_id, l.product_id) as product_id,
-             case when t.device_id is null then null else concat_ws(' ', t.release_id, t.artifact_id, t.sha256, t.request_id, t.deployment_id, t.since, t.event_id) end as "table",
-             case when l.device_id is null then null else concat_ws(' ', l.release_id, l.artifact_id, l.sha256, l.request_id, l.deployment_id, l.since, l.event_id) end as ledger
+             case when t.device_id is null then null else concat_ws(' ', t.release_id, t.artifact_id, t.sha256, t.request_id, t.deployment_id, t.since, t.event_id, t.user_reported) end as "table",
+             case when l.device_id is null then null else concat_ws(' ', l.release_id, l.artifact_id, l.sha256, l.request_id, l.deployment_id, l.since, l.event_id, l.user_reported) end as ledger
       from ${deviceCurrentInstalls} t
       full join ledger l on l.device_id = t.device_id and l.product_id = t.product_id
-      where (t.release_id, t.artifact_id, t.sha256, t.request_id, t.deployment_id, t.since, t.event_id)
-            is distinct from (l.release_id, l.artifact_id, l.sha256, l.request_id, l.deployment_id, l.since, l.event_id)
+      where (t.release_id, t.artifact_id, t.sha256, t.request_id, t.deployment_id, t.since, t.event_id, t.user_reported)
+            is distinct from (l.release_id, l.artifact_id, l.sha256, l.request_id, l.deployment_id, l.since, l.event_id, l.user_reported)
       limit ${limit}`),
   ]);
   return {
