@@ -7,6 +7,8 @@ const shots = '/work/shots/approve';
 const tag = Date.now().toString(36);
 const hostname = `mail-link-${tag}`;
 
+test.setTimeout(90_000); // about 30 s alone; more on a loaded machine
+
 test('an approver approves from the real e-mail without signing in; the link works once', async ({ page, browser }) => {
   // Alice asks for a seat-limited product on a device of her own; the product page says how many seats are left first.
   await signIn(page, demo.requester);

@@ -4,6 +4,7 @@ import { deviceCurrentInstalls, devices, entitlements, installEvents, products, 
 import type { Actor } from '@/lib/auth/roles';
 import { ConflictError, NotFoundError } from '@/lib/errors';
 import { getProductAdoption } from '@/lib/installs/adoption';
+import { listInstallRecords } from '@/lib/installs/queries';
 import { recordBrowserDownload } from '@/lib/installs/record';
 import { confirmInstalled } from '@/lib/installs/user-reported';
 import { submitRequest } from '@/lib/requests/submit';
@@ -69,6 +70,13 @@ describe(`"I installed it" (${engine})`, () => {
     });
     expect(current).toMatchObject({ userReported: true, eventId: events[0]!.id });
     expect(installed(await getProductAdoption(desk, 'firefox'))).toBe(installed(before) + 1);
+
+    // The desk tells agent-verified installs from the owner's word, and filters by it.
+    const hostname = (await db().query.devices.findFirst({ where: eq(devices.id, d.deviceId) }))!.hostname;
+    const owner = await listInstallRecords(desk, { device: hostname, reportedBy: 'owner' });
+    expect(owner.rows.map((r) => [r.type, r.userReported])).toEqual([['install_succeeded', true]]);
+    expect((await listInstallRecords(desk, { device: hostname, reportedBy: 'agent' })).rows).toHaveLength(0);
+    expect((await listInstallRecords(desk, { device: hostname })).rows.length).toBe(3); // two downloads and the install
   });
 
   it('only the owner or the desk; only once downloaded; not after the entitlement ended or the release was withdrawn', async () => {
