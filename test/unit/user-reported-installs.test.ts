@@ -50,34 +50,39 @@ const eventsOf = (requestId: string) =>
     .where(and(eq(installEvents.requestId, requestId), eq(installEvents.type, 'install_succeeded')));
 
 describe(`"I installed it" (${engine})`, () => {
-  it('the owner confirms a browser download: one user-reported install, current on the device and counted in adoption', async () => {
-    const alice = await actor('alice@example.com');
-    const d = await browserDownload(alice);
-    expect((await db().query.serviceRequests.findFirst({ where: eq(serviceRequests.id, d.requestId) }))!.status).toBe('fulfilled');
-    const desk = await actor('desk@example.com');
-    const before = await getProductAdoption(desk, 'firefox');
-    const installed = (a: typeof before) => a.versions.reduce((n, v) => n + v.devices, 0);
+  // Two concurrent confirmations and four desk queries: slow on PGlite when the machine is busy.
+  it(
+    'the owner confirms a browser download: one user-reported install, current on the device and counted in adoption',
+    { timeout: 60_000 },
+    async () => {
+      const alice = await actor('alice@example.com');
+      const d = await browserDownload(alice);
+      expect((await db().query.serviceRequests.findFirst({ where: eq(serviceRequests.id, d.requestId) }))!.status).toBe('fulfilled');
+      const desk = await actor('desk@example.com');
+      const before = await getProductAdoption(desk, 'firefox');
+      const installed = (a: typeof before) => a.versions.reduce((n, v) => n + v.devices, 0);
 
-    // Twice at once, then once more: one event.
-    const results = await Promise.all([confirmInstalled(alice, d.requestId), confirmInstalled(alice, d.requestId)]);
-    expect(results.filter((r) => r.recorded)).toHaveLength(1);
-    expect((await confirmInstalled(alice, d.requestId)).recorded).toBe(false);
-    const events = await eventsOf(d.requestId);
-    expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ userReported: true, artifactId: d.artifactId, userId: alice.id });
-    const current = await db().query.deviceCurrentInstalls.findFirst({
-      where: and(eq(deviceCurrentInstalls.deviceId, d.deviceId), eq(deviceCurrentInstalls.productId, d.productId)),
-    });
-    expect(current).toMatchObject({ userReported: true, eventId: events[0]!.id });
-    expect(installed(await getProductAdoption(desk, 'firefox'))).toBe(installed(before) + 1);
+      // Twice at once, then once more: one event.
+      const results = await Promise.all([confirmInstalled(alice, d.requestId), confirmInstalled(alice, d.requestId)]);
+      expect(results.filter((r) => r.recorded)).toHaveLength(1);
+      expect((await confirmInstalled(alice, d.requestId)).recorded).toBe(false);
+      const events = await eventsOf(d.requestId);
+      expect(events).toHaveLength(1);
+      expect(events[0]).toMatchObject({ userReported: true, artifactId: d.artifactId, userId: alice.id });
+      const current = await db().query.deviceCurrentInstalls.findFirst({
+        where: and(eq(deviceCurrentInstalls.deviceId, d.deviceId), eq(deviceCurrentInstalls.productId, d.productId)),
+      });
+      expect(current).toMatchObject({ userReported: true, eventId: events[0]!.id });
+      expect(installed(await getProductAdoption(desk, 'firefox'))).toBe(installed(before) + 1);
 
-    // The desk tells agent-verified installs from the owner's word, and filters by it.
-    const hostname = (await db().query.devices.findFirst({ where: eq(devices.id, d.deviceId) }))!.hostname;
-    const owner = await listInstallRecords(desk, { device: hostname, reportedBy: 'owner' });
-    expect(owner.rows.map((r) => [r.type, r.userReported])).toEqual([['install_succeeded', true]]);
-    expect((await listInstallRecords(desk, { device: hostname, reportedBy: 'agent' })).rows).toHaveLength(0);
-    expect((await listInstallRecords(desk, { device: hostname })).rows.length).toBe(3); // two downloads and the install
-  });
+      // The desk tells agent-verified installs from the owner's word, and filters by it.
+      const hostname = (await db().query.devices.findFirst({ where: eq(devices.id, d.deviceId) }))!.hostname;
+      const owner = await listInstallRecords(desk, { device: hostname, reportedBy: 'owner' });
+      expect(owner.rows.map((r) => [r.type, r.userReported])).toEqual([['install_succeeded', true]]);
+      expect((await listInstallRecords(desk, { device: hostname, reportedBy: 'agent' })).rows).toHaveLength(0);
+      expect((await listInstallRecords(desk, { device: hostname })).rows.length).toBe(3); // two downloads and the install
+    },
+  );
 
   it('only the owner or the desk; only once downloaded; not after the entitlement ended or the release was withdrawn', async () => {
     const alice = await actor('alice@example.com');
