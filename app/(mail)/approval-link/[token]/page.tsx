@@ -43,7 +43,7 @@ export default async function ApprovalLinkPage({
           <dd className="whitespace-pre-line break-words">{r.justification}</dd>
         </dl>
         <p className="mt-4 text-sm text-slate-600">
-          You decide as {r.approverName}. This link works once and until {formatDateTime(r.expiresAt)} UTC.
+          You decide as {r.approverName}. This link works once and until {formatDateTime(r.expiresAt)}.
         </p>
         <LinkDecisionForm token={token} rejecting={rejecting} />
         <p className="mt-6 text-sm">

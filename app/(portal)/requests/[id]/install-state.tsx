@@ -16,7 +16,7 @@ export async function InstallState({ requestId, hostname }: { requestId: string;
   if (state.installed)
     return (
       <p className="mt-3 text-sm text-slate-700" data-testid="install-state">
-        Version {state.installed.version} is installed on {hostname} since {formatDateTime(state.installed.since)} UTC (
+        Version {state.installed.version} is installed on {hostname} since {formatDateTime(state.installed.since)} (
         {state.installed.userReported ? 'reported by its owner' : 'verified by the agent'}).
       </p>
     );
