@@ -22,10 +22,14 @@ const serverEnv = {
   AUTH_SECRET: 'e2e-only-secret-0123456789abcdefghijklmnopqrstuvwxyz',
   NEXT_TELEMETRY_DISABLED: '1',
   SIGNIN_MAX_FAILURES_PER_ADDRESS: '50',
+  // Mail goes to the suite's own SMTP server (test/e2e/mailbox.ts), with links back to this server.
+  SMTP_URL: `smtp://127.0.0.1:${port + 20000}`,
+  APP_URL: baseURL,
 };
 
 export default defineConfig({
   testDir: 'test/e2e',
+  globalSetup: './test/e2e/mailbox.ts',
   globalTeardown: './test/e2e/teardown.ts',
   outputDir: `test-results/e2e-${port}`,
   fullyParallel: false,

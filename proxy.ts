@@ -7,8 +7,8 @@ import { contentSecurityPolicy } from '@/lib/security-headers';
 type Gate = (req: NextRequest, ev: NextFetchEvent) => Promise<Response | undefined> | Response | undefined;
 let gate: Gate | undefined;
 
-/** Pages anyone may open, signed in or not. */
-const open = (pathname: string) => /^\/(sign-in|forbidden)(\/|$)/.test(pathname);
+/** Pages anyone may open, signed in or not (an approval mail's link carries its own credential). */
+const open = (pathname: string) => /^\/(sign-in|forbidden|approval-link)(\/|$)/.test(pathname);
 
 /**
  * First gate for every page: a fresh CSP nonce (Next.js puts it on its own scripts when the

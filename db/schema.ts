@@ -577,6 +577,8 @@ export const installEvents = pgTable(
     bytes: bigint('bytes', { mode: 'number' }),
     /** Sent by the reporter so a retried report is recorded once. */
     idempotencyKey: text('idempotency_key'),
+    /** The owner said "I installed it" (a browser download): no agent checked it. */
+    userReported: boolean('user_reported').notNull().default(false),
     occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull(),
     recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -684,6 +686,32 @@ export const notifications = pgTable(
 );
 export type Notification = typeof notifications.$inferSelect;
 
+/**
+ * A decide-by-mail link (lib/approval-links): one per approver, request and stage in an approval
+ * mail. Only the SHA-256 of its random token is kept, so a database read yields no usable link;
+ * `used_at` is set once, by the conditional update that consumes it.
+ */
+export const approvalLinks = pgTable(
+  'approval_links',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tokenHash: char('token_hash', { length: 64 }).notNull(),
+    requestId: uuid('request_id')
+      .notNull()
+      .references(() => serviceRequests.id, { onDelete: 'cascade' }),
+    stage: integer('stage').notNull(),
+    approverId: uuid('approver_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true }),
+    usedFor: decisionEnum('used_for'),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('approval_links_token_hash_key').on(t.tokenHash), index('approval_links_request_idx').on(t.requestId)],
+);
+export type ApprovalLink = typeof approvalLinks.$inferSelect;
+
 // ---------------------------------------------------------------------------------------------
 // Derived state kept beside the ledger (lib/installs/current-table.ts keeps and checks it)
 // ---------------------------------------------------------------------------------------------
@@ -713,6 +741,8 @@ export const deviceCurrentInstalls = pgTable(
     /** occurred_at of the install_succeeded event that made this current. */
     since: timestamp('since', { withTimezone: true }).notNull(),
     eventId: bigint('event_id', { mode: 'number' }).notNull(),
+    /** Copied from that event: the owner reported it, no agent verified it. */
+    userReported: boolean('user_reported').notNull().default(false),
   },
   (t) => [
     primaryKey({ columns: [t.deviceId, t.productId] }),

@@ -33,6 +33,8 @@ const schema = z.object({
   /** e.g. smtp://user:pass@mail.example.com:587; unset = no e-mail (in-app notifications only). */
   SMTP_URL: z.string().url().optional(),
   MAIL_FROM: z.string().min(3).default('Software Portal <portal@localhost>'),
+  /** How long the approve/reject links in an approval e-mail work (lib/approval-links). */
+  APPROVAL_LINK_TTL_HOURS: z.coerce.number().int().min(1).max(720).default(72),
   /** Public address of the portal, for links in e-mails. */
   APP_URL: z.string().url().default('http://localhost:3000'),
   /** Largest artifact the DML accepts (default 16 GiB). */

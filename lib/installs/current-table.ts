@@ -13,10 +13,10 @@ import { deviceCurrentInstalls, installEvents } from '@/db/schema';
 /** The rule as SQL: the current install of each (device, product) in scope. */
 function derived(scope: SQL) {
   return sql`
-    select l.device_id, l.product_id, l.release_id, l.artifact_id, l.sha256, l.request_id, l.deployment_id, l.occurred_at as since, l.id as event_id
+    select l.device_id, l.product_id, l.release_id, l.artifact_id, l.sha256, l.request_id, l.deployment_id, l.occurred_at as since, l.id as event_id, l.user_reported
     from (
       select distinct on (e.device_id, e.product_id) e.id, e.device_id, e.product_id, e.release_id, e.artifact_id,
-             e.sha256, e.request_id, e.deployment_id, e.occurred_at
+             e.sha256, e.request_id, e.deployment_id, e.occurred_at, e.user_reported
       from ${installEvents} e
       where e.type = 'install_succeeded' and ${scope}
       order by e.device_id, e.product_id, e.occurred_at desc, e.id desc
@@ -31,7 +31,7 @@ function derived(scope: SQL) {
 /** Advisory lock class for "current installs of one device" (the key is the device id's hash). */
 const CURRENT_LOCK_CLASS = 80_917;
 
-const columns = sql`device_id, product_id, release_id, artifact_id, sha256, request_id, deployment_id, since, event_id`;
+const columns = sql`device_id, product_id, release_id, artifact_id, sha256, request_id, deployment_id, since, event_id, user_reported`;
 
 /**
  * Brings one device's rows for these products up to date with the ledger. Call it in the
@@ -55,7 +55,8 @@ export async function refreshCurrentInstalls(tx: DbOrTx, deviceId: string, produ
     insert into ${deviceCurrentInstalls} (${columns}) select ${columns} from now_current
     on conflict (device_id, product_id) do update set
       release_id = excluded.release_id, artifact_id = excluded.artifact_id, sha256 = excluded.sha256,
-      request_id = excluded.request_id, deployment_id = excluded.deployment_id, since = excluded.since, event_id = excluded.event_id`);
+      request_id = excluded.request_id, deployment_id = excluded.deployment_id, since = excluded.since, event_id = excluded.event_id,
+      user_reported = excluded.user_reported`);
 }
 
 /** Replaces the whole table with the ledger's answer (bulk loads, such as the scale seeder, call this). */
@@ -81,12 +82,12 @@ export async function checkCurrentInstalls(db: DbOrTx, limit = 100): Promise<Cur
     db.execute<{ device_id: string; product_id: string; table: string | null; ledger: string | null }>(sql`
       with ledger as (${derived(sql`true`)})
       select coalesce(t.device_id, l.device_id) as device_id, coalesce(t.product_id, l.product_id) as product_id,
-             case when t.device_id is null then null else concat_ws(' ', t.release_id, t.artifact_id, t.sha256, t.request_id, t.deployment_id, t.since, t.event_id) end as "table",
-             case when l.device_id is null then null else concat_ws(' ', l.release_id, l.artifact_id, l.sha256, l.request_id, l.deployment_id, l.since, l.event_id) end as ledger
+             case when t.device_id is null then null else concat_ws(' ', t.release_id, t.artifact_id, t.sha256, t.request_id, t.deployment_id, t.since, t.event_id, t.user_reported) end as "table",
+             case when l.device_id is null then null else concat_ws(' ', l.release_id, l.artifact_id, l.sha256, l.request_id, l.deployment_id, l.since, l.event_id, l.user_reported) end as ledger
       from ${deviceCurrentInstalls} t
       full join ledger l on l.device_id = t.device_id and l.product_id = t.product_id
-      where (t.release_id, t.artifact_id, t.sha256, t.request_id, t.deployment_id, t.since, t.event_id)
-            is distinct from (l.release_id, l.artifact_id, l.sha256, l.request_id, l.deployment_id, l.since, l.event_id)
+      where (t.release_id, t.artifact_id, t.sha256, t.request_id, t.deployment_id, t.since, t.event_id, t.user_reported)
+            is distinct from (l.release_id, l.artifact_id, l.sha256, l.request_id, l.deployment_id, l.since, l.event_id, l.user_reported)
       limit ${limit}`),
   ]);
   return {

@@ -45,13 +45,15 @@ export const installFilterInput = z
     ),
     version: text(100, 'A version is at most 100 characters.'),
     outcome: z.preprocess(blankToUndefined, z.enum(installEventTypeValues, 'Choose an outcome from the list.').optional()),
+    /** Installs an agent verified, or that the device's owner reported ("I installed it"). */
+    reportedBy: z.preprocess(blankToUndefined, z.enum(['agent', 'owner'], 'Choose agent or owner.').optional()),
     from: day('Give the first day as a date.'),
     to: day('Give the last day as a date.'),
   })
   .refine((f) => !f.from || !f.to || f.from <= f.to, { path: ['to'], message: 'The last day cannot be before the first day.' });
 export type InstallFilter = z.infer<typeof installFilterInput>;
 
-const filterKeys = ['device', 'user', 'product', 'version', 'outcome', 'from', 'to'] as const;
+const filterKeys = ['device', 'user', 'product', 'version', 'outcome', 'reportedBy', 'from', 'to'] as const;
 
 /** The filter as query-string parameters (blank ones left out), for page and export links. */
 export function filterParams(filter: InstallFilter, extra: Record<string, string | undefined> = {}): URLSearchParams {

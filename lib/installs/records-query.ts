@@ -22,6 +22,8 @@ export interface InstallRecordView {
   bytes: number | null;
   /** The start of the error text on one line; the CSV export carries all of it. */
   errorExcerpt: string | null;
+  /** The owner said so ("I installed it"); no agent verified it. */
+  userReported: boolean;
 }
 
 export interface InstallRecordPage {
@@ -93,6 +95,10 @@ export function recordConditions(filter: ResolvedFilter, cursor?: RecordCursor):
   if (filter.productIds) where.push(inArray(e.productId, filter.productIds));
   if (filter.releaseIds) where.push(inArray(e.releaseId, filter.releaseIds));
   if (filter.outcome) where.push(eq(e.type, filter.outcome));
+  if (filter.reportedBy === 'owner') where.push(eq(e.userReported, true));
+  // Agent-verified: an install outcome the agent sent (browser downloads and owners' reports are not).
+  if (filter.reportedBy === 'agent')
+    where.push(eq(e.userReported, false), inArray(e.type, ['install_succeeded', 'install_failed', 'uninstalled']));
   if (filter.from) where.push(gte(e.occurredAt, new Date(`${filter.from}T00:00:00Z`)));
   if (filter.to) where.push(lt(e.occurredAt, new Date(Date.parse(`${filter.to}T00:00:00Z`) + DAY_MS)));
   if (cursor) where.push(sql`(${e.occurredAt}, ${e.id}) < (${cursor.at}::timestamptz, ${cursor.id}::bigint)`);
@@ -120,6 +126,7 @@ export function recordsQuery(filter: ResolvedFilter, cursor: RecordCursor | unde
       exitCode: e.exitCode,
       bytes: e.bytes,
       errorText: e.errorText,
+      userReported: e.userReported,
       occurredAt: e.occurredAt,
       atText: sql<string>`to_char(${e.occurredAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`.as('at_text'),
     })
@@ -140,6 +147,7 @@ export function recordsQuery(filter: ResolvedFilter, cursor: RecordCursor | unde
       exitCode: page.exitCode,
       bytes: page.bytes,
       errorText: page.errorText,
+      userReported: page.userReported,
       occurredAt: page.occurredAt,
       atText: page.atText,
       hostname: devices.hostname,
@@ -187,5 +195,6 @@ export function toView(r: Row): InstallRecordView {
     exitCode: r.exitCode,
     bytes: r.bytes,
     errorExcerpt: excerpt(r.errorText),
+    userReported: r.userReported,
   };
 }

@@ -22,22 +22,28 @@ export interface NewNotification {
   link?: string;
 }
 
+/** Text for one recipient's mail only (e.g. links that work for that person alone), made in the same transaction. */
+export type MailExtra = (tx: DbOrTx, userId: string) => Promise<string | undefined>;
+
 /**
  * Records in-app notifications inside the caller's transaction and, when SMTP_URL is set, queues
  * one e-mail per recipient in that same transaction: a rollback sends nothing, a commit is
  * delivered even if this process dies the next moment, and a slow or absent mail server never
  * holds up or undoes the step it reports.
  */
-export async function notify(tx: DbOrTx, userIds: string[], n: NewNotification): Promise<void> {
+export async function notify(tx: DbOrTx, userIds: string[], n: NewNotification, mailExtra?: MailExtra): Promise<void> {
   const unique = [...new Set(userIds)];
   if (unique.length === 0) return;
   await tx
     .insert(notifications)
     .values(unique.map((userId) => ({ userId, kind: n.kind, title: n.title, body: n.body ?? '', link: n.link ?? null })));
   if (!mailConfigured()) return;
-  const recipients = await tx.select({ email: users.email }).from(users).where(inArray(users.id, unique));
-  const text = [n.body, n.link && `${appUrl()}${n.link}`].filter(Boolean).join('\n\n');
-  for (const r of recipients) await enqueue(tx, sendMailJob, { to: r.email, subject: n.title, text });
+  const recipients = await tx.select({ id: users.id, email: users.email }).from(users).where(inArray(users.id, unique));
+  for (const r of recipients) {
+    const extra = mailExtra ? await mailExtra(tx, r.id) : undefined;
+    const text = [n.body, extra, n.link && `${appUrl()}${n.link}`].filter(Boolean).join('\n\n');
+    await enqueue(tx, sendMailJob, { to: r.email, subject: n.title, text });
+  }
 }
 
 export interface NotificationView {

@@ -5,6 +5,7 @@ import { recordAudit } from '@/lib/audit/service';
 import type { Actor } from '@/lib/auth/roles';
 import { requesterCanSee } from '@/lib/catalogue/visibility';
 import { ConflictError, NotFoundError, retryOnContention, ValidationError } from '@/lib/errors';
+import { approvalLinksFor } from '@/lib/approval-links/issue';
 import { notify } from '@/lib/notifications/service';
 import { stageApprovers } from './approvers';
 import { fulfilApproval } from './fulfilment';
@@ -100,12 +101,17 @@ async function submitOnce(actor: Actor, input: RequestInput): Promise<{ id: stri
     if (!first) {
       await fulfilApproval(tx, created, { kind: 'system' });
     } else {
-      await notify(tx, await stageApprovers(tx, first, actor.id), {
-        kind: 'approval_waiting',
-        title: `${actor.name} requests ${product.name}`,
-        body: input.justification,
-        link: `/approvals/${created.id}`,
-      });
+      await notify(
+        tx,
+        await stageApprovers(tx, first, actor.id),
+        {
+          kind: 'approval_waiting',
+          title: `${actor.name} requests ${product.name}`,
+          body: input.justification,
+          link: `/approvals/${created.id}`,
+        },
+        approvalLinksFor(created.id, first.position),
+      );
     }
     const [now] = await tx.select({ status: serviceRequests.status }).from(serviceRequests).where(eq(serviceRequests.id, created.id));
     return { id: created.id, status: now!.status };

@@ -3,7 +3,7 @@ import { installEventTypeValues } from '@/db/schema';
 import { outcomeLabels } from '@/lib/installs/filters';
 import { inputClass } from '@/app/ui/form';
 
-export type FilterValues = Partial<Record<'device' | 'user' | 'product' | 'version' | 'outcome' | 'from' | 'to', string>>;
+export type FilterValues = Partial<Record<'device' | 'user' | 'product' | 'version' | 'outcome' | 'reportedBy' | 'from' | 'to', string>>;
 
 function Labelled({ id, label, error, children }: { id: string; label: string; error?: string; children: React.ReactNode }) {
   return (
@@ -77,6 +77,13 @@ export function FilterForm({
               {outcomeLabels[t]}
             </option>
           ))}
+        </select>
+      </Labelled>
+      <Labelled id="reportedBy" label="Reported by" error={errors.reportedBy}>
+        <select id="reportedBy" name="reportedBy" defaultValue={values.reportedBy ?? ''} className={inputClass}>
+          <option value="">Anyone</option>
+          <option value="agent">Agent (verified)</option>
+          <option value="owner">Owner (“I installed it”)</option>
         </select>
       </Labelled>
       <Labelled id="from" label="From (UTC day)" error={errors.from}>

@@ -22,6 +22,21 @@ export function OutcomeBadge({ type }: { type: InstallEventType }) {
   );
 }
 
+/** Who vouches for an install outcome: the agent that ran it, or only the owner's word. */
+export function ReportedByBadge({ userReported, type }: { userReported: boolean; type: InstallEventType }) {
+  if (!userReported && !type.startsWith('install_') && type !== 'uninstalled') return null;
+  return (
+    <span
+      className={`ml-1 inline-flex items-center whitespace-nowrap rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${
+        userReported ? 'bg-violet-50 text-violet-900 ring-violet-200' : 'bg-white text-slate-700 ring-slate-300'
+      }`}
+      data-testid="reported-by"
+    >
+      {userReported ? 'Reported by owner' : 'Agent-verified'}
+    </span>
+  );
+}
+
 /** The first characters of a SHA-256, with all of it on hover and for screen readers. */
 export function ShortHash({ sha256 }: { sha256: string }) {
   return (

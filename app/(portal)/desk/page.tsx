@@ -18,7 +18,7 @@ export default async function DeskPage({ searchParams }: { searchParams: Promise
   const actor = await requireArea('/desk');
   const raw = await searchParams;
   const values: FilterValues = {};
-  for (const k of ['device', 'user', 'product', 'version', 'outcome', 'from', 'to'] as const) values[k] = one(raw[k]);
+  for (const k of ['device', 'user', 'product', 'version', 'outcome', 'reportedBy', 'from', 'to'] as const) values[k] = one(raw[k]);
   const cursor = one(raw.cursor) || undefined;
 
   const parsed = installFilterInput.safeParse(values);

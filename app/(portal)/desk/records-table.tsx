@@ -1,7 +1,7 @@
 import Link from 'next/link';
 import type { InstallRecordView } from '@/lib/installs/queries';
 import { formatBytes, formatDate, platformLabels } from '@/app/ui/format';
-import { OutcomeBadge, ShortHash, shortId } from './outcome-badge';
+import { OutcomeBadge, ReportedByBadge, ShortHash, shortId } from './outcome-badge';
 
 const th = 'px-3 py-2 font-medium';
 const td = 'px-3 py-2.5';
@@ -33,6 +33,7 @@ export function RecordsTable({ rows }: { rows: InstallRecordView[] }) {
               </td>
               <td className={`${td} max-w-64`}>
                 <OutcomeBadge type={r.type} />
+                <ReportedByBadge userReported={r.userReported} type={r.type} />
                 {r.errorExcerpt && (
                   <p className="mt-1 line-clamp-2 text-xs text-red-800" title={r.errorExcerpt}>
                     {r.errorExcerpt}

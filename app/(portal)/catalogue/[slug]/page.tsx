@@ -9,12 +9,14 @@ import { getProduct, type ProductDetail } from '@/lib/catalogue/service';
 import { seesEverything } from '@/lib/catalogue/visibility';
 import { NotFoundError } from '@/lib/errors';
 import { activeEntitlementsFor, listRequestableDevices, type RequestableDevice } from '@/lib/requests/devices-for-request';
+import { seatsLeft } from '@/lib/requests/seats';
 import { openRequestsFor } from '@/lib/requests/submit';
 import { formatBytes, formatDate, platformLabels } from '@/app/ui/format';
 import { ProductIcon } from '@/app/ui/product-icon';
 import { RequestStatusBadge } from '@/app/ui/request-status-badge';
 import { ReleaseStatusBadge } from '@/app/ui/status-badge';
 import { RequestForm, type FormRelease } from './request-form';
+import { SeatsNote } from './seats-note';
 
 type Props = { params: Promise<{ slug: string }> };
 
@@ -250,6 +252,7 @@ async function RequestPanel({ actor, product }: { actor: Actor; product: Product
   // An approved request is shown as the entitlement it granted.
   const waiting = open.filter((r) => !heldDevices.has(r.deviceId));
   const covered = new Set([...heldDevices, ...open.map((r) => r.deviceId)]);
+  const seats = devices ? await seatsLeft(actor, product.id) : null;
   const hostname = (id: string) => devices?.find((d) => d.id === id)?.hostname ?? 'another device';
   const others = (devices ?? []).filter((d) => !covered.has(d.id));
 
@@ -273,6 +276,7 @@ async function RequestPanel({ actor, product }: { actor: Actor; product: Product
       <h2 id="request-heading" className="text-base font-semibold">
         Request
       </h2>
+      {seats && <SeatsNote seats={seats} />}
       {!devices ? (
         <p className="mt-2 text-slate-600">This product cannot be requested: it has no published release open to you.</p>
       ) : devices.length === 0 ? (

@@ -11,6 +11,7 @@ import type { HistoryEntry, RequestDetail } from '@/lib/requests/queries';
 import { formatBytes, formatDate, formatDateTime, platformLabels } from '@/app/ui/format';
 import { RequestStatusBadge } from '@/app/ui/request-status-badge';
 import { CancelButton } from './cancel-button';
+import { InstallState } from './install-state';
 
 type Props = { params: Promise<{ id: string }> };
 
@@ -207,6 +208,7 @@ export default async function RequestPage({ params }: Props) {
                   );
                 })}
               </ul>
+              <InstallState requestId={r.id} hostname={r.device.hostname} />
             </section>
           )}
 
