@@ -8,6 +8,7 @@ import { runIfMain } from './run-script';
 import * as s from './schema';
 import { seedDeployments } from './seed-deployments';
 import { seedProducts, type SeedPlatform, type SeedProduct } from './seed-data';
+import { seedIcons } from './seed-icons';
 
 /** Every demo account signs in with this password (shown in the README). */
 export const DEMO_PASSWORD = 'portal-demo';
@@ -176,6 +177,8 @@ async function seedProduct(db: Db, storage: DmlStorage, p: SeedProduct, groupId:
       stored.set(`${r.version}/${platform}`, await storage.put(once(demoInstaller(p, r.version, platform))));
     }
   }
+  const iconSvg = seedIcons[p.slug];
+  const icon = iconSvg ? await storage.put(once(Buffer.from(iconSvg, 'utf8'))) : null;
 
   await db.transaction(async (tx) => {
     const [created] = await tx
@@ -193,6 +196,8 @@ async function seedProduct(db: Db, storage: DmlStorage, p: SeedProduct, groupId:
         seatExhausted: p.seatExhausted ?? 'wait',
         visibility: p.visibleToGroups?.length ? 'groups' : 'everyone',
         requireChangeRef: p.requireChangeRef ?? false,
+        iconKey: icon?.key ?? null,
+        iconMediaType: icon ? 'image/svg+xml' : null,
       })
       .onConflictDoNothing()
       .returning({ id: s.products.id });

@@ -9,11 +9,13 @@ import { seesEverything } from '@/lib/catalogue/visibility';
 import { NotFoundError } from '@/lib/errors';
 import { activeEntitlementsFor, listRequestableDevices, type RequestableDevice } from '@/lib/requests/devices-for-request';
 import { openRequestsFor } from '@/lib/requests/submit';
-import { formatBytes, formatDate, platformLabels } from '@/app/ui/format';
+import { formatDate, platformLabels } from '@/app/ui/format';
 import { ProductIcon } from '@/app/ui/product-icon';
 import { RequestStatusBadge } from '@/app/ui/request-status-badge';
-import { ReleaseStatusBadge } from '@/app/ui/status-badge';
+import { RenderedMarkdown } from '@/app/ui/markdown';
+import { ReleaseHistory } from './release-history';
 import { RequestForm, type FormRelease } from './request-form';
+import { ScreenshotGallery } from './screenshot-gallery';
 
 type Props = { params: Promise<{ slug: string }> };
 
@@ -95,100 +97,23 @@ export default async function ProductPage({ params }: Props) {
             ))}
           </section>
 
-          <section aria-labelledby="releases">
-            <h2 id="releases" className="text-lg font-semibold">
-              Releases
-            </h2>
-            {product.releases.length === 0 ? (
-              <p className="mt-2 text-slate-600">No releases yet.</p>
-            ) : (
-              <ol className="mt-3 space-y-4">
-                {product.releases.map((r) => (
-                  <li key={r.id} className="rounded-xl border border-slate-200 bg-white p-4" data-testid="release">
-                    <div className="flex flex-wrap items-center gap-2">
-                      <h3 className="font-semibold">Version {r.version}</h3>
-                      {r.id === current?.id && (
-                        <span className="rounded-full bg-indigo-600 px-2 py-0.5 text-xs font-medium text-white">current</span>
-                      )}
-                      {librarianView && <ReleaseStatusBadge status={r.status} />}
-                      {r.publishedAt && <span className="text-sm text-slate-500">published {formatDate(r.publishedAt)}</span>}
-                      {librarianView && r.changeRef && <span className="text-sm text-slate-500">· change {r.changeRef}</span>}
-                    </div>
-                    {r.notes && <p className="mt-1 text-sm text-slate-700">{r.notes}</p>}
-                    {r.withdrawReason && librarianView && <p className="mt-1 text-sm text-red-700">Withdrawn: {r.withdrawReason}</p>}
-                    {r.artifacts.length > 0 && (
-                      // The builds and their full hashes are there for those who want them, not in everyone's way.
-                      <details className="mt-3" data-testid="release-files">
-                        <summary className="cursor-pointer text-sm font-medium text-indigo-700">
-                          {r.artifacts.length === 1 ? '1 file' : `${r.artifacts.length} files`} ·{' '}
-                          {r.artifacts.map((a) => platformLabels[a.platform]).join(', ')} · SHA-256 hashes
-                        </summary>
-                        <div className="mt-2 overflow-x-auto" role="region" aria-label="Files and hashes" tabIndex={0}>
-                          <table className="w-full text-left text-sm">
-                            <thead className="text-xs uppercase text-slate-500">
-                              <tr>
-                                <th scope="col" className="py-1 pr-4 font-medium">
-                                  Platform
-                                </th>
-                                <th scope="col" className="py-1 pr-4 font-medium">
-                                  File
-                                </th>
-                                <th scope="col" className="py-1 pr-4 font-medium">
-                                  Size
-                                </th>
-                                <th scope="col" className="py-1 font-medium">
-                                  SHA-256
-                                </th>
-                                {librarianView && (
-                                  <th scope="col" className="py-1 pl-4 font-medium">
-                                    <span className="sr-only">Download</span>
-                                  </th>
-                                )}
-                              </tr>
-                            </thead>
-                            <tbody>
-                              {r.artifacts.map((a) => (
-                                <tr key={a.id} className="border-t border-slate-100 align-top">
-                                  <td className="py-1.5 pr-4 whitespace-nowrap">{platformLabels[a.platform]}</td>
-                                  <td className="py-1.5 pr-4 whitespace-nowrap">{a.fileName}</td>
-                                  <td className="py-1.5 pr-4 whitespace-nowrap" title={`${a.sizeBytes} bytes`}>
-                                    {formatBytes(a.sizeBytes)}
-                                  </td>
-                                  <td className="py-1.5">
-                                    <code className="break-all font-mono text-xs text-slate-700" data-testid="sha256">
-                                      {a.sha256}
-                                    </code>
-                                    {a.corrupt && (
-                                      <span className="ml-2 text-xs font-medium text-red-700">integrity failure: not served</span>
-                                    )}
-                                  </td>
-                                  {/* Librarians test any build they may serve (drafts included); withdrawn and corrupt ones are never served. */}
-                                  {librarianView && (
-                                    <td className="py-1.5 pl-4 whitespace-nowrap">
-                                      {r.status !== 'withdrawn' && !a.corrupt && (
-                                        <a
-                                          href={`/api/artifacts/${a.id}/download`}
-                                          className="text-indigo-700 hover:underline"
-                                          data-testid="download-link"
-                                          download
-                                        >
-                                          Download
-                                        </a>
-                                      )}
-                                    </td>
-                                  )}
-                                </tr>
-                              ))}
-                            </tbody>
-                          </table>
-                        </div>
-                      </details>
-                    )}
-                  </li>
-                ))}
-              </ol>
-            )}
-          </section>
+          <ScreenshotGallery screenshots={product.screenshots} />
+
+          {current && (
+            <section aria-labelledby="whats-new">
+              <h2 id="whats-new" className="text-lg font-semibold">
+                What’s new in {current.version}
+              </h2>
+              {current.publishedAt && <p className="text-sm text-slate-500">Published {formatDate(current.publishedAt)}</p>}
+              {current.notes.trim() ? (
+                <RenderedMarkdown html={current.notesHtml} className="mt-2" />
+              ) : (
+                <p className="mt-2 text-sm text-slate-600">No release notes for this version.</p>
+              )}
+            </section>
+          )}
+
+          <ReleaseHistory releases={product.releases} currentId={current?.id ?? null} librarianView={librarianView} />
         </div>
 
         {/* On a phone the request panel comes first: it is what people open the page for. */}
