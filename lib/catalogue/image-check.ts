@@ -57,8 +57,9 @@ export function checkImage(bytes: Uint8Array, opts: { field: string; maxBytes: n
   } catch {
     throw new ValidationError(`${what} must be a ${kinds} image.`, field);
   }
-  if (!looksLikeSvg(text)) throw new ValidationError(`${what} must be a ${kinds} image.`, field);
-  const found = hostileSvg.find(([pattern]) => pattern.test(text));
+  // The hostile check comes first so that an SVG hidden behind a DOCTYPE is named for what it is.
+  const found = /<svg[\s>]/i.test(text) && hostileSvg.find(([pattern]) => pattern.test(text));
   if (found) throw new ValidationError(`This SVG contains ${found[1]}; upload a plain, self-contained SVG.`, field);
+  if (!looksLikeSvg(text)) throw new ValidationError(`${what} must be a ${kinds} image.`, field);
   return 'image/svg+xml';
 }
