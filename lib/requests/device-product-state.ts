@@ -26,7 +26,13 @@ export async function waitingFor(actor: Actor, requestIds: string[]): Promise<Ma
   const pending = await db
     .select()
     .from(serviceRequests)
-    .where(and(inArray(serviceRequests.id, requestIds), eq(serviceRequests.requesterId, actor.id), eq(serviceRequests.status, 'pending_approval')));
+    .where(
+      and(
+        inArray(serviceRequests.id, requestIds),
+        eq(serviceRequests.requesterId, actor.id),
+        eq(serviceRequests.status, 'pending_approval'),
+      ),
+    );
   const result = new Map<string, string[]>();
   for (const r of pending) {
     const stage = await currentStage(db, r);

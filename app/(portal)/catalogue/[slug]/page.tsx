@@ -8,6 +8,7 @@ import { getProduct, type ProductDetail } from '@/lib/catalogue/service';
 import { seesEverything } from '@/lib/catalogue/visibility';
 import { NotFoundError } from '@/lib/errors';
 import { activeEntitlementsFor, listRequestableDevices, type RequestableDevice } from '@/lib/requests/devices-for-request';
+import { installedOnMyDevices, namesOr, waitingFor } from '@/lib/requests/device-product-state';
 import { openRequestsFor } from '@/lib/requests/submit';
 import { formatDate, platformLabels } from '@/app/ui/format';
 import { ProductIcon } from '@/app/ui/product-icon';
@@ -172,6 +173,15 @@ async function RequestPanel({ actor, product }: { actor: Actor; product: Product
   const heldDevices = new Set(held.map((h) => h.deviceId));
   // An approved request is shown as the entitlement it granted.
   const waiting = open.filter((r) => !heldDevices.has(r.deviceId));
+  const [installed, approvers] = devices
+    ? await Promise.all([
+        installedOnMyDevices(actor, product.id),
+        waitingFor(
+          actor,
+          waiting.map((r) => r.id),
+        ),
+      ])
+    : [new Map<string, { version: string; releaseId: string }>(), new Map<string, string[]>()];
   const covered = new Set([...heldDevices, ...open.map((r) => r.deviceId)]);
   const hostname = (id: string) => devices?.find((d) => d.id === id)?.hostname ?? 'another device';
   const others = (devices ?? []).filter((d) => !covered.has(d.id));
@@ -208,25 +218,56 @@ async function RequestPanel({ actor, product }: { actor: Actor; product: Product
         </p>
       ) : (
         <div className="mt-3 space-y-3">
-          {held.map((h) => (
-            <p key={h.id} className="rounded-md border border-emerald-200 bg-emerald-50 px-3 py-2 text-emerald-900" data-testid="held">
-              You already have it on <span className="font-medium">{h.hostname}</span>
-              {h.version && !h.includesLaterReleases ? ` (version ${h.version})` : ''}
-              {h.requestId && (
-                <>
-                  {' — '}
-                  <Link href={`/requests/${h.requestId}#download`} className="font-medium text-indigo-700 underline">
-                    Download
-                  </Link>
-                </>
-              )}
-            </p>
-          ))}
+          {held.map((h) => {
+            const inst = installed.get(h.deviceId);
+            // A newer published release the entitlement covers: one step to get it.
+            const update = inst && product.current && h.includesLaterReleases && inst.releaseId !== product.current.id;
+            return (
+              <p
+                key={h.id}
+                className="rounded-md border border-emerald-200 bg-emerald-50 px-3 py-2 text-emerald-900"
+                data-testid="held"
+                data-state={update ? 'update' : inst ? 'installed' : 'entitled'}
+              >
+                {update ? (
+                  <>
+                    <span className="font-medium">Update available</span> on {h.hostname}: {inst.version} → {product.current!.version}
+                  </>
+                ) : inst ? (
+                  <>
+                    <span className="font-medium">Installed {inst.version}</span> on {h.hostname}
+                  </>
+                ) : (
+                  <>
+                    You may install it on <span className="font-medium">{h.hostname}</span>
+                    {h.version && !h.includesLaterReleases ? ` (version ${h.version})` : ''}
+                  </>
+                )}
+                {h.requestId && (!inst || update) && (
+                  <>
+                    {' — '}
+                    <Link href={`/requests/${h.requestId}#download`} className="font-medium text-indigo-700 underline">
+                      {update ? 'Update' : 'Download'}
+                    </Link>
+                  </>
+                )}
+              </p>
+            );
+          })}
           {waiting.map((r) => (
             <div key={r.id} className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-amber-950" data-testid="open-request">
               <div className="flex flex-wrap items-center gap-2">
                 <span>
-                  You have an open request for <span className="font-medium">{hostname(r.deviceId)}</span>
+                  {approvers.has(r.id) ? (
+                    <>
+                      Requested for <span className="font-medium">{hostname(r.deviceId)}</span>, waiting for{' '}
+                      <span className="font-medium">{namesOr(approvers.get(r.id)!)}</span>
+                    </>
+                  ) : (
+                    <>
+                      You have an open request for <span className="font-medium">{hostname(r.deviceId)}</span>
+                    </>
+                  )}
                 </span>
                 <RequestStatusBadge status={r.status} />
               </div>
