@@ -16,6 +16,8 @@ const viewports = [
 ];
 const shots = '/work/shots/product';
 
+test.describe.configure({ mode: 'serial' });
+
 async function seriousViolations(page: Page) {
   const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
   return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes[0]?.target}`);
@@ -69,7 +71,13 @@ test('a librarian adds an icon and a screenshot; a requester sees them, Markdown
   await alice.getByTestId('release-files').first().locator('summary').click();
   await expect(hash).toBeVisible();
   await expect(hash).toHaveText(/^[0-9a-f]{64}$/);
+});
 
+// Runs after the upload above (serial), on the pages it changed.
+test('the changed product and library pages pass axe and fit a phone', async ({ browser }) => {
+  test.setTimeout(90_000);
+  const alice = await (await browser.newContext()).newPage();
+  await signIn(alice, demo.requester);
   for (const vp of viewports) {
     await alice.setViewportSize(vp);
     for (const slug of ['inkscape', 'firefox']) {
@@ -83,10 +91,14 @@ test('a librarian adds an icon and a screenshot; a requester sees them, Markdown
       expect(panelTop).toBeLessThan(900);
     }
   }
-  await lib.setViewportSize(viewports[1]!);
-  await lib.screenshot({ path: `${shots}/library-edit-390.png`, fullPage: true });
-  await lib.setViewportSize(viewports[0]!);
-  await lib.screenshot({ path: `${shots}/library-edit-1280.png`, fullPage: true });
+  const lib = await (await browser.newContext()).newPage();
+  await signIn(lib, demo.librarian);
+  for (const vp of viewports) {
+    await lib.setViewportSize(vp);
+    await lib.goto('/library/products/inkscape/edit');
+    expect(await seriousViolations(lib), `library edit at ${vp.name}`).toEqual([]);
+    await lib.screenshot({ path: `${shots}/library-edit-${vp.width}.png`, fullPage: true });
+  }
 });
 
 test('the 404 and 403 pages keep the portal navigation and have exactly one main landmark', async ({ page }) => {
