@@ -274,6 +274,31 @@ export const products = pgTable(
 );
 export type Product = typeof products.$inferSelect;
 
+/**
+ * Screenshots on a product's page, in `position` order. The bytes live in the DML (content
+ * addressed, so re-uploading the same picture stores it once); `altText` is required because
+ * a screenshot nobody can read about tells a screen-reader user nothing.
+ */
+export const productScreenshots = pgTable(
+  'product_screenshots',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    productId: uuid('product_id')
+      .notNull()
+      .references(() => products.id, { onDelete: 'cascade' }),
+    storageKey: text('storage_key').notNull(),
+    mediaType: text('media_type').notNull(),
+    altText: text('alt_text').notNull(),
+    position: integer('position').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('product_screenshots_product_idx').on(t.productId, t.position),
+    check('product_screenshots_alt_present', sql`length(btrim(${t.altText})) > 0`),
+  ],
+);
+export type ProductScreenshot = typeof productScreenshots.$inferSelect;
+
 /** Groups that may see and request a product whose visibility is 'groups'. */
 export const productGroups = pgTable(
   'product_groups',

@@ -72,7 +72,8 @@ export const seedProducts: SeedProduct[] = [
         version: '141.0',
         publishedDaysAgo: 12,
         status: 'published',
-        notes: 'New major release with tab grouping improvements and lower memory use on Linux.',
+        notes:
+          '**New major release.**\n\n- Tab groups can be named, coloured and collapsed\n- Lower memory use on Linux\n- PDF viewer: fill and sign forms\n\nSee the [release notes](https://www.mozilla.org/firefox/releases/) for the full list.',
         platforms: ALL,
       },
       {

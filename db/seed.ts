@@ -9,6 +9,7 @@ import * as s from './schema';
 import { seedDeployments } from './seed-deployments';
 import { seedTrust } from './seed-trust';
 import { seedProducts, type SeedPlatform, type SeedProduct } from './seed-data';
+import { seedIcons } from './seed-icons';
 
 /** Every demo account signs in with this password (shown in the README). */
 export const DEMO_PASSWORD = 'portal-demo';
@@ -177,6 +178,8 @@ async function seedProduct(db: Db, storage: DmlStorage, p: SeedProduct, groupId:
       stored.set(`${r.version}/${platform}`, await storage.put(once(demoInstaller(p, r.version, platform))));
     }
   }
+  const iconSvg = seedIcons[p.slug];
+  const icon = iconSvg ? await storage.put(once(Buffer.from(iconSvg, 'utf8'))) : null;
 
   await db.transaction(async (tx) => {
     const [created] = await tx
@@ -194,6 +197,8 @@ async function seedProduct(db: Db, storage: DmlStorage, p: SeedProduct, groupId:
         seatExhausted: p.seatExhausted ?? 'wait',
         visibility: p.visibleToGroups?.length ? 'groups' : 'everyone',
         requireChangeRef: p.requireChangeRef ?? false,
+        iconKey: icon?.key ?? null,
+        iconMediaType: icon ? 'image/svg+xml' : null,
       })
       .onConflictDoNothing()
       .returning({ id: s.products.id });

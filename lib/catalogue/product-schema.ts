@@ -63,19 +63,8 @@ export const productInput = z
   });
 export type ProductInput = z.infer<typeof productInput>;
 
-/** Icons: small raster images only (an uploaded SVG could carry script). */
+/** Icons are small; screenshots a little larger (both are served to every requester). */
 export const ICON_MAX_BYTES = 256 * 1024;
-export const iconTypes = {
-  'image/png': [0x89, 0x50, 0x4e, 0x47],
-  'image/jpeg': [0xff, 0xd8, 0xff],
-  'image/webp': [0x52, 0x49, 0x46, 0x46],
-} as const;
-export type IconType = keyof typeof iconTypes;
-
-/** The media type the bytes really are (by their magic number), or null. */
-export function sniffIcon(bytes: Uint8Array): IconType | null {
-  for (const [type, magic] of Object.entries(iconTypes) as [IconType, readonly number[]][]) {
-    if (magic.every((b, i) => bytes[i] === b)) return type;
-  }
-  return null;
-}
+export const SCREENSHOT_MAX_BYTES = 2 * 1024 * 1024;
+export const SCREENSHOTS_PER_PRODUCT = 6;
+export const ALT_TEXT_MAX = 200;

@@ -5,7 +5,8 @@ import { recordAudit } from '@/lib/audit/service';
 import { assertRole, type Actor } from '@/lib/auth/roles';
 import { getStorage } from '@/lib/dml';
 import { assertId, ConflictError, NotFoundError, ValidationError } from '@/lib/errors';
-import { ICON_MAX_BYTES, sniffIcon, type ProductInput } from './product-schema';
+import { checkImage } from './image-check';
+import { ICON_MAX_BYTES, type ProductInput } from './product-schema';
 
 /** What the edit form needs: the product with its policy and groups as ids. */
 export interface EditableProduct extends ProductInput {
@@ -154,14 +155,14 @@ function productInputOf(p: Product): ProductInput {
   };
 }
 
-/** Stores an icon (PNG, JPEG or WebP, checked by content) in the DML and points the product at it. */
+/**
+ * Stores an icon (PNG, JPEG, WebP or a self-contained SVG, checked by content) in the DML and
+ * points the product at it.
+ */
 export async function setProductIcon(actor: Actor, productId: string, bytes: Uint8Array): Promise<void> {
   assertRole(actor, 'librarian', 'admin');
   assertId(productId, 'No such product.', 'product');
-  if (bytes.length === 0) throw new ValidationError('Choose an image file.', 'icon');
-  if (bytes.length > ICON_MAX_BYTES) throw new ValidationError(`An icon is at most ${ICON_MAX_BYTES / 1024} KiB.`, 'icon');
-  const type = sniffIcon(bytes);
-  if (!type) throw new ValidationError('An icon must be a PNG, JPEG or WebP image.', 'icon');
+  const type = checkImage(bytes, { field: 'icon', maxBytes: ICON_MAX_BYTES, allowSvg: true, what: 'An icon' });
   const stored = await getStorage().put(
     (async function* () {
       yield bytes;

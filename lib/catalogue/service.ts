@@ -4,6 +4,8 @@ import { approvalStages, artifacts, groups, productGroups, products, releases, t
 import type { Actor } from '@/lib/auth/roles';
 import { NotFoundError } from '@/lib/errors';
 import { CATALOGUE_PAGE_SIZE, type CatalogueQuery } from './schema';
+import { renderReleaseNotes } from './release-notes';
+import { listScreenshots, type ScreenshotView } from './screenshots';
 import { requesterCanSee, seesEverything } from './visibility';
 
 export interface ProductCard {
@@ -148,6 +150,8 @@ export interface ReleaseView {
   version: string;
   status: ReleaseStatus;
   notes: string;
+  /** The notes rendered from Markdown, with raw HTML and script URLs refused (see release-notes.ts). */
+  notesHtml: string;
   changeRef: string | null;
   withdrawReason: string | null;
   publishedAt: Date | null;
@@ -173,6 +177,7 @@ export interface ProductDetail {
   policy: { position: number; kind: 'auto' | 'manager' | 'group'; group: string | null; requiredApprovals: number }[];
   current: ReleaseView | null;
   releases: ReleaseView[];
+  screenshots: ScreenshotView[];
 }
 
 /**
@@ -187,7 +192,7 @@ export async function getProduct(actor: Actor, slug: string): Promise<ProductDet
   });
   if (!product) throw new NotFoundError('No such product in the catalogue.');
 
-  const [releaseRows, stageRows, groupRows] = await Promise.all([
+  const [releaseRows, stageRows, groupRows, screenshots] = await Promise.all([
     db
       .select()
       .from(releases)
@@ -211,6 +216,7 @@ export async function getProduct(actor: Actor, slug: string): Promise<ProductDet
           .innerJoin(groups, eq(groups.id, productGroups.groupId))
           .where(eq(productGroups.productId, product.id))
       : Promise.resolve(null),
+    listScreenshots(product.id, product.slug),
   ]);
   const artifactRows = releaseRows.length
     ? await db
@@ -230,6 +236,7 @@ export async function getProduct(actor: Actor, slug: string): Promise<ProductDet
     version: r.version,
     status: r.status,
     notes: r.notes,
+    notesHtml: renderReleaseNotes(r.notes),
     changeRef: r.changeRef,
     withdrawReason: r.withdrawReason,
     publishedAt: r.publishedAt,
@@ -264,5 +271,6 @@ export async function getProduct(actor: Actor, slug: string): Promise<ProductDet
     policy: stageRows,
     current: views.find((v) => v.status === 'published') ?? null,
     releases: views,
+    screenshots,
   };
 }

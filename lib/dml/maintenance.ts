@@ -1,6 +1,6 @@
 import { asc, gt, isNotNull } from 'drizzle-orm';
 import { getDb } from '@/db';
-import { artifacts, products, releaseDocuments } from '@/db/schema';
+import { artifacts, products, productScreenshots, releaseDocuments } from '@/db/schema';
 import { BlockHasher } from './block-hasher';
 import { recordIntegrityFailure } from './download';
 import type { DmlStorage, ListedObject } from './storage';
@@ -88,7 +88,7 @@ export interface GcResult {
 }
 
 /**
- * Finds stored objects that no artifact and no product icon refers to and that are older than the
+ * Finds stored objects that no artifact, product icon or screenshot refers to and that are older than the
  * grace period (an upload in progress stores its object before its row commits), and removes them
  * only when `remove` is set.
  */
@@ -116,11 +116,12 @@ export async function collectGarbage(storage: DmlStorage, options: { graceHours?
 
 async function referencedKeys(): Promise<Set<string>> {
   const db = getDb();
-  const [artifactKeys, iconKeys, documentKeys] = await Promise.all([
+  const [artifactKeys, iconKeys, documentKeys, screenshotKeys] = await Promise.all([
     db.selectDistinct({ key: artifacts.storageKey }).from(artifacts),
     db.selectDistinct({ key: products.iconKey }).from(products).where(isNotNull(products.iconKey)),
-    // SBOMs and provenance statements are stored in the DML too.
+    // SBOMs and provenance statements are stored in the DML too, and so are screenshots.
     db.selectDistinct({ key: releaseDocuments.storageKey }).from(releaseDocuments),
+    db.selectDistinct({ key: productScreenshots.storageKey }).from(productScreenshots),
   ]);
-  return new Set([...artifactKeys, ...iconKeys, ...documentKeys].map((r) => r.key!));
+  return new Set([...artifactKeys, ...iconKeys, ...documentKeys, ...screenshotKeys].map((r) => r.key!));
 }

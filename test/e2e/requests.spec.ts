@@ -62,7 +62,7 @@ test.describe('requests (requester)', () => {
     await page.goto('/catalogue/intellij-idea');
     // (devices.spec may have left her a second open request for IntelliJ, on her Mac.)
     const open = page.getByTestId('open-request').filter({ hasText: 'ALICE-LT-4411' });
-    await expect(open).toContainText('You have an open request for ALICE-LT-4411');
+    await expect(open).toContainText('Requested for ALICE-LT-4411, waiting for Maria Manager');
     await expect(open.getByRole('link', { name: 'View it' })).toHaveAttribute('href', `/requests/${intellijRequest}`);
     // A device with an open request is not offered again; her other device still is.
     const again = page.getByTestId('request-panel');
@@ -133,7 +133,7 @@ test.describe('requests (requester)', () => {
 
     // The product page now says she has it, with a way to the download.
     await page.goto('/catalogue/firefox');
-    await expect(page.getByTestId('held')).toContainText('You already have it on ALICE-LT-4411');
+    await expect(page.getByTestId('held')).toContainText('You may install it on ALICE-LT-4411');
     await expect(page.getByTestId('held').getByRole('link', { name: 'Download' })).toHaveAttribute('href', `/requests/${id}#download`);
     await page.getByTestId('request-panel').screenshot({ path: `${shots}/request-panel-held.png` });
 

@@ -1,5 +1,4 @@
 import type { Metadata } from 'next';
-import { ReleaseProvenance } from './release-provenance';
 import { orNotFound } from '@/app/ui/or-not-found';
 import Link from 'next/link';
 import { cache } from 'react';
@@ -10,13 +9,16 @@ import { seesEverything } from '@/lib/catalogue/visibility';
 import { NotFoundError } from '@/lib/errors';
 import { activeEntitlementsFor, listRequestableDevices, type RequestableDevice } from '@/lib/requests/devices-for-request';
 import { seatsLeft } from '@/lib/requests/seats';
+import { installedOnMyDevices, namesOr, waitingFor } from '@/lib/requests/device-product-state';
 import { openRequestsFor } from '@/lib/requests/submit';
-import { formatBytes, formatDate, platformLabels } from '@/app/ui/format';
+import { formatDate, platformLabels } from '@/app/ui/format';
 import { ProductIcon } from '@/app/ui/product-icon';
 import { RequestStatusBadge } from '@/app/ui/request-status-badge';
-import { ReleaseStatusBadge } from '@/app/ui/status-badge';
+import { RenderedMarkdown } from '@/app/ui/markdown';
+import { ReleaseHistory } from './release-history';
 import { RequestForm, type FormRelease } from './request-form';
 import { SeatsNote } from './seats-note';
+import { ScreenshotGallery } from './screenshot-gallery';
 
 type Props = { params: Promise<{ slug: string }> };
 
@@ -98,101 +100,23 @@ export default async function ProductPage({ params }: Props) {
             ))}
           </section>
 
-          <section aria-labelledby="releases">
-            <h2 id="releases" className="text-lg font-semibold">
-              Releases
-            </h2>
-            {product.releases.length === 0 ? (
-              <p className="mt-2 text-slate-600">No releases yet.</p>
-            ) : (
-              <ol className="mt-3 space-y-4">
-                {product.releases.map((r) => (
-                  <li key={r.id} className="rounded-xl border border-slate-200 bg-white p-4" data-testid="release">
-                    <div className="flex flex-wrap items-center gap-2">
-                      <h3 className="font-semibold">Version {r.version}</h3>
-                      {r.id === current?.id && (
-                        <span className="rounded-full bg-indigo-600 px-2 py-0.5 text-xs font-medium text-white">current</span>
-                      )}
-                      {librarianView && <ReleaseStatusBadge status={r.status} />}
-                      {r.publishedAt && <span className="text-sm text-slate-500">published {formatDate(r.publishedAt)}</span>}
-                      {librarianView && r.changeRef && <span className="text-sm text-slate-500">· change {r.changeRef}</span>}
-                    </div>
-                    {r.notes && <p className="mt-1 text-sm text-slate-700">{r.notes}</p>}
-                    <ReleaseProvenance releaseId={r.id} />
-                    {r.withdrawReason && librarianView && <p className="mt-1 text-sm text-red-700">Withdrawn: {r.withdrawReason}</p>}
-                    {r.artifacts.length > 0 && (
-                      // The builds and their full hashes are there for those who want them, not in everyone's way.
-                      <details className="mt-3" data-testid="release-files">
-                        <summary className="cursor-pointer text-sm font-medium text-indigo-700">
-                          {r.artifacts.length === 1 ? '1 file' : `${r.artifacts.length} files`} ·{' '}
-                          {r.artifacts.map((a) => platformLabels[a.platform]).join(', ')} · SHA-256 hashes
-                        </summary>
-                        <div className="mt-2 overflow-x-auto" role="region" aria-label="Files and hashes" tabIndex={0}>
-                          <table className="w-full text-left text-sm">
-                            <thead className="text-xs uppercase text-slate-500">
-                              <tr>
-                                <th scope="col" className="py-1 pr-4 font-medium">
-                                  Platform
-                                </th>
-                                <th scope="col" className="py-1 pr-4 font-medium">
-                                  File
-                                </th>
-                                <th scope="col" className="py-1 pr-4 font-medium">
-                                  Size
-                                </th>
-                                <th scope="col" className="py-1 font-medium">
-                                  SHA-256
-                                </th>
-                                {librarianView && (
-                                  <th scope="col" className="py-1 pl-4 font-medium">
-                                    <span className="sr-only">Download</span>
-                                  </th>
-                                )}
-                              </tr>
-                            </thead>
-                            <tbody>
-                              {r.artifacts.map((a) => (
-                                <tr key={a.id} className="border-t border-slate-100 align-top">
-                                  <td className="py-1.5 pr-4 whitespace-nowrap">{platformLabels[a.platform]}</td>
-                                  <td className="py-1.5 pr-4 whitespace-nowrap">{a.fileName}</td>
-                                  <td className="py-1.5 pr-4 whitespace-nowrap" title={`${a.sizeBytes} bytes`}>
-                                    {formatBytes(a.sizeBytes)}
-                                  </td>
-                                  <td className="py-1.5">
-                                    <code className="break-all font-mono text-xs text-slate-700" data-testid="sha256">
-                                      {a.sha256}
-                                    </code>
-                                    {a.corrupt && (
-                                      <span className="ml-2 text-xs font-medium text-red-700">integrity failure: not served</span>
-                                    )}
-                                  </td>
-                                  {/* Librarians test any build they may serve (drafts included); withdrawn and corrupt ones are never served. */}
-                                  {librarianView && (
-                                    <td className="py-1.5 pl-4 whitespace-nowrap">
-                                      {r.status !== 'withdrawn' && !a.corrupt && (
-                                        <a
-                                          href={`/api/artifacts/${a.id}/download`}
-                                          className="text-indigo-700 hover:underline"
-                                          data-testid="download-link"
-                                          download
-                                        >
-                                          Download
-                                        </a>
-                                      )}
-                                    </td>
-                                  )}
-                                </tr>
-                              ))}
-                            </tbody>
-                          </table>
-                        </div>
-                      </details>
-                    )}
-                  </li>
-                ))}
-              </ol>
-            )}
-          </section>
+          <ScreenshotGallery screenshots={product.screenshots} />
+
+          {current && (
+            <section aria-labelledby="whats-new">
+              <h2 id="whats-new" className="text-lg font-semibold">
+                What’s new in {current.version}
+              </h2>
+              {current.publishedAt && <p className="text-sm text-slate-500">Published {formatDate(current.publishedAt)}</p>}
+              {current.notes.trim() ? (
+                <RenderedMarkdown html={current.notesHtml} className="mt-2" />
+              ) : (
+                <p className="mt-2 text-sm text-slate-600">No release notes for this version.</p>
+              )}
+            </section>
+          )}
+
+          <ReleaseHistory releases={product.releases} currentId={current?.id ?? null} librarianView={librarianView} />
         </div>
 
         {/* On a phone the request panel comes first: it is what people open the page for. */}
@@ -251,6 +175,15 @@ async function RequestPanel({ actor, product }: { actor: Actor; product: Product
   const heldDevices = new Set(held.map((h) => h.deviceId));
   // An approved request is shown as the entitlement it granted.
   const waiting = open.filter((r) => !heldDevices.has(r.deviceId));
+  const [installed, approvers] = devices
+    ? await Promise.all([
+        installedOnMyDevices(actor, product.id),
+        waitingFor(
+          actor,
+          waiting.map((r) => r.id),
+        ),
+      ])
+    : [new Map<string, { version: string; releaseId: string }>(), new Map<string, string[]>()];
   const covered = new Set([...heldDevices, ...open.map((r) => r.deviceId)]);
   const seats = devices ? await seatsLeft(actor, product.id) : null;
   const hostname = (id: string) => devices?.find((d) => d.id === id)?.hostname ?? 'another device';
@@ -289,25 +222,56 @@ async function RequestPanel({ actor, product }: { actor: Actor; product: Product
         </p>
       ) : (
         <div className="mt-3 space-y-3">
-          {held.map((h) => (
-            <p key={h.id} className="rounded-md border border-emerald-200 bg-emerald-50 px-3 py-2 text-emerald-900" data-testid="held">
-              You already have it on <span className="font-medium">{h.hostname}</span>
-              {h.version && !h.includesLaterReleases ? ` (version ${h.version})` : ''}
-              {h.requestId && (
-                <>
-                  {' — '}
-                  <Link href={`/requests/${h.requestId}#download`} className="font-medium text-indigo-700 underline">
-                    Download
-                  </Link>
-                </>
-              )}
-            </p>
-          ))}
+          {held.map((h) => {
+            const inst = installed.get(h.deviceId);
+            // A newer published release the entitlement covers: one step to get it.
+            const update = inst && product.current && h.includesLaterReleases && inst.releaseId !== product.current.id;
+            return (
+              <p
+                key={h.id}
+                className="rounded-md border border-emerald-200 bg-emerald-50 px-3 py-2 text-emerald-900"
+                data-testid="held"
+                data-state={update ? 'update' : inst ? 'installed' : 'entitled'}
+              >
+                {update ? (
+                  <>
+                    <span className="font-medium">Update available</span> on {h.hostname}: {inst.version} → {product.current!.version}
+                  </>
+                ) : inst ? (
+                  <>
+                    <span className="font-medium">Installed {inst.version}</span> on {h.hostname}
+                  </>
+                ) : (
+                  <>
+                    You may install it on <span className="font-medium">{h.hostname}</span>
+                    {h.version && !h.includesLaterReleases ? ` (version ${h.version})` : ''}
+                  </>
+                )}
+                {h.requestId && (!inst || update) && (
+                  <>
+                    {' — '}
+                    <Link href={`/requests/${h.requestId}#download`} className="font-medium text-indigo-700 underline">
+                      {update ? 'Update' : 'Download'}
+                    </Link>
+                  </>
+                )}
+              </p>
+            );
+          })}
           {waiting.map((r) => (
             <div key={r.id} className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-amber-950" data-testid="open-request">
               <div className="flex flex-wrap items-center gap-2">
                 <span>
-                  You have an open request for <span className="font-medium">{hostname(r.deviceId)}</span>
+                  {approvers.has(r.id) ? (
+                    <>
+                      Requested for <span className="font-medium">{hostname(r.deviceId)}</span>, waiting for{' '}
+                      <span className="font-medium">{namesOr(approvers.get(r.id)!)}</span>
+                    </>
+                  ) : (
+                    <>
+                      You have an open request for <span className="font-medium">{hostname(r.deviceId)}</span>
+                    </>
+                  )}
                 </span>
                 <RequestStatusBadge status={r.status} />
               </div>

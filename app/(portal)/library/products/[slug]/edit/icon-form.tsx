@@ -12,9 +12,9 @@ export function IconForm({ productId, slug, name, icon }: { productId: string; s
       <ProductIcon name={name} slug={slug} icon={icon} size="lg" />
       <div className="space-y-2">
         <label htmlFor="icon" className="block text-sm font-medium text-slate-700">
-          Icon (PNG, JPEG or WebP, up to 256 KiB)
+          Icon (PNG, JPEG, WebP or SVG, up to 256 KiB)
         </label>
-        <input id="icon" name="icon" type="file" accept="image/png,image/jpeg,image/webp" className="text-sm" />
+        <input id="icon" name="icon" type="file" accept="image/png,image/jpeg,image/webp,image/svg+xml" className="text-sm" />
         <button
           type="submit"
           disabled={pending}

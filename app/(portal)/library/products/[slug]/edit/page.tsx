@@ -6,7 +6,10 @@ import { listProductFormChoices } from '@/lib/catalogue/choices';
 import { getEditableProduct } from '@/lib/catalogue/products';
 import { updateProductAction } from '../../actions';
 import { ProductForm } from '../../product-form';
+import { SCREENSHOTS_PER_PRODUCT } from '@/lib/catalogue/product-schema';
+import { listScreenshots } from '@/lib/catalogue/screenshots';
 import { IconForm } from './icon-form';
+import { ScreenshotsForm } from './screenshots-form';
 
 export const metadata: Metadata = { title: 'Edit product' };
 
@@ -14,7 +17,7 @@ export default async function EditProductPage({ params }: { params: Promise<{ sl
   const actor = await requireArea('/library');
   const { slug } = await params;
   const product = await orNotFound(getEditableProduct(actor, slug));
-  const choices = await listProductFormChoices(actor);
+  const [choices, screenshots] = await Promise.all([listProductFormChoices(actor), listScreenshots(product.id, product.slug)]);
   return (
     <div className="max-w-3xl">
       <nav className="text-sm text-slate-500">
@@ -30,6 +33,9 @@ export default async function EditProductPage({ params }: { params: Promise<{ sl
       <h1 className="mt-2 text-2xl font-semibold">Edit {product.name}</h1>
       <div className="mt-6 rounded-xl border border-slate-200 bg-white p-6">
         <IconForm productId={product.id} slug={product.slug} name={product.name} icon={product.icon} />
+      </div>
+      <div className="mt-6 rounded-xl border border-slate-200 bg-white p-6">
+        <ScreenshotsForm productId={product.id} screenshots={screenshots} max={SCREENSHOTS_PER_PRODUCT} />
       </div>
       <div className="mt-6 rounded-xl border border-slate-200 bg-white p-6">
         <ProductForm
