@@ -1,5 +1,5 @@
-import { createHash, randomUUID } from 'node:crypto';
-import { and, eq } from 'drizzle-orm';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { and, eq, sql } from 'drizzle-orm';
 import { getDb } from '@/db';
 import { artifacts, devices, installEvents, products, releases, users, type DeviceKind, type Platform } from '@/db/schema';
 import type { Actor } from '@/lib/auth/roles';
@@ -113,4 +113,17 @@ export async function newerRelease(productId: string, version: string, published
     .returning();
   const [release] = await db.update(releases).set({ status: 'published', publishedAt }).where(eq(releases.id, draft!.id)).returning();
   return { release: release!, artifact: artifact! };
+}
+
+/**
+ * `n` active devices at `site` (fleetAt) that can call the device API: each gets a device token,
+ * as enrolment would leave it, in one statement (enrolling 1,000 devices one by one is not what
+ * the tests that use this are about). Returns each device with its bearer header.
+ */
+export async function fleetWithTokens(site: string, n: number) {
+  const fleet = await fleetAt(site, n);
+  const withTokens = fleet.map((d) => ({ ...d, token: `pdt_${randomBytes(32).toString('base64url')}` }));
+  const values = withTokens.map((d) => sql`(${d.id}::uuid, ${createHash('sha256').update(d.token).digest('hex')})`);
+  await getDb().execute(sql`update devices set token_hash = v.h from (values ${sql.join(values, sql`, `)}) as v(id, h) where devices.id = v.id`);
+  return withTokens.map((d) => ({ ...d, authorization: `Bearer ${d.token}` }));
 }

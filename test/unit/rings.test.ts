@@ -246,6 +246,8 @@ describe(`continuous delivery to a first ring (${engine})`, () => {
       name: 'Pilot ring',
       targetId: target.id,
       environment: 'test',
+      haltFailurePercent: 20,
+      haltMinReports: 10,
       phases: [phase({ name: 'Pilot', percent: 50 }), phase({ name: 'Rest', percent: 100, waitMinutes: 120 })],
     });
     const first = await call('obsidian', '999.1.0');
