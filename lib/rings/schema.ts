@@ -4,15 +4,15 @@ import { text } from '@/lib/text';
 const optionalInt = (min: number, max: number, message: string) =>
   z.preprocess((v) => (v === '' || v === null || v === undefined ? undefined : v), z.coerce.number({ error: message }).int(message).min(min, message).max(max, message).optional());
 
-/** Hours as typed (decimals allowed) → whole minutes. */
-const hoursAsMinutes = (what: string) =>
+/** Whole minutes (forms post hours; phasesFromForm converts them). */
+const minutesField = (what: string) =>
   z.preprocess(
     (v) => (v === '' || v === null || v === undefined ? 0 : v),
     z.coerce
       .number({ error: `Give the ${what} in hours.` })
       .min(0, `The ${what} cannot be negative.`)
-      .max(24 * 90, `The ${what} is at most 90 days.`)
-      .transform((h) => Math.round(h * 60)),
+      .max(90 * 24 * 60, `The ${what} is at most 90 days.`)
+      .transform((m) => Math.round(m)),
   );
 
 /**
@@ -26,8 +26,8 @@ export const phaseInput = z
     percent: optionalInt(1, 100, 'A percentage is a whole number from 1 to 100.'),
     gatePercent: optionalInt(0, 100, 'The success gate is a whole percentage from 0 to 100.'),
     gateCount: optionalInt(1, 1_000_000, 'The device gate is a whole number of at least 1.'),
-    waitMinutes: hoursAsMinutes('wait'),
-    throttleMinutes: hoursAsMinutes('spread'),
+    waitMinutes: minutesField('wait'),
+    throttleMinutes: minutesField('spread'),
     startMode: z.enum(['auto', 'manual'], { error: 'Choose automatic or manual start.' }).default('auto'),
   })
   .superRefine((p, ctx) => {
@@ -62,9 +62,12 @@ export function phasesFromForm(fields: Record<string, unknown>): Record<string, 
     const m = /^phases\.(\d{1,2})\.(\w+)$/.exec(key);
     if (!m) continue;
     const row = (rows[Number(m[1])] ??= {});
-    row[m[2]!] = value;
+    // Hours as typed become minutes; anything that is not a number is passed on for the schema to name.
+    const hours = /^(wait|throttle)Hours$/.exec(m[2]!);
+    if (hours) row[`${hours[1]}Minutes`] = typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value)) ? Number(value) * 60 : value;
+    else row[m[2]!] = value;
   }
-  return rows.filter((r) => r && Object.entries(r).some(([k, v]) => k !== 'startMode' && typeof v === 'string' && v.trim() !== ''));
+  return rows.filter((r) => r && Object.entries(r).some(([k, v]) => k !== 'startMode' && v !== 0 && String(v).trim() !== ''));
 }
 
 export const manageInput = z.object({
