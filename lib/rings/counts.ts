@@ -30,7 +30,25 @@ export interface PhaseCounts {
  * once reports ≥ M. Below either, nothing happens.
  */
 export async function countPhases(tx: DbOrTx, now: Date, scope: SQL = sql`true`): Promise<PhaseCounts[]> {
-  const { rows } = await tx.execute<Record<string, unknown>>(sql`
+  const { rows } = await tx.execute<Record<string, unknown>>(countPhasesSql(now, scope));
+  return rows.map((r) => ({
+    phaseId: String(r.id),
+    deploymentId: String(r.deployment_id),
+    position: Number(r.position),
+    devices: Number(r.devices),
+    succeeded: Number(r.succeeded),
+    reports: Number(r.reports),
+    failed: Number(r.failed),
+    gateMet: r.gate_met_at !== null || r.gate_met_now === true,
+    haltDue: r.halt_due === true,
+    nextDue: r.next_due === true,
+    isLatestStarted: r.latest === true,
+  }));
+}
+
+/** The counting statement itself (the bench sends it raw beside the product path). */
+export function countPhasesSql(now: Date, scope: SQL = sql`true`): SQL {
+  return sql`
     with started as (
       select p.*, d.halt_failure_percent, d.halt_min_reports,
         p.position = max(p.position) over (partition by p.deployment_id) as latest
@@ -69,18 +87,5 @@ export async function countPhases(tx: DbOrTx, now: Date, scope: SQL = sql`true`)
         and c.gate_met_at + n.wait_minutes * interval '1 minute' <= ${now.toISOString()}::timestamptz) as next_due
     from counted c
     left join deployment_phases n on n.deployment_id = c.deployment_id and n.position = c.position + 1 and n.started_at is null
-    order by c.deployment_id, c.position`);
-  return rows.map((r) => ({
-    phaseId: String(r.id),
-    deploymentId: String(r.deployment_id),
-    position: Number(r.position),
-    devices: Number(r.devices),
-    succeeded: Number(r.succeeded),
-    reports: Number(r.reports),
-    failed: Number(r.failed),
-    gateMet: r.gate_met_at !== null || r.gate_met_now === true,
-    haltDue: r.halt_due === true,
-    nextDue: r.next_due === true,
-    isLatestStarted: r.latest === true,
-  }));
+    order by c.deployment_id, c.position`;
 }
