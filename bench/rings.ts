@@ -33,7 +33,9 @@ async function time(fn: () => Promise<unknown>): Promise<number> {
 async function seed(raw: pg.Client, n: number) {
   const one = async (q: string, p: unknown[] = []) => (await raw.query<{ id: string }>(q, p)).rows[0]!.id;
   const user = await one(`insert into users (email, name, password_hash) values ('bench@example.com', 'Bench Owner', 'x') returning id`);
-  const product = await one(`insert into products (slug, name, publisher, category) values ('bench-rings', 'Bench Rings', 'Bench', 'Utilities') returning id`);
+  const product = await one(
+    `insert into products (slug, name, publisher, category) values ('bench-rings', 'Bench Rings', 'Bench', 'Utilities') returning id`,
+  );
   const release = await one(`insert into releases (product_id, version) values ($1, '1.0.0') returning id`, [product]);
   const artifact = await one(
     `insert into artifacts (release_id, platform, file_name, size_bytes, sha256, storage_key, block_size, block_hashes)
@@ -92,20 +94,27 @@ async function main() {
     await raw.connect();
     await runMigrations(handle);
     const seeded = await time(() => seed(raw, n));
-    console.log(`Phase gate benchmark: ${DEPLOYMENTS} active phased deployments over ${n.toLocaleString('en')} devices (seeded in ${(seeded / 1000).toFixed(1)} s)\n`);
+    console.log(
+      `Phase gate benchmark: ${DEPLOYMENTS} active phased deployments over ${n.toLocaleString('en')} devices (seeded in ${(seeded / 1000).toFixed(1)} s)\n`,
+    );
     const q = new PgDialect().sqlToQuery(countPhasesSql(new Date()));
     const cases: [string, () => Promise<unknown>][] = [
-      ['evaluateGates (one scheduler tick)', async () => {
-        const run = await evaluateGates(new Date());
-        if (run.halted.length || run.gatesMet.length || run.started.length) throw new Error('the bench data should leave nothing due');
-      }],
+      [
+        'evaluateGates (one scheduler tick)',
+        async () => {
+          const run = await evaluateGates(new Date());
+          if (run.halted.length || run.gatesMet.length || run.started.length) throw new Error('the bench data should leave nothing due');
+        },
+      ],
       ['raw gate counting SQL (pg)', () => raw.query(q.sql, q.params as unknown[])],
     ];
     for (const [label, fn] of cases) {
       for (let i = 0; i < 2; i++) await fn();
       const runs: number[] = [];
       for (let i = 0; i < RUNS; i++) runs.push(await time(fn));
-      console.log(`${label.padEnd(40)} median ${median(runs).toFixed(1)} ms (min ${Math.min(...runs).toFixed(1)}, max ${Math.max(...runs).toFixed(1)})`);
+      console.log(
+        `${label.padEnd(40)} median ${median(runs).toFixed(1)} ms (min ${Math.min(...runs).toFixed(1)}, max ${Math.max(...runs).toFixed(1)})`,
+      );
     }
   } finally {
     await raw.end().catch(() => {});

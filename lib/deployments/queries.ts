@@ -212,7 +212,17 @@ export async function deploymentCalendar(actor: Actor, from: Date, weeks = 6) {
       const r = named.find((n) => n.id === ph.id);
       const at = new Date(ph.at);
       if (r && at < end)
-        entries.push({ id: r.id, name: r.name, product: r.product, release: r.release, environment: r.environment, status: r.status, kind: 'phase-start', at, phase: `${ph.position}. ${ph.phase}` });
+        entries.push({
+          id: r.id,
+          name: r.name,
+          product: r.product,
+          release: r.release,
+          environment: r.environment,
+          status: r.status,
+          kind: 'phase-start',
+          at,
+          phase: `${ph.position}. ${ph.phase}`,
+        });
     }
   }
   entries.sort((a, b) => a.at.getTime() - b.at.getTime());

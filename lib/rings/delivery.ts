@@ -1,7 +1,18 @@
 import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { getDb } from '@/db';
-import { apiTokens, deploymentRevisions, deployments, environments, pipelineDeployments, products, releases, ringTemplates, targets, type PhasePlan } from '@/db/schema';
+import {
+  apiTokens,
+  deploymentRevisions,
+  deployments,
+  environments,
+  pipelineDeployments,
+  products,
+  releases,
+  ringTemplates,
+  targets,
+  type PhasePlan,
+} from '@/db/schema';
 import { recordAudit } from '@/lib/audit/service';
 import { assertRole, type Actor } from '@/lib/auth/roles';
 import { assertId, ConflictError, NotFoundError, ValidationError } from '@/lib/errors';
@@ -16,7 +27,9 @@ import { haltRuleInput, phasePlanInput } from './schema';
 export const ringTemplateInput = z.object({
   name: text({ error: 'Name the first ring.' }).trim().min(1, 'Name the first ring.').max(200, 'A name is at most 200 characters.'),
   targetId: z.uuid('Choose a target.'),
-  environment: text({ error: 'Choose an environment.' }).trim().regex(/^[a-z][a-z0-9-]{0,31}$/, 'Choose an environment.'),
+  environment: text({ error: 'Choose an environment.' })
+    .trim()
+    .regex(/^[a-z][a-z0-9-]{0,31}$/, 'Choose an environment.'),
   intent: z.enum(['required', 'available'], { error: 'Choose required or available.' }).default('required'),
   phases: phasePlanInput.min(1, 'Give the ring at least one phase.'),
   ...haltRuleInput.shape,
@@ -36,8 +49,14 @@ export async function saveRingTemplate(actor: Actor, productId: string, raw: Rin
     const env = await tx.query.environments.findFirst({ where: eq(environments.key, input.environment) });
     if (!env) throw new ValidationError('No such environment.', 'environment');
     const row = { ...input, phases: input.phases as PhasePlan[], updatedById: actor.id, updatedAt: new Date() };
-    await tx.insert(ringTemplates).values({ productId, ...row }).onConflictDoUpdate({ target: ringTemplates.productId, set: row });
-    await recordAudit({ actor: { kind: 'user', id: actor.id }, action: 'ring_template.saved', entityType: 'product', entityId: productId, after: row }, tx);
+    await tx
+      .insert(ringTemplates)
+      .values({ productId, ...row })
+      .onConflictDoUpdate({ target: ringTemplates.productId, set: row });
+    await recordAudit(
+      { actor: { kind: 'user', id: actor.id }, action: 'ring_template.saved', entityType: 'product', entityId: productId, after: row },
+      tx,
+    );
   });
 }
 
@@ -73,43 +92,61 @@ export async function deployToFirstRing(p: DmlPrincipal, slug: string, version: 
   const [token] = await db.select({ createdById: apiTokens.createdById }).from(apiTokens).where(eq(apiTokens.id, p.tokenId));
 
   const lost = new Error('another call deployed this release first');
-  const made = await db.transaction(async (tx) => {
-    await assertPromotionGate(tx, { productId: product.id, releaseId: release.id, environment: template.environment });
-    const env = await tx.query.environments.findFirst({ where: eq(environments.key, template.environment) });
-    const status = env?.approvalGroupId ? 'pending_approval' : 'scheduled';
-    const [d] = await tx
-      .insert(deployments)
-      .values({
-        name: `${template.name}: ${product.name} ${release.version}`,
-        productId: product.id,
-        releaseId: release.id,
-        targetId: template.targetId,
-        environment: template.environment,
-        intent: template.intent,
-        status,
-        availableFrom: new Date(),
-        changeRef: release.changeRef,
-        haltFailurePercent: template.haltFailurePercent,
-        haltMinReports: template.haltMinReports,
-        createdById: token!.createdById,
-      })
-      .returning();
-    // Two calls at once: the second waits on this key, finds it taken and rolls its deployment back.
-    const [claimed] = await tx
-      .insert(pipelineDeployments)
-      .values({ releaseId: release.id, deploymentId: d!.id, tokenId: p.tokenId })
-      .onConflictDoNothing()
-      .returning();
-    if (!claimed) throw lost;
-    await savePhasePlan(tx, d!.id, template.phases);
-    await tx.insert(deploymentRevisions).values({ deploymentId: d!.id, version: 1, snapshot: { releaseId: release.id, template: template.name, phases: template.phases }, reason: 'Created by the pipeline' });
-    await recordAudit({ actor: { kind: 'pipeline', id: p.tokenId }, action: 'deployment.created', entityType: 'deployment', entityId: d!.id, after: { release: release.version, ring: template.name, status } }, tx);
-    if (status === 'pending_approval') await askApprovers(tx, d!);
-    return d!;
-  }).catch((e: unknown) => {
-    if (e === lost) return null;
-    throw e;
-  });
+  const made = await db
+    .transaction(async (tx) => {
+      await assertPromotionGate(tx, { productId: product.id, releaseId: release.id, environment: template.environment });
+      const env = await tx.query.environments.findFirst({ where: eq(environments.key, template.environment) });
+      const status = env?.approvalGroupId ? 'pending_approval' : 'scheduled';
+      const [d] = await tx
+        .insert(deployments)
+        .values({
+          name: `${template.name}: ${product.name} ${release.version}`,
+          productId: product.id,
+          releaseId: release.id,
+          targetId: template.targetId,
+          environment: template.environment,
+          intent: template.intent,
+          status,
+          availableFrom: new Date(),
+          changeRef: release.changeRef,
+          haltFailurePercent: template.haltFailurePercent,
+          haltMinReports: template.haltMinReports,
+          createdById: token!.createdById,
+        })
+        .returning();
+      // Two calls at once: the second waits on this key, finds it taken and rolls its deployment back.
+      const [claimed] = await tx
+        .insert(pipelineDeployments)
+        .values({ releaseId: release.id, deploymentId: d!.id, tokenId: p.tokenId })
+        .onConflictDoNothing()
+        .returning();
+      if (!claimed) throw lost;
+      await savePhasePlan(tx, d!.id, template.phases);
+      await tx
+        .insert(deploymentRevisions)
+        .values({
+          deploymentId: d!.id,
+          version: 1,
+          snapshot: { releaseId: release.id, template: template.name, phases: template.phases },
+          reason: 'Created by the pipeline',
+        });
+      await recordAudit(
+        {
+          actor: { kind: 'pipeline', id: p.tokenId },
+          action: 'deployment.created',
+          entityType: 'deployment',
+          entityId: d!.id,
+          after: { release: release.version, ring: template.name, status },
+        },
+        tx,
+      );
+      if (status === 'pending_approval') await askApprovers(tx, d!);
+      return d!;
+    })
+    .catch((e: unknown) => {
+      if (e === lost) return null;
+      throw e;
+    });
   if (!made) {
     const again = await db.query.pipelineDeployments.findFirst({ where: eq(pipelineDeployments.releaseId, release.id) });
     return answer(again!.deploymentId, false);

@@ -21,10 +21,21 @@ export async function startPhase(tx: Tx, deploymentId: string, position: number,
   const [p] = await tx
     .update(deploymentPhases)
     .set({ startedAt: now })
-    .where(and(eq(deploymentPhases.deploymentId, deploymentId), eq(deploymentPhases.position, position), isNull(deploymentPhases.startedAt)))
+    .where(
+      and(eq(deploymentPhases.deploymentId, deploymentId), eq(deploymentPhases.position, position), isNull(deploymentPhases.startedAt)),
+    )
     .returning();
   if (!p) return false;
-  await recordAudit({ actor, action: 'deployment.phase_started', entityType: 'deployment', entityId: deploymentId, after: { phase: position, name: p.name } }, tx);
+  await recordAudit(
+    {
+      actor,
+      action: 'deployment.phase_started',
+      entityType: 'deployment',
+      entityId: deploymentId,
+      after: { phase: position, name: p.name },
+    },
+    tx,
+  );
   await assignDevices(tx, deploymentId, actor);
   return true;
 }
@@ -34,7 +45,11 @@ async function actOn(deploymentId: string, now: Date, run: GateRun): Promise<voi
   await retryOnContention(() =>
     getDb().transaction(async (tx) => {
       // Serialises evaluations of one deployment (tick, report, manager) without blocking readers.
-      const [d] = await tx.select({ status: deployments.status }).from(deployments).where(eq(deployments.id, deploymentId)).for('no key update');
+      const [d] = await tx
+        .select({ status: deployments.status })
+        .from(deployments)
+        .where(eq(deployments.id, deploymentId))
+        .for('no key update');
       if (d?.status !== 'active') return;
       const phases = await countPhases(tx, now, sql`d.id = ${deploymentId}`);
       const failing = phases.find((c) => c.haltDue);
@@ -48,9 +63,18 @@ async function actOn(deploymentId: string, now: Date, run: GateRun): Promise<voi
       let gateMetAt = stored!.gateMetAt;
       if (!gateMetAt && latest.gateMet) {
         gateMetAt = now;
-        await tx.update(deploymentPhases).set({ gateMetAt: now }).where(and(eq(deploymentPhases.id, latest.phaseId), isNull(deploymentPhases.gateMetAt)));
+        await tx
+          .update(deploymentPhases)
+          .set({ gateMetAt: now })
+          .where(and(eq(deploymentPhases.id, latest.phaseId), isNull(deploymentPhases.gateMetAt)));
         await recordAudit(
-          { actor: { kind: 'system' }, action: 'deployment.phase_gate_met', entityType: 'deployment', entityId: deploymentId, after: { phase: latest.position, devices: latest.devices, succeeded: latest.succeeded } },
+          {
+            actor: { kind: 'system' },
+            action: 'deployment.phase_gate_met',
+            entityType: 'deployment',
+            entityId: deploymentId,
+            after: { phase: latest.position, devices: latest.devices, succeeded: latest.succeeded },
+          },
           tx,
         );
         run.gatesMet.push({ deploymentId, position: latest.position });
@@ -61,7 +85,8 @@ async function actOn(deploymentId: string, now: Date, run: GateRun): Promise<voi
       });
       if (!next || next.startedAt || next.startMode !== 'auto') return;
       if (gateMetAt.getTime() + next.waitMinutes * 60_000 > now.getTime()) return;
-      if (await startPhase(tx, deploymentId, next.position, now, { kind: 'system' })) run.started.push({ deploymentId, position: next.position });
+      if (await startPhase(tx, deploymentId, next.position, now, { kind: 'system' }))
+        run.started.push({ deploymentId, position: next.position });
     }),
   );
 }
@@ -91,7 +116,10 @@ export async function evaluateGates(now: Date = new Date()): Promise<GateRun> {
 }
 
 async function gateRecorded(c: PhaseCounts): Promise<boolean> {
-  const [p] = await getDb().select({ gateMetAt: deploymentPhases.gateMetAt }).from(deploymentPhases).where(eq(deploymentPhases.id, c.phaseId));
+  const [p] = await getDb()
+    .select({ gateMetAt: deploymentPhases.gateMetAt })
+    .from(deploymentPhases)
+    .where(eq(deploymentPhases.id, c.phaseId));
   return p?.gateMetAt != null;
 }
 

@@ -1,6 +1,15 @@
 import { and, desc, eq, isNotNull, isNull, lt, sql } from 'drizzle-orm';
 import { getDb, type Tx } from '@/db';
-import { deploymentAssignments, deploymentPhases, deploymentRevisions, deployments, installEvents, releases, targets, type Deployment } from '@/db/schema';
+import {
+  deploymentAssignments,
+  deploymentPhases,
+  deploymentRevisions,
+  deployments,
+  installEvents,
+  releases,
+  targets,
+  type Deployment,
+} from '@/db/schema';
 import { recordAudit } from '@/lib/audit/service';
 import type { Actor } from '@/lib/auth/roles';
 import { assertId, ConflictError, NotFoundError, retryOnContention, ValidationError } from '@/lib/errors';
@@ -20,7 +29,10 @@ const audit = (tx: Tx, actor: Actor, action: string, id: string, after: Record<s
 
 /** Halt counting restarts now for every started phase: failures already judged do not halt it again. */
 const restartCounting = (tx: Tx, id: string, now: Date) =>
-  tx.update(deploymentPhases).set({ countFrom: now }).where(and(eq(deploymentPhases.deploymentId, id), isNotNull(deploymentPhases.startedAt)));
+  tx
+    .update(deploymentPhases)
+    .set({ countFrom: now })
+    .where(and(eq(deploymentPhases.deploymentId, id), isNotNull(deploymentPhases.startedAt)));
 
 /** A manager starts the next phase now, whatever its gate says (a manual phase, or overriding the wait). */
 export async function startNextPhase(actor: Actor, id: string, position: number, now = new Date()): Promise<void> {
@@ -37,7 +49,8 @@ export async function startNextPhase(actor: Actor, id: string, position: number,
         .orderBy(desc(deploymentPhases.position))
         .limit(1);
       if ((latest?.position ?? 0) + 1 !== position) throw new ConflictError('Only the next phase can be started.', 'position');
-      if (!(await startPhase(tx, id, position, now, { kind: 'user', id: actor.id }))) throw new ConflictError('That phase has started already.', 'position');
+      if (!(await startPhase(tx, id, position, now, { kind: 'user', id: actor.id })))
+        throw new ConflictError('That phase has started already.', 'position');
     }),
   );
 }
@@ -75,7 +88,8 @@ export async function rollForward(actor: Actor, id: string, releaseId: string, r
       const [bad] = await tx.select().from(releases).where(eq(releases.id, d.releaseId));
       const [fixed] = await tx.select().from(releases).where(eq(releases.id, releaseId));
       if (!fixed || fixed.productId !== d.productId) throw new ValidationError('Choose a release of the same product.', 'releaseId');
-      if (fixed.status !== 'published') throw new ValidationError(`Release ${fixed.version} is ${fixed.status}; roll forward to a published release.`, 'releaseId');
+      if (fixed.status !== 'published')
+        throw new ValidationError(`Release ${fixed.version} is ${fixed.status}; roll forward to a published release.`, 'releaseId');
       if (!bad?.publishedAt || !fixed.publishedAt || fixed.publishedAt <= bad.publishedAt)
         throw new ValidationError(`Roll forward to a release published after ${bad?.version ?? 'the current one'}.`, 'releaseId');
       const [after] = await tx
@@ -96,7 +110,11 @@ export async function rollForward(actor: Actor, id: string, releaseId: string, r
         .set({ entitlementId: null })
         .where(and(eq(deploymentAssignments.deploymentId, id), isNull(deploymentAssignments.endedAt)));
       const granted = await tx.execute<{ id: string }>(sql`select id from entitlements where deployment_id = ${id} and status = 'active'`);
-      await revokeGranted(tx, id, granted.rows.map((r) => r.id));
+      await revokeGranted(
+        tx,
+        id,
+        granted.rows.map((r) => r.id),
+      );
       await restartCounting(tx, id, now);
       await audit(tx, actor, 'deployment.rolled_forward', id, { from: bad?.version, to: fixed.version, reason, version: after!.version });
       await assignDevices(tx, id, { kind: 'user', id: actor.id });
@@ -127,7 +145,9 @@ export async function rollBack(actor: Actor, id: string, reason: string, now = n
       const took = await tx
         .selectDistinct({ deviceId: installEvents.deviceId })
         .from(installEvents)
-        .where(and(eq(installEvents.deploymentId, id), eq(installEvents.releaseId, d.releaseId), eq(installEvents.type, 'install_succeeded')));
+        .where(
+          and(eq(installEvents.deploymentId, id), eq(installEvents.releaseId, d.releaseId), eq(installEvents.type, 'install_succeeded')),
+        );
       const deviceIds = took.map((t) => t.deviceId);
       const [target] = await tx
         .insert(targets)
@@ -154,18 +174,40 @@ export async function rollBack(actor: Actor, id: string, reason: string, now = n
           changeRef: d.changeRef,
         })
         .returning();
-      await tx.insert(deploymentRevisions).values({ deploymentId: back!.id, version: 1, snapshot: { rollbackOf: id, releaseId: previous.id, deviceIds }, changedById: actor.id, reason: reason || 'Roll back' });
+      await tx
+        .insert(deploymentRevisions)
+        .values({
+          deploymentId: back!.id,
+          version: 1,
+          snapshot: { rollbackOf: id, releaseId: previous.id, deviceIds },
+          changedById: actor.id,
+          reason: reason || 'Roll back',
+        });
       await tx
         .update(deployments)
-        .set({ status: 'cancelled', closedAt: now, closedReason: `Rolled back to ${previous.version}: ${reason || 'no reason given'}`, updatedAt: now })
+        .set({
+          status: 'cancelled',
+          closedAt: now,
+          closedReason: `Rolled back to ${previous.version}: ${reason || 'no reason given'}`,
+          updatedAt: now,
+        })
         .where(eq(deployments.id, id));
       const ended = await tx
         .update(deploymentAssignments)
         .set({ endedAt: now })
         .where(and(eq(deploymentAssignments.deploymentId, id), isNull(deploymentAssignments.endedAt)))
         .returning({ entitlementId: deploymentAssignments.entitlementId });
-      const freed = await revokeGranted(tx, id, ended.flatMap((e) => (e.entitlementId ? [e.entitlementId] : [])));
-      await audit(tx, actor, 'deployment.rolled_back', id, { to: previous.version, rollbackDeploymentId: back!.id, devices: deviceIds.length, reason });
+      const freed = await revokeGranted(
+        tx,
+        id,
+        ended.flatMap((e) => (e.entitlementId ? [e.entitlementId] : [])),
+      );
+      await audit(tx, actor, 'deployment.rolled_back', id, {
+        to: previous.version,
+        rollbackDeploymentId: back!.id,
+        devices: deviceIds.length,
+        reason,
+      });
       await audit(tx, actor, 'deployment.created', back!.id, { rollbackOf: id, releaseId: previous.id, devices: deviceIds.length });
       await assignDevices(tx, back!.id, { kind: 'user', id: actor.id });
       if (freed) await promoteWaiting(tx, d.productId);

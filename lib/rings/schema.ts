@@ -2,7 +2,10 @@ import { z } from 'zod';
 import { text } from '@/lib/text';
 
 const optionalInt = (min: number, max: number, message: string) =>
-  z.preprocess((v) => (v === '' || v === null || v === undefined ? undefined : v), z.coerce.number({ error: message }).int(message).min(min, message).max(max, message).optional());
+  z.preprocess(
+    (v) => (v === '' || v === null || v === undefined ? undefined : v),
+    z.coerce.number({ error: message }).int(message).min(min, message).max(max, message).optional(),
+  );
 
 /** Whole minutes (forms post hours; phasesFromForm converts them). */
 const minutesField = (what: string) =>
@@ -64,7 +67,9 @@ export function phasesFromForm(fields: Record<string, unknown>): Record<string, 
     const row = (rows[Number(m[1])] ??= {});
     // Hours as typed become minutes; anything that is not a number is passed on for the schema to name.
     const hours = /^(wait|throttle)Hours$/.exec(m[2]!);
-    if (hours) row[`${hours[1]}Minutes`] = typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value)) ? Number(value) * 60 : value;
+    if (hours)
+      row[`${hours[1]}Minutes`] =
+        typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value)) ? Number(value) * 60 : value;
     else row[m[2]!] = value;
   }
   return rows.filter((r) => r && Object.entries(r).some(([k, v]) => k !== 'startMode' && v !== 0 && String(v).trim() !== ''));

@@ -72,8 +72,7 @@ export async function getPhaseTimeline(actor: Actor, deploymentId: string, now =
     const c = byPhase.get(p.position);
     const prev = phases[i - 1];
     // Planned: phase 1 at the deployment's start; a later one at the gate before it plus its wait.
-    const plannedStart =
-      i === 0 ? d.availableFrom : prev?.gateMetAt ? new Date(prev.gateMetAt.getTime() + p.waitMinutes * 60_000) : null;
+    const plannedStart = i === 0 ? d.availableFrom : prev?.gateMetAt ? new Date(prev.gateMetAt.getTime() + p.waitMinutes * 60_000) : null;
     const devices = Number(c?.devices ?? 0);
     const succeeded = Number(c?.succeeded ?? 0);
     const failed = Number(c?.failed ?? 0);
@@ -81,7 +80,10 @@ export async function getPhaseTimeline(actor: Actor, deploymentId: string, now =
       position: p.position,
       name: p.name,
       selection: p.targetId ? `Target ${names.rows.find((n) => n.id === p.targetId)?.name ?? ''}` : `${p.percent} % by bucket`,
-      gate: [p.gatePercent !== null ? `${p.gatePercent} % succeeded` : null, p.gateCount !== null ? `${p.gateCount} devices succeeded` : null]
+      gate: [
+        p.gatePercent !== null ? `${p.gatePercent} % succeeded` : null,
+        p.gateCount !== null ? `${p.gateCount} devices succeeded` : null,
+      ]
         .filter(Boolean)
         .join(' or '),
       waitMinutes: p.waitMinutes,

@@ -109,7 +109,16 @@ export async function newerRelease(productId: string, version: string, published
   const sha256 = createHash('sha256').update(version).digest('hex');
   const [artifact] = await db
     .insert(artifacts)
-    .values({ releaseId: draft!.id, platform: 'linux-x64', fileName: `${version}.bin`, sizeBytes: 1, sha256, storageKey: sha256, blockSize: 1, blockHashes: sha256 })
+    .values({
+      releaseId: draft!.id,
+      platform: 'linux-x64',
+      fileName: `${version}.bin`,
+      sizeBytes: 1,
+      sha256,
+      storageKey: sha256,
+      blockSize: 1,
+      blockHashes: sha256,
+    })
     .returning();
   const [release] = await db.update(releases).set({ status: 'published', publishedAt }).where(eq(releases.id, draft!.id)).returning();
   return { release: release!, artifact: artifact! };
@@ -124,6 +133,8 @@ export async function fleetWithTokens(site: string, n: number) {
   const fleet = await fleetAt(site, n);
   const withTokens = fleet.map((d) => ({ ...d, token: `pdt_${randomBytes(32).toString('base64url')}` }));
   const values = withTokens.map((d) => sql`(${d.id}::uuid, ${createHash('sha256').update(d.token).digest('hex')})`);
-  await getDb().execute(sql`update devices set token_hash = v.h from (values ${sql.join(values, sql`, `)}) as v(id, h) where devices.id = v.id`);
+  await getDb().execute(
+    sql`update devices set token_hash = v.h from (values ${sql.join(values, sql`, `)}) as v(id, h) where devices.id = v.id`,
+  );
   return withTokens.map((d) => ({ ...d, authorization: `Bearer ${d.token}` }));
 }

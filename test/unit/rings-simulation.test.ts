@@ -116,7 +116,9 @@ describe(`a three-phase deployment to 1,000 simulated devices through the device
     let tick = await runDeploymentSchedule(t0);
     expect(tick.halted).toEqual([]);
     expect(tick.phasesStarted).toEqual([]);
-    const gate1 = await db().query.deploymentPhases.findFirst({ where: and(eq(deploymentPhases.deploymentId, id), eq(deploymentPhases.position, 1)) });
+    const gate1 = await db().query.deploymentPhases.findFirst({
+      where: and(eq(deploymentPhases.deploymentId, id), eq(deploymentPhases.position, 1)),
+    });
     expect(gate1!.gateMetAt).toEqual(t0);
 
     // Phase 2 waits 120 minutes after the gate, then begins by itself.
@@ -136,8 +138,14 @@ describe(`a three-phase deployment to 1,000 simulated devices through the device
     expect(offered2).toBe(20); // the 21st device and later ones were told to wait
     const eventsAfter = (await db().select({ id: installEvents.id }).from(installEvents).where(eq(installEvents.deploymentId, id))).length;
     expect(eventsAfter - eventsBefore).toBe(20);
-    const halted = await db().query.deploymentPhases.findFirst({ where: and(eq(deploymentPhases.deploymentId, id), eq(deploymentPhases.position, 2)) });
-    expect(halted!.haltEvidence).toMatchObject({ failed: 20, reports: 20, commonestError: { text: 'MSI 1603: a fatal error during installation', count: 20 } });
+    const halted = await db().query.deploymentPhases.findFirst({
+      where: and(eq(deploymentPhases.deploymentId, id), eq(deploymentPhases.position, 2)),
+    });
+    expect(halted!.haltEvidence).toMatchObject({
+      failed: 20,
+      reports: 20,
+      commonestError: { text: 'MSI 1603: a fatal error during installation', count: 20 },
+    });
     // Nothing new starts: no tick starts phase 3 or assigns anyone, and phase-3 devices get nothing.
     tick = await runDeploymentSchedule(new Date(t0.getTime() + 48 * 60 * MIN));
     expect(tick.phasesStarted).toEqual([]);

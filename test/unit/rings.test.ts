@@ -35,11 +35,17 @@ async function phased(site: string, n: number, over: Partial<DeploymentInput>, s
 
 const assigned = async (id: string) =>
   db()
-    .select({ deviceId: deploymentAssignments.deviceId, phase: deploymentAssignments.phasePosition, startAfter: deploymentAssignments.startAfter })
+    .select({
+      deviceId: deploymentAssignments.deviceId,
+      phase: deploymentAssignments.phasePosition,
+      startAfter: deploymentAssignments.startAfter,
+    })
     .from(deploymentAssignments)
     .where(and(eq(deploymentAssignments.deploymentId, id), isNull(deploymentAssignments.endedAt)));
 const phaseRow = async (id: string, position: number) =>
-  (await db().query.deploymentPhases.findFirst({ where: and(eq(deploymentPhases.deploymentId, id), eq(deploymentPhases.position, position)) }))!;
+  (await db().query.deploymentPhases.findFirst({
+    where: and(eq(deploymentPhases.deploymentId, id), eq(deploymentPhases.position, position)),
+  }))!;
 const statusOf = async (id: string) => (await db().query.deployments.findFirst({ where: eq(deployments.id, id) }))!.status;
 
 describe(`phased deployments: buckets and phases (${engine})`, () => {
@@ -52,21 +58,39 @@ describe(`phased deployments: buckets and phases (${engine})`, () => {
     );
     for (const r of rows) expect(Number(r.b)).toBe(bucketOf(r.id, id));
     const first = await assigned(id);
-    const expected = fleet.filter((d) => bucketOf(d.id, id) < 500).map((d) => d.id).sort();
+    const expected = fleet
+      .filter((d) => bucketOf(d.id, id) < 500)
+      .map((d) => d.id)
+      .sort();
     expect(first.map((a) => a.deviceId).sort()).toEqual(expected);
     expect(first.every((a) => a.phase === 1)).toBe(true);
     // Re-reading the plan (a sweep) changes nothing.
     await runDeploymentSchedule(new Date());
     expect((await assigned(id)).map((a) => a.deviceId).sort()).toEqual(expected);
     // Raising 5 % to 20 %: every device already in stays, the new ones are exactly buckets 500..1999.
-    await updateDeployment(m, id, { ...input, phases: [phase({ name: 'Five', percent: 20 }), phase({ name: 'Rest', percent: 100 })] }, { expectedVersion: 1, reason: 'wider pilot' });
+    await updateDeployment(
+      m,
+      id,
+      { ...input, phases: [phase({ name: 'Five', percent: 20 }), phase({ name: 'Rest', percent: 100 })] },
+      { expectedVersion: 1, reason: 'wider pilot' },
+    );
     await runDeploymentSchedule(new Date());
     const raised = (await assigned(id)).map((a) => a.deviceId).sort();
-    expect(raised).toEqual(fleet.filter((d) => bucketOf(d.id, id) < 2000).map((d) => d.id).sort());
+    expect(raised).toEqual(
+      fleet
+        .filter((d) => bucketOf(d.id, id) < 2000)
+        .map((d) => d.id)
+        .sort(),
+    );
     for (const d of expected) expect(raised).toContain(d);
     // Lowering a started phase would move devices: refused, naming the field.
     await expect(
-      updateDeployment(m, id, { ...input, phases: [phase({ name: 'Five', percent: 10 }), phase({ name: 'Rest', percent: 100 })] }, { expectedVersion: 2, reason: 'x' }),
+      updateDeployment(
+        m,
+        id,
+        { ...input, phases: [phase({ name: 'Five', percent: 10 }), phase({ name: 'Rest', percent: 100 })] },
+        { expectedVersion: 2, reason: 'x' },
+      ),
     ).rejects.toMatchObject({ field: 'phases.0.percent' });
   }, 120_000);
 
@@ -121,7 +145,10 @@ describe(`phased deployments: buckets and phases (${engine})`, () => {
     expect(offsets.every((o) => o >= 0 && o < 600)).toBe(true);
     const early = rows.reduce((a, b) => (a.startAfter! < b.startAfter! ? a : b));
     const late = rows.reduce((a, b) => (a.startAfter! > b.startAfter! ? a : b));
-    await db().update(deploymentAssignments).set({ startAfter: new Date(Date.now() - 1000) }).where(eq(deploymentAssignments.deviceId, early.deviceId));
+    await db()
+      .update(deploymentAssignments)
+      .set({ startAfter: new Date(Date.now() - 1000) })
+      .where(eq(deploymentAssignments.deviceId, early.deviceId));
     expect((await listDeviceAssignments(early.deviceId)).map((a) => a.deploymentId)).toEqual([id]);
     expect(await listDeviceAssignments(late.deviceId)).toEqual([]);
     expect(fleet).toHaveLength(100);
@@ -153,7 +180,10 @@ describe(`phased deployments: automatic halt and what a manager does next (${eng
     expect(p.haltEvidence).toMatchObject({ reports: 12, failed: 3, succeeded: 9, failurePercent: 25, thresholdPercent: 25, minReports: 8 });
     expect(p.haltEvidence!.failingDevices.map((d) => d.id).sort()).toEqual([f1!.id, f2!.id, f3!.id].sort());
     expect(p.haltEvidence!.commonestError).toEqual({ text: 'exit 1603: disk full', count: 2 });
-    const halted = await db().select().from(auditEvents).where(and(eq(auditEvents.entityId, id), eq(auditEvents.action, 'deployment.halted')));
+    const halted = await db()
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.entityId, id), eq(auditEvents.action, 'deployment.halted')));
     expect(halted).toHaveLength(1);
     const librarian = (await db().query.users.findFirst({ where: eq(users.email, 'librarian@example.com') }))!;
     const told = await db().select({ userId: notifications.userId }).from(notifications).where(eq(notifications.kind, 'deployment_halted'));
@@ -189,7 +219,10 @@ describe(`phased deployments: automatic halt and what a manager does next (${eng
     const d = (await db().query.deployments.findFirst({ where: eq(deployments.id, id) }))!;
     expect(d).toMatchObject({ status: 'active', releaseId: fixed.release.id, version: 2 });
     expect((await assigned(id)).map((a) => a.deviceId).sort()).toEqual(pilot.map((p) => p.id).sort());
-    const ents = await db().select().from(entitlements).where(and(eq(entitlements.deploymentId, id), eq(entitlements.status, 'active')));
+    const ents = await db()
+      .select()
+      .from(entitlements)
+      .where(and(eq(entitlements.deploymentId, id), eq(entitlements.status, 'active')));
     expect(ents).toHaveLength(pilot.length);
     expect(ents.every((e) => e.releaseId === fixed.release.id)).toBe(true);
     expect((await listDeviceAssignments(pilot[4]!.id))[0]!.release.version).toBe('999.0.1');
@@ -197,7 +230,10 @@ describe(`phased deployments: automatic halt and what a manager does next (${eng
     expect((await evaluateGates(new Date())).halted).toEqual([]);
     for (const p of pilot.slice(1)) await report(id, fixed.release.id, p, 'install_succeeded');
     // Gate met and (no wait) phase 2 started in the same tick.
-    expect(await evaluateGates(new Date())).toMatchObject({ gatesMet: [{ deploymentId: id, position: 1 }], started: [{ deploymentId: id, position: 2 }] });
+    expect(await evaluateGates(new Date())).toMatchObject({
+      gatesMet: [{ deploymentId: id, position: 1 }],
+      started: [{ deploymentId: id, position: 2 }],
+    });
   });
 
   it('rolls back: a required deployment of the previous release to exactly the devices that installed the bad one', async () => {
@@ -206,7 +242,16 @@ describe(`phased deployments: automatic halt and what a manager does next (${eng
     const target = await siteTarget(m, 'RingBack');
     const { release: good } = await publishedRelease('git');
     const bad = await newerRelease(good.productId, '999.9.9');
-    const { id } = await createDeployment(m, plan({ releaseId: bad.release.id, targetId: target.id, haltMinReports: 3, haltFailurePercent: 50, phases: [phase({ name: 'All', percent: 100 })] }));
+    const { id } = await createDeployment(
+      m,
+      plan({
+        releaseId: bad.release.id,
+        targetId: target.id,
+        haltMinReports: 3,
+        haltFailurePercent: 50,
+        phases: [phase({ name: 'All', percent: 100 })],
+      }),
+    );
     await scheduleDeployment(m, id, 1);
     const [a, b, c, d] = fleet;
     await report(id, bad.release.id, a!, 'install_succeeded');
@@ -263,7 +308,10 @@ describe(`continuous delivery to a first ring (${engine})`, () => {
     expect((await phaseRow(d.id, 2)).startedAt).toBeNull();
     // A token not scoped to the product: 403; another product's slug: 403 as well.
     expect((await call(other.product.slug, other.release.version)).status).toBe(403);
-    const audit = await db().select().from(auditEvents).where(and(eq(auditEvents.entityId, d.id), eq(auditEvents.action, 'deployment.created')));
+    const audit = await db()
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.entityId, d.id), eq(auditEvents.action, 'deployment.created')));
     expect(audit[0]!.actorKind).toBe('pipeline');
   });
 });

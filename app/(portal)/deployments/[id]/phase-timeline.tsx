@@ -12,13 +12,16 @@ function OutcomeChart({ points }: { points: ChartPoint[] }) {
   const max = Math.max(1, ...points.map((p) => p.succeeded + p.failed + p.pending));
   const x = (i: number) => (points.length < 2 ? 0 : (i / (points.length - 1)) * w);
   const y = (v: number) => h - (v / max) * h;
-  const line = (pick: (p: ChartPoint) => number) => points.map((p, i) => `${i ? 'L' : 'M'}${x(i).toFixed(1)},${y(pick(p)).toFixed(1)}`).join(' ');
+  const line = (pick: (p: ChartPoint) => number) =>
+    points.map((p, i) => `${i ? 'L' : 'M'}${x(i).toFixed(1)},${y(pick(p)).toFixed(1)}`).join(' ');
   const last = points.at(-1);
   return (
     <svg viewBox={`0 0 ${w} ${h}`} className="h-40 w-full" role="img" aria-labelledby="ring-chart-title ring-chart-desc">
       <title id="ring-chart-title">Devices succeeded, failed and pending over time</title>
       <desc id="ring-chart-desc">
-        {last ? `Now ${last.succeeded} succeeded, ${last.failed} failed, ${last.pending} pending. The table below lists every point.` : 'No data yet.'}
+        {last
+          ? `Now ${last.succeeded} succeeded, ${last.failed} failed, ${last.pending} pending. The table below lists every point.`
+          : 'No data yet.'}
       </desc>
       <path d={line((p) => p.succeeded)} fill="none" stroke="#047857" strokeWidth={2} />
       <path d={line((p) => p.failed)} fill="none" stroke="#b91c1c" strokeWidth={2} strokeDasharray="6 3" />
@@ -41,7 +44,15 @@ export function PhaseTimelineView({ timeline }: { timeline: PhaseTimeline }) {
                 {p.position}. {p.name} <span className="text-sm font-normal text-slate-600">· {p.selection}</span>
               </h3>
               <span className="text-sm text-slate-700">
-                {p.haltedAt ? 'Halted' : p.gateMetAt ? 'Gate met' : p.startedAt ? 'Running' : p.startMode === 'manual' ? 'Waits for a manager' : 'Waits for its gate'}
+                {p.haltedAt
+                  ? 'Halted'
+                  : p.gateMetAt
+                    ? 'Gate met'
+                    : p.startedAt
+                      ? 'Running'
+                      : p.startMode === 'manual'
+                        ? 'Waits for a manager'
+                        : 'Waits for its gate'}
               </span>
             </div>
             <dl className="mt-2 grid grid-cols-2 gap-x-4 gap-y-1 text-sm sm:grid-cols-4">
@@ -73,8 +84,8 @@ export function PhaseTimelineView({ timeline }: { timeline: PhaseTimeline }) {
             {p.haltedAt && p.haltEvidence && (
               <div className="mt-3 rounded-md bg-orange-50 p-3 text-sm text-orange-950" role="note">
                 <p className="font-medium">
-                  Halted {formatDateTime(p.haltedAt)}: {p.haltEvidence.failed} of {p.haltEvidence.reports} reports failed ({p.haltEvidence.failurePercent} %,
-                  threshold {p.haltEvidence.thresholdPercent} % of at least {p.haltEvidence.minReports}).
+                  Halted {formatDateTime(p.haltedAt)}: {p.haltEvidence.failed} of {p.haltEvidence.reports} reports failed (
+                  {p.haltEvidence.failurePercent} %, threshold {p.haltEvidence.thresholdPercent} % of at least {p.haltEvidence.minReports}).
                 </p>
                 {p.haltEvidence.commonestError && (
                   <p>

@@ -54,7 +54,15 @@ export function RingControls({
           <FormError state={forward} />
           <Field label="Roll forward to" name="releaseId" error={forward.fieldErrors?.releaseId?.[0]}>
             <select id="releaseId" name="releaseId" className={inputClass} disabled={!fixedReleases.length}>
-              {fixedReleases.length ? fixedReleases.map((r) => <option key={r.id} value={r.id}>{r.version}</option>) : <option value="">no later release</option>}
+              {fixedReleases.length ? (
+                fixedReleases.map((r) => (
+                  <option key={r.id} value={r.id}>
+                    {r.version}
+                  </option>
+                ))
+              ) : (
+                <option value="">no later release</option>
+              )}
             </select>
           </Field>
           <button type="submit" disabled={forwarding || !fixedReleases.length} className={button}>

@@ -9,7 +9,12 @@ import { DeploymentsNav } from '../sub-nav';
 export const metadata: Metadata = { title: 'Deployment calendar' };
 
 const kindLabel = { 'available-from': 'starts', deadline: 'deadline', 'cut-over': 'cut-over', 'phase-start': 'phase' } as const;
-const kindStyle = { 'available-from': 'text-sky-800', deadline: 'text-amber-800', 'cut-over': 'text-red-800', 'phase-start': 'text-violet-800' } as const;
+const kindStyle = {
+  'available-from': 'text-sky-800',
+  deadline: 'text-amber-800',
+  'cut-over': 'text-red-800',
+  'phase-start': 'text-violet-800',
+} as const;
 
 export default async function CalendarPage() {
   const actor = await requireArea('/deployments');
@@ -18,7 +23,9 @@ export default async function CalendarPage() {
     <div>
       <DeploymentsNav current="/deployments/calendar" />
       <h1 className="text-2xl font-semibold">Deployment calendar</h1>
-      <p className="mt-1 text-slate-600">Starts, phase starts, deadlines and cut-overs of the next six weeks, across all products (times in UTC).</p>
+      <p className="mt-1 text-slate-600">
+        Starts, phase starts, deadlines and cut-overs of the next six weeks, across all products (times in UTC).
+      </p>
       <ol className="mt-6 space-y-4">
         {weeks.map((w) => (
           <li key={w.weekStart.toISOString()} className="rounded-xl border border-slate-200 bg-white p-4">
