@@ -39,8 +39,8 @@ async function seed(raw: pg.Client, n: number) {
   const release = await one(`insert into releases (product_id, version) values ($1, '1.0.0') returning id`, [product]);
   const artifact = await one(
     `insert into artifacts (release_id, platform, file_name, size_bytes, sha256, storage_key, block_size, block_hashes)
-     values ($1, 'linux-x64', 'bench.bin', 1, $2, $2, 1048576, '') returning id`,
-    [release, 'a'.repeat(64)],
+     values ($1, 'linux-x64', 'bench.bin', 1, $2, $3, 1048576, '') returning id`,
+    [release, 'a'.repeat(64), 'a'.repeat(64)],
   );
   await raw.query(`update releases set status = 'published', published_at = now() - interval '7 days' where id = $1`, [release]);
   await raw.query(
