@@ -168,5 +168,5 @@ describe(`a three-phase deployment to 1,000 simulated devices through the device
     expect(await round(third, id, () => true)).toBe(third.length);
     tick = await runDeploymentSchedule(new Date(t1.getTime() + 120 * MIN));
     expect(tick.completed).toEqual([id]);
-  }, 240_000);
+  }, 900_000);
 });
