@@ -90,7 +90,7 @@ export const deploymentIntentEnum = pgEnum('deployment_intent', deploymentIntent
  * before completed. A deployment into an environment that needs approval waits in
  * pending_approval until its approval stage is met.
  */
-export const deploymentStatusValues = ['draft', 'pending_approval', 'scheduled', 'active', 'completed', 'cancelled'] as const;
+export const deploymentStatusValues = ['draft', 'pending_approval', 'scheduled', 'active', 'halted', 'completed', 'cancelled'] as const;
 export type DeploymentStatus = (typeof deploymentStatusValues)[number];
 export const deploymentStatusEnum = pgEnum('deployment_status', deploymentStatusValues);
 
@@ -912,6 +912,10 @@ export const deployments = pgTable(
       .notNull()
       .references(() => users.id, { onDelete: 'restrict' }),
     closedReason: text('closed_reason'),
+    /** Automatic halt of a phased deployment: a phase whose failures reach this percentage of its reports… */
+    haltFailurePercent: integer('halt_failure_percent').notNull().default(20),
+    /** …once it has at least this many reports (success or failure) halts the deployment. */
+    haltMinReports: integer('halt_min_reports').notNull().default(10),
     activatedAt: timestamp('activated_at', { withTimezone: true }),
     closedAt: timestamp('closed_at', { withTimezone: true }),
     createdAt: createdAt(),
@@ -930,9 +934,123 @@ export const deployments = pgTable(
     check('deployments_cutover_after_start', sql`${t.cutoverAt} IS NULL OR ${t.cutoverAt} >= ${t.availableFrom}`),
     check('deployments_cutover_required', sql`${t.cutoverAt} IS NULL OR ${t.intent} = 'required'`),
     check('deployments_version_positive', sql`${t.version} >= 1`),
+    check('deployments_halt_percent_range', sql`${t.haltFailurePercent} BETWEEN 1 AND 100`),
+    check('deployments_halt_min_reports_positive', sql`${t.haltMinReports} >= 1`),
   ],
 );
 export type Deployment = typeof deployments.$inferSelect;
+
+/** What a halt recorded: the counts it judged, the failing devices and the commonest error text. */
+export type HaltEvidence = {
+  devices: number;
+  reports: number;
+  succeeded: number;
+  failed: number;
+  failurePercent: number;
+  thresholdPercent: number;
+  minReports: number;
+  failingDevices: { id: string; hostname: string; errorText: string | null }[];
+  commonestError: { text: string; count: number } | null;
+};
+
+/**
+ * One phase (ring) of a phased deployment, in `position` order. It takes either the devices of a
+ * target (collection) or a percentage of the deployment's devices by stable bucket (see
+ * lib/rings/buckets.ts); a device belongs to the first phase that takes it. It starts when the
+ * phase before met its gate and the wait passed (auto), or when a manager starts it (manual).
+ */
+export const deploymentPhases = pgTable(
+  'deployment_phases',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    deploymentId: uuid('deployment_id')
+      .notNull()
+      .references(() => deployments.id, { onDelete: 'restrict' }),
+    position: integer('position').notNull(),
+    name: text('name').notNull(),
+    targetId: uuid('target_id').references(() => targets.id, { onDelete: 'restrict' }),
+    /** Cumulative: a device whose bucket (0..9999) is below percent × 100 and no earlier phase took. */
+    percent: integer('percent'),
+    /** Success gate: at least this % of the phase's devices last reported install_succeeded… */
+    gatePercent: integer('gate_percent'),
+    /** …or at least this many did. */
+    gateCount: integer('gate_count'),
+    /** After the gate before it is met, this phase waits this long (auto start). */
+    waitMinutes: integer('wait_minutes').notNull().default(0),
+    /** Device start times spread over this long from the phase start (0: all at once). */
+    throttleMinutes: integer('throttle_minutes').notNull().default(0),
+    startMode: text('start_mode').notNull().default('auto'),
+    startedAt: timestamp('started_at', { withTimezone: true }),
+    gateMetAt: timestamp('gate_met_at', { withTimezone: true }),
+    haltedAt: timestamp('halted_at', { withTimezone: true }),
+    haltEvidence: jsonb('halt_evidence').$type<HaltEvidence>(),
+    /** Halt counting restarts here after a resume, so the failures already judged do not halt it again. */
+    countFrom: timestamp('count_from', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('deployment_phases_position_key').on(t.deploymentId, t.position),
+    check('deployment_phases_one_selection', sql`(${t.targetId} IS NULL) <> (${t.percent} IS NULL)`),
+    check('deployment_phases_percent_range', sql`${t.percent} IS NULL OR ${t.percent} BETWEEN 1 AND 100`),
+    check('deployment_phases_gate_percent_range', sql`${t.gatePercent} IS NULL OR ${t.gatePercent} BETWEEN 0 AND 100`),
+    check('deployment_phases_gate_count_positive', sql`${t.gateCount} IS NULL OR ${t.gateCount} >= 1`),
+    check('deployment_phases_minutes', sql`${t.waitMinutes} >= 0 AND ${t.throttleMinutes} >= 0`),
+    check('deployment_phases_start_mode', sql`${t.startMode} IN ('auto', 'manual')`),
+  ],
+);
+export type DeploymentPhase = typeof deploymentPhases.$inferSelect;
+
+/** A phase as planned (what forms, ring templates and the pipeline send). */
+export type PhasePlan = {
+  name: string;
+  targetId?: string | null;
+  percent?: number | null;
+  gatePercent?: number | null;
+  gateCount?: number | null;
+  waitMinutes: number;
+  throttleMinutes: number;
+  startMode: 'auto' | 'manual';
+};
+
+/**
+ * A product's first ring for continuous delivery: a pipeline that published a release may deploy
+ * it here (lib/rings/delivery.ts). One per product, set up by a librarian.
+ */
+export const ringTemplates = pgTable('ring_templates', {
+  productId: uuid('product_id')
+    .primaryKey()
+    .references(() => products.id, { onDelete: 'cascade' }),
+  name: text('name').notNull(),
+  targetId: uuid('target_id')
+    .notNull()
+    .references(() => targets.id, { onDelete: 'restrict' }),
+  environment: text('environment')
+    .notNull()
+    .references(() => environments.key, { onDelete: 'restrict', onUpdate: 'cascade' }),
+  intent: deploymentIntentEnum('intent').notNull().default('required'),
+  phases: jsonb('phases').$type<PhasePlan[]>().notNull(),
+  haltFailurePercent: integer('halt_failure_percent').notNull().default(20),
+  haltMinReports: integer('halt_min_reports').notNull().default(10),
+  updatedById: uuid('updated_by_id')
+    .notNull()
+    .references(() => users.id, { onDelete: 'restrict' }),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+export type RingTemplate = typeof ringTemplates.$inferSelect;
+
+/**
+ * The first-ring deployment a pipeline created for a release: one per release, so a retried call
+ * (or a second run of the same build) answers with the deployment already made.
+ */
+export const pipelineDeployments = pgTable('pipeline_deployments', {
+  releaseId: uuid('release_id')
+    .primaryKey()
+    .references(() => releases.id, { onDelete: 'restrict' }),
+  deploymentId: uuid('deployment_id')
+    .notNull()
+    .references(() => deployments.id, { onDelete: 'restrict' }),
+  tokenId: uuid('token_id').notNull(),
+  createdAt: createdAt(),
+});
 
 /** Every version of a deployment as it was saved, so nothing active changes silently. */
 export const deploymentRevisions = pgTable(
@@ -994,6 +1112,10 @@ export const deploymentAssignments = pgTable(
     assignedAt: timestamp('assigned_at', { withTimezone: true }).notNull().defaultNow(),
     /** Set when the device left the target or the deployment was cancelled. */
     endedAt: timestamp('ended_at', { withTimezone: true }),
+    /** The phase that took this device (phased deployments only). */
+    phasePosition: integer('phase_position'),
+    /** Throttling: the device API does not offer the release before this. */
+    startAfter: timestamp('start_after', { withTimezone: true }),
   },
   (t) => [
     primaryKey({ columns: [t.deploymentId, t.deviceId] }),

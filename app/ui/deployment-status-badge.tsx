@@ -5,6 +5,7 @@ const styles: Record<DeploymentStatus, string> = {
   pending_approval: 'bg-amber-50 text-amber-800 ring-amber-200',
   scheduled: 'bg-sky-50 text-sky-800 ring-sky-200',
   active: 'bg-indigo-50 text-indigo-800 ring-indigo-200',
+  halted: 'bg-orange-50 text-orange-900 ring-orange-300',
   completed: 'bg-emerald-50 text-emerald-800 ring-emerald-200',
   cancelled: 'bg-red-50 text-red-800 ring-red-200',
 };

@@ -3,6 +3,7 @@ import type { Tx } from '@/db';
 import { deploymentAssignments, deployments, devices, entitlements, targets } from '@/db/schema';
 import { recordAudit, type AuditActor } from '@/lib/audit/service';
 import { lockProduct, promoteWaiting } from '@/lib/requests/fulfilment';
+import { phaseOfDeviceSql, phasesOf, startAfterSql } from '@/lib/rings/phases';
 import { deploymentCondition } from './rules-sql';
 import { grantAssignment, needsNewSeat, seatsInUse } from './seats';
 
@@ -51,12 +52,20 @@ export async function assignDevices(tx: Tx, deploymentId: string, actor: AuditAc
     left.flatMap((l) => (l.entitlementId ? [l.entitlementId] : [])),
   );
 
+  // A phased deployment reaches only the devices of the phases that have started (lib/rings).
+  const phases = await phasesOf(tx, d.id);
+  const started = phases.filter((p) => p.startedAt).map((p) => p.position);
+  const phaseOf = phases.length ? await phaseOfDeviceSql(tx, d.id, phases) : sql`null::int`;
+  const startAfter = startAfterSql(d.id, phases, phaseOf);
+  const inStartedPhase = phases.length === 0 ? sql`true` : started.length ? sql`${phaseOf} in (${sql.join(started, sql`, `)})` : sql`false`;
+
   // New devices, and devices that come back after leaving (their old row is reopened).
   const joined = await tx.execute<{ device_id: string }>(sql`
-    insert into ${deploymentAssignments} (deployment_id, device_id)
-    select ${d.id}, ${devices.id} from ${devices} where ${covered}
+    insert into ${deploymentAssignments} (deployment_id, device_id, phase_position, start_after)
+    select ${d.id}, ${devices.id}, ${phaseOf}, ${startAfter} from ${devices} where ${covered} and ${inStartedPhase}
     on conflict (deployment_id, device_id) do update
-      set ended_at = null, entitlement_id = null, postponed_until = null, assigned_at = now()
+      set ended_at = null, entitlement_id = null, postponed_until = null, assigned_at = now(),
+        phase_position = excluded.phase_position, start_after = excluded.start_after
       where ${deploymentAssignments.endedAt} is not null
     returning device_id`);
 

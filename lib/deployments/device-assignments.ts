@@ -1,6 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { getDb } from '@/db';
-import { artifacts, deploymentAssignments, deployments, devices, products, releases } from '@/db/schema';
+import { artifacts, deploymentAssignments, deployments, devices, installEvents, products, releases } from '@/db/schema';
 
 /** A daily maintenance window: minutes after midnight in `timeZone`; end < start wraps midnight. */
 export interface MaintenanceWindow {
@@ -30,7 +30,7 @@ export interface DeviceAssignment {
 }
 
 /**
- * The device's open assignments of active deployments, one JSON object per row (so check-in can
+ * The device's open assignments of active deployments (and of halted ones it had begun), one JSON object per row (so check-in can
  * fold them into the same statement as its pulls: one round trip for both).
  */
 export function assignmentsJsonSql(deviceId: string): SQL {
@@ -48,7 +48,12 @@ export function assignmentsJsonSql(deviceId: string): SQL {
       'cutoverAt', dp.cutover_at, 'postponedUntil', a.postponed_until) as item
     from ${deploymentAssignments} a
     join ${devices} d on d.id = a.device_id
-    join ${deployments} dp on dp.id = a.deployment_id and dp.status = 'active'
+    join ${deployments} dp on dp.id = a.deployment_id and (
+      -- Throttled phases: not before the device's start time.
+      (dp.status = 'active' and (a.start_after is null or a.start_after <= now()))
+      -- A halted deployment keeps serving only devices that had begun it; the others wait.
+      or (dp.status = 'halted' and exists (
+        select 1 from ${installEvents} b where b.deployment_id = dp.id and b.device_id = a.device_id and b.release_id = dp.release_id)))
     join ${products} p on p.id = dp.product_id
     join ${releases} r on r.id = dp.release_id
     left join ${artifacts} f on f.release_id = r.id and f.platform = d.platform and f.status = 'ok'

@@ -5,6 +5,8 @@ import { recordAudit } from '@/lib/audit/service';
 import { retryOnContention } from '@/lib/errors';
 import { assignDevices } from './assign';
 import { deploymentSuccess } from './environments';
+import { evaluateGates, hasUnstartedPhases } from '@/lib/rings/gates';
+import { startFirstPhase } from '@/lib/rings/phases';
 
 /** How long after its deadline a deployment stays active for late reports before it completes. */
 export const COMPLETION_GRACE_MS = 24 * 60 * 60 * 1000;
@@ -13,6 +15,9 @@ export interface ScheduleRun {
   activated: string[];
   completed: string[];
   swept: number;
+  /** Phased deployments (lib/rings): halted, gates met and phases started in this tick. */
+  halted: string[];
+  phasesStarted: { deploymentId: string; position: number }[];
 }
 
 /**
@@ -26,13 +31,18 @@ export interface ScheduleRun {
  */
 export async function runDeploymentSchedule(now: Date = new Date(), graceMs = COMPLETION_GRACE_MS): Promise<ScheduleRun> {
   const db = getDb();
-  const run: ScheduleRun = { activated: [], completed: [], swept: 0 };
+  const run: ScheduleRun = { activated: [], completed: [], swept: 0, halted: [], phasesStarted: [] };
   const due = await db
     .select({ id: deployments.id })
     .from(deployments)
     .where(and(eq(deployments.status, 'scheduled'), lte(deployments.availableFrom, now)))
     .orderBy(asc(deployments.availableFrom));
   for (const { id } of due) if (await activate(id, now)) run.activated.push(id);
+
+  // Phase gates before the sweep: a halt stops new assignments, a started phase gets its devices.
+  const gates = await evaluateGates(now);
+  run.halted = gates.halted;
+  run.phasesStarted = gates.started;
 
   const active = await db.select({ id: deployments.id }).from(deployments).where(eq(deployments.status, 'active'));
   for (const { id } of active) {
@@ -71,6 +81,7 @@ async function activate(id: string, now: Date): Promise<boolean> {
         },
         tx,
       );
+      await startFirstPhase(tx, id, now);
       await assignDevices(tx, id);
       return true;
     }),
@@ -88,7 +99,8 @@ async function completeIfDone(id: string, now: Date, graceMs: number): Promise<b
       const [d] = await tx.select().from(deployments).where(eq(deployments.id, id)).for('no key update');
       if (d?.status !== 'active') return false;
       const s = await deploymentSuccess(tx, id);
-      const allSucceeded = s.assigned > 0 && s.succeeded === s.assigned;
+      // A phased deployment is not done while phases wait for their gate.
+      const allSucceeded = s.assigned > 0 && s.succeeded === s.assigned && !(await hasUnstartedPhases(tx, id));
       const pastDeadline = d.deadline !== null && d.deadline.getTime() + graceMs <= now.getTime();
       if (!allSucceeded && !pastDeadline) return false;
       const closedReason = allSucceeded ? 'Every assigned device succeeded.' : 'The deadline passed.';

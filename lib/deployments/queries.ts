@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, inArray, asc, desc, eq, gte, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { getDb } from '@/db';
 import {
@@ -153,8 +153,10 @@ export interface CalendarEntry {
   release: string;
   environment: string;
   status: DeploymentStatus;
-  kind: 'available-from' | 'deadline' | 'cut-over';
+  kind: 'available-from' | 'deadline' | 'cut-over' | 'phase-start';
   at: Date;
+  /** For a phase start: which phase. */
+  phase?: string;
 }
 
 /**
@@ -188,6 +190,40 @@ export async function deploymentCalendar(actor: Actor, from: Date, weeks = 6) {
       ['cut-over', r.cutoverAt],
     ];
     for (const [kind, at] of moments) if (at && at >= start && at < end) entries.push({ ...base, kind, at });
+  }
+  // Phase starts (lib/rings): when a phase started, or is planned to (the gate before it plus its wait).
+  const phaseStarts = await getDb().execute<{ id: string; position: number; phase: string; at: string }>(sql`
+    select p.deployment_id as id, p.position, p.name as phase,
+      coalesce(p.started_at, prev.gate_met_at + p.wait_minutes * interval '1 minute') as at
+    from deployment_phases p
+    left join deployment_phases prev on prev.deployment_id = p.deployment_id and prev.position = p.position - 1
+    join deployments d on d.id = p.deployment_id and d.status <> 'cancelled'
+    where p.position > 1 and coalesce(p.started_at, prev.gate_met_at + p.wait_minutes * interval '1 minute')
+      between ${start.toISOString()}::timestamptz and ${end.toISOString()}::timestamptz`);
+  if (phaseStarts.rows.length) {
+    const named = await getDb()
+      .select(summary)
+      .from(deployments)
+      .innerJoin(products, eq(products.id, deployments.productId))
+      .innerJoin(releases, eq(releases.id, deployments.releaseId))
+      .innerJoin(targets, eq(targets.id, deployments.targetId))
+      .where(inArray(deployments.id, [...new Set(phaseStarts.rows.map((r) => r.id))]));
+    for (const ph of phaseStarts.rows) {
+      const r = named.find((n) => n.id === ph.id);
+      const at = new Date(ph.at);
+      if (r && at < end)
+        entries.push({
+          id: r.id,
+          name: r.name,
+          product: r.product,
+          release: r.release,
+          environment: r.environment,
+          status: r.status,
+          kind: 'phase-start',
+          at,
+          phase: `${ph.position}. ${ph.phase}`,
+        });
+    }
   }
   entries.sort((a, b) => a.at.getTime() - b.at.getTime());
   return Array.from({ length: weeks }, (_, i) => {

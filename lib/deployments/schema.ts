@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { deploymentIntentValues, deviceKindValues, platformValues } from '@/db/schema';
 import { text } from '@/lib/text';
+import { haltRuleInput, phasePlanInput } from '@/lib/rings/schema';
 
 /** A list from a form (repeated fields) or JSON; at most `max` distinct values. */
 const list = <T extends z.ZodType>(item: T, max: number, what: string) =>
@@ -89,6 +90,9 @@ export const deploymentInput = z
       (v) => (v === '' ? undefined : v),
       text().trim().max(100, 'A change reference is at most 100 characters.').optional(),
     ),
+    /** Phases (rings) in order; none: every device at once. */
+    phases: phasePlanInput.default([]),
+    ...haltRuleInput.shape,
   })
   .superRefine((d, ctx) => {
     if (d.deadline && d.deadline <= d.availableFrom)

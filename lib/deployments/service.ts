@@ -13,6 +13,7 @@ import type { ChangeMeta, DeploymentInput } from './schema';
 import { activateIfDue } from './lifecycle';
 import { activateDeploymentJob } from './jobs';
 import { enqueue } from '@/lib/jobs/enqueue';
+import { savePhasePlan } from '@/lib/rings/phases';
 
 /** What a revision stores: the plan as saved, so every version can be shown and compared. */
 const snapshotOf = (d: Deployment) => ({
@@ -28,6 +29,8 @@ const snapshotOf = (d: Deployment) => ({
   windowTimeZone: d.windowTimeZone,
   cutoverAt: d.cutoverAt,
   changeRef: d.changeRef,
+  haltFailurePercent: d.haltFailurePercent,
+  haltMinReports: d.haltMinReports,
   status: d.status,
 });
 
@@ -44,6 +47,8 @@ const columnsOf = (input: DeploymentInput) => ({
   windowTimeZone: input.windowTimeZone,
   cutoverAt: input.cutoverAt ?? null,
   changeRef: input.changeRef ?? null,
+  haltFailurePercent: input.haltFailurePercent,
+  haltMinReports: input.haltMinReports,
 });
 
 /** The release, target and environment named must exist and be usable; returns the product. */
@@ -76,6 +81,7 @@ export async function createDeployment(actor: Actor, input: DeploymentInput): Pr
         .insert(deployments)
         .values({ ...columnsOf(input), productId, createdById: actor.id })
         .returning();
+      await savePhasePlan(tx, row!.id, input.phases);
       await writeRevision(tx, row!, actor, 'Created');
       await recordAudit(
         {
@@ -83,7 +89,7 @@ export async function createDeployment(actor: Actor, input: DeploymentInput): Pr
           action: 'deployment.created',
           entityType: 'deployment',
           entityId: row!.id,
-          after: snapshotOf(row!),
+          after: { ...snapshotOf(row!), phases: input.phases },
         },
         tx,
       );
@@ -123,11 +129,11 @@ export async function updateDeployment(actor: Actor, id: string, input: Deployme
     getDb().transaction(async (tx) => {
       const before = await lockCurrent(tx, id, meta.expectedVersion);
       if (before.status === 'completed' || before.status === 'cancelled') throw new ConflictError(`This deployment is ${before.status}.`);
-      const live = before.status === 'scheduled' || before.status === 'active';
+      const live = before.status === 'scheduled' || before.status === 'active' || before.status === 'halted';
       if (live && !meta.reason) throw new ValidationError(`Say why you change a ${before.status} deployment.`, 'reason');
       const { productId } = await checkPlan(tx, input);
       let status = before.status;
-      if (before.status === 'active') {
+      if (before.status === 'active' || before.status === 'halted') {
         const moved = (['releaseId', 'targetId', 'environment', 'intent'] as const).filter((k) => input[k] !== before[k]);
         if (moved.length)
           throw new ConflictError(`An active deployment keeps its ${moved.join(', ')}; cancel it and plan a new one.`, moved[0]);
@@ -144,6 +150,7 @@ export async function updateDeployment(actor: Actor, id: string, input: Deployme
         .set({ ...columnsOf(input), productId, status, version: before.version + 1, updatedAt: new Date() })
         .where(and(eq(deployments.id, id), eq(deployments.version, before.version)))
         .returning();
+      await savePhasePlan(tx, id, input.phases);
       await writeRevision(tx, after!, actor, meta.reason || 'Edited');
       await recordAudit(
         {
@@ -152,7 +159,7 @@ export async function updateDeployment(actor: Actor, id: string, input: Deployme
           entityType: 'deployment',
           entityId: id,
           before: { version: before.version, ...snapshotOf(before) },
-          after: { version: after!.version, reason: meta.reason, ...snapshotOf(after!) },
+          after: { version: after!.version, reason: meta.reason, ...snapshotOf(after!), phases: input.phases },
         },
         tx,
       );
@@ -222,7 +229,7 @@ export async function cancelDeployment(actor: Actor, id: string, reason: string)
       const [d] = await tx
         .update(deployments)
         .set({ status: 'cancelled', closedReason: reason, closedAt: new Date(), updatedAt: new Date() })
-        .where(and(eq(deployments.id, id), inArray(deployments.status, ['draft', 'pending_approval', 'scheduled', 'active'])))
+        .where(and(eq(deployments.id, id), inArray(deployments.status, ['draft', 'pending_approval', 'scheduled', 'active', 'halted'])))
         .returning();
       if (!d) {
         const exists = await tx.query.deployments.findFirst({ where: eq(deployments.id, id) });

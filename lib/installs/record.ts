@@ -20,6 +20,7 @@ import { reportsInput, type ReportsInput } from '@/lib/devices/schema';
 import { settleRemovals } from '@/lib/removals/service';
 import { coveringEntitlement, type HeldEntitlement } from './coverage';
 import { refreshCurrentInstalls } from './current-table';
+import { evaluateAfterReports } from '@/lib/rings/gates';
 
 type EventRow = typeof installEvents.$inferInsert;
 
@@ -89,6 +90,7 @@ export async function recordInstallEvents(
 ): Promise<{ recorded: number; duplicates: number }> {
   const input = parseInput(reportsInput, { events }).events;
   const fulfil = new Set<string>();
+  const failedIn = new Set<string>();
   const recorded = await getDb().transaction(async (tx) => {
     // Shares the lock retire/revoke take for update: a device being retired reports nothing more.
     const [live] = await tx
@@ -160,12 +162,15 @@ export async function recordInstallEvents(
       if (r.type !== 'uninstalled' || !fresh.delete(r.idempotencyKey!)) continue;
       await endForUninstall(tx, r.entitlementId, device.deviceId, live.hostname);
     }
-    return inserted.length;
+    for (const r of rows) if (r.type === 'install_failed' && r.deploymentId && fresh.has(r.idempotencyKey!)) failedIn.add(r.deploymentId);
+    return { count: inserted.length };
   });
   // After commit (markFulfilled has its own transaction). It is conditional on 'approved', so
   // doing it for retried events too is harmless, and completes one whose first attempt was cut short.
   for (const requestId of fulfil) await markFulfilled(requestId, { kind: 'device', id: device.deviceId });
-  return { recorded, duplicates: input.length - recorded };
+  // A failure report may tip a phased deployment over its halt threshold: judged now, not at the next tick.
+  if (failedIn.size) await evaluateAfterReports([...failedIn]);
+  return { recorded: recorded.count, duplicates: input.length - recorded.count };
 }
 
 /** What the sender said about an event; the rest is derived from the artifact and entitlements. */

@@ -1,10 +1,11 @@
-import { randomUUID } from 'node:crypto';
-import { and, eq } from 'drizzle-orm';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { and, eq, sql } from 'drizzle-orm';
 import { getDb } from '@/db';
 import { artifacts, devices, installEvents, products, releases, users, type DeviceKind, type Platform } from '@/db/schema';
 import type { Actor } from '@/lib/auth/roles';
 import { createTarget } from '@/lib/deployments/targets';
 import type { DeploymentInput } from '@/lib/deployments/schema';
+import type { PhaseInput } from '@/lib/rings/schema';
 
 /** `n` active devices at a site of their own (so a target `{ sites: [site] }` holds exactly them), each with its own owner. */
 export async function fleetAt(site: string, n: number, opts: { environment?: string; platform?: Platform; kind?: DeviceKind } = {}) {
@@ -61,6 +62,9 @@ export function plan(over: Partial<DeploymentInput> & Pick<DeploymentInput, 'rel
     intent: 'required',
     availableFrom: new Date(Date.now() - 60_000),
     windowTimeZone: 'UTC',
+    phases: [],
+    haltFailurePercent: 20,
+    haltMinReports: 10,
     ...over,
   };
 }
@@ -71,6 +75,7 @@ export async function report(
   releaseId: string,
   device: { id: string; ownerId: string },
   type: 'install_succeeded' | 'install_failed',
+  opts: { occurredAt?: Date; errorText?: string } = {},
 ) {
   const db = getDb();
   const release = (await db.query.releases.findFirst({ where: eq(releases.id, releaseId) }))!;
@@ -84,6 +89,52 @@ export async function report(
     artifactId: artifact!.id,
     sha256: artifact!.sha256,
     deploymentId,
-    occurredAt: new Date(),
+    errorText: opts.errorText ?? null,
+    occurredAt: opts.occurredAt ?? new Date(),
   });
+}
+
+/** A phase as a manager would plan it (gate 100 %, no wait, no spread, automatic). */
+export function phase(over: Partial<PhaseInput> & Pick<PhaseInput, 'name'>): PhaseInput {
+  return { gatePercent: 100, waitMinutes: 0, throttleMinutes: 0, startMode: 'auto', ...over };
+}
+
+/**
+ * A new published release of the product (newest, published `publishedAt`), with a build for
+ * linux-x64 whose bytes are not stored: enough for deployments and reports, not for downloads.
+ */
+export async function newerRelease(productId: string, version: string, publishedAt = new Date()) {
+  const db = getDb();
+  const [draft] = await db.insert(releases).values({ productId, version }).returning();
+  const sha256 = createHash('sha256').update(version).digest('hex');
+  const [artifact] = await db
+    .insert(artifacts)
+    .values({
+      releaseId: draft!.id,
+      platform: 'linux-x64',
+      fileName: `${version}.bin`,
+      sizeBytes: 1,
+      sha256,
+      storageKey: sha256,
+      blockSize: 1,
+      blockHashes: sha256,
+    })
+    .returning();
+  const [release] = await db.update(releases).set({ status: 'published', publishedAt }).where(eq(releases.id, draft!.id)).returning();
+  return { release: release!, artifact: artifact! };
+}
+
+/**
+ * `n` active devices at `site` (fleetAt) that can call the device API: each gets a device token,
+ * as enrolment would leave it, in one statement (enrolling 1,000 devices one by one is not what
+ * the tests that use this are about). Returns each device with its bearer header.
+ */
+export async function fleetWithTokens(site: string, n: number) {
+  const fleet = await fleetAt(site, n);
+  const withTokens = fleet.map((d) => ({ ...d, token: `pdt_${randomBytes(32).toString('base64url')}` }));
+  const values = withTokens.map((d) => sql`(${d.id}::uuid, ${createHash('sha256').update(d.token).digest('hex')})`);
+  await getDb().execute(
+    sql`update devices set token_hash = v.h from (values ${sql.join(values, sql`, `)}) as v(id, h) where devices.id = v.id`,
+  );
+  return withTokens.map((d) => ({ ...d, authorization: `Bearer ${d.token}` }));
 }

@@ -3,6 +3,7 @@
 import { startTransition, useActionState, useState } from 'react';
 import type { ActionState } from '@/app/ui/action-state';
 import { Field, FormError, inputClass, submitKeepingInput } from '@/app/ui/form';
+import { PhaseFieldset, type PhaseRow } from './phase-fieldset';
 
 type Action = (state: ActionState, form: FormData) => Promise<ActionState>;
 
@@ -19,6 +20,9 @@ export interface DeploymentFormValues {
   windowTimeZone: string;
   cutoverAt: string;
   changeRef: string;
+  phases: PhaseRow[];
+  haltFailurePercent: string;
+  haltMinReports: string;
 }
 
 /** The plan of a deployment; for an edit also the version seen and, once scheduled, the reason. */
@@ -198,6 +202,12 @@ export function DeploymentForm({
           <input id="changeRef" name="changeRef" defaultValue={initial?.changeRef} maxLength={100} className={inputClass} />
         </Field>
       </div>
+      <PhaseFieldset
+        initial={initial?.phases ?? []}
+        targets={choices.targets}
+        err={err}
+        halt={{ percent: initial?.haltFailurePercent ?? '20', minReports: initial?.haltMinReports ?? '10' }}
+      />
       {reasonRequired !== undefined && (
         <Field
           label={reasonRequired ? 'Reason for the change' : 'Reason for the change (optional)'}

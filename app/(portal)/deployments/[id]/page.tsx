@@ -8,6 +8,9 @@ import { orNotFound } from '@/app/ui/or-not-found';
 import { cellClass, Table } from '@/app/ui/table';
 import { DeploymentsNav } from '../sub-nav';
 import { DeploymentControls } from './controls';
+import { getPhaseTimeline } from '@/lib/rings/timeline';
+import { PhaseTimelineView } from './phase-timeline';
+import { RingControls } from './ring-controls';
 
 export const metadata: Metadata = { title: 'Deployment' };
 
@@ -26,6 +29,7 @@ export default async function DeploymentPage({ params }: { params: Promise<{ id:
   const actor = await requireArea('/deployments');
   const { id } = await params;
   const d = await orNotFound(getDeploymentDetail(actor, id));
+  const timeline = await getPhaseTimeline(actor, id);
   const open = !['completed', 'cancelled'].includes(d.status);
   const { seats } = d;
   return (
@@ -127,6 +131,9 @@ export default async function DeploymentPage({ params }: { params: Promise<{ id:
           )}
         </section>
       )}
+
+      {timeline && <PhaseTimelineView timeline={timeline} />}
+      {timeline && <RingControls id={d.id} status={d.status} nextPhase={timeline.nextPhase} fixedReleases={timeline.fixedReleases} />}
 
       <DeploymentControls
         id={d.id}

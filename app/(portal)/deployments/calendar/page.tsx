@@ -8,8 +8,13 @@ import { DeploymentsNav } from '../sub-nav';
 
 export const metadata: Metadata = { title: 'Deployment calendar' };
 
-const kindLabel = { 'available-from': 'starts', deadline: 'deadline', 'cut-over': 'cut-over' } as const;
-const kindStyle = { 'available-from': 'text-sky-800', deadline: 'text-amber-800', 'cut-over': 'text-red-800' } as const;
+const kindLabel = { 'available-from': 'starts', deadline: 'deadline', 'cut-over': 'cut-over', 'phase-start': 'phase' } as const;
+const kindStyle = {
+  'available-from': 'text-sky-800',
+  deadline: 'text-amber-800',
+  'cut-over': 'text-red-800',
+  'phase-start': 'text-violet-800',
+} as const;
 
 export default async function CalendarPage() {
   const actor = await requireArea('/deployments');
@@ -18,7 +23,9 @@ export default async function CalendarPage() {
     <div>
       <DeploymentsNav current="/deployments/calendar" />
       <h1 className="text-2xl font-semibold">Deployment calendar</h1>
-      <p className="mt-1 text-slate-600">Starts, deadlines and cut-overs of the next six weeks, across all products (times in UTC).</p>
+      <p className="mt-1 text-slate-600">
+        Starts, phase starts, deadlines and cut-overs of the next six weeks, across all products (times in UTC).
+      </p>
       <ol className="mt-6 space-y-4">
         {weeks.map((w) => (
           <li key={w.weekStart.toISOString()} className="rounded-xl border border-slate-200 bg-white p-4">
@@ -28,13 +35,14 @@ export default async function CalendarPage() {
             ) : (
               <ul className="mt-2 divide-y divide-slate-100">
                 {w.entries.map((e) => (
-                  <li key={`${e.id}-${e.kind}`} className="flex flex-wrap items-center gap-x-3 gap-y-1 py-1.5 text-sm">
+                  <li key={`${e.id}-${e.kind}-${e.phase ?? ''}`} className="flex flex-wrap items-center gap-x-3 gap-y-1 py-1.5 text-sm">
                     <span className="w-44 whitespace-nowrap tabular-nums text-slate-600">{formatDateTime(e.at)}</span>
                     <span className={`w-20 font-medium ${kindStyle[e.kind]}`}>{kindLabel[e.kind]}</span>
                     <Link href={`/deployments/${e.id}`} className="font-medium text-indigo-700 hover:underline">
                       {e.name}
                     </Link>
                     <span className="text-slate-600">
+                      {e.phase ? `${e.phase} · ` : ''}
                       {e.product} {e.release} · {e.environment}
                     </span>
                     <DeploymentStatusBadge status={e.status} />

@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { listPhases } from '@/lib/rings/timeline';
 import { notFound } from 'next/navigation';
 import { requireArea } from '@/lib/auth/session';
 import { deploymentFormChoices, getDeploymentDetail } from '@/lib/deployments/queries';
@@ -18,6 +19,7 @@ export default async function EditDeploymentPage({ params }: { params: Promise<{
   const { id } = await params;
   const [d, choices] = await Promise.all([orNotFound(getDeploymentDetail(actor, id)), deploymentFormChoices(actor)]);
   if (d.status === 'completed' || d.status === 'cancelled') notFound();
+  const phases = await listPhases(actor, id);
   return (
     <div className="max-w-3xl">
       <DeploymentsNav current="/deployments" />
@@ -29,7 +31,7 @@ export default async function EditDeploymentPage({ params }: { params: Promise<{
         action={updateDeploymentAction.bind(null, d.id)}
         choices={choices}
         version={d.version}
-        reasonRequired={d.status === 'scheduled' || d.status === 'active'}
+        reasonRequired={d.status === 'scheduled' || d.status === 'active' || d.status === 'halted'}
         submitLabel="Save new version"
         initial={{
           name: d.name,
@@ -44,6 +46,18 @@ export default async function EditDeploymentPage({ params }: { params: Promise<{
           windowTimeZone: d.windowTimeZone,
           cutoverAt: local(d.cutoverAt),
           changeRef: d.changeRef ?? '',
+          phases: phases.map((p) => ({
+            name: p.name,
+            targetId: p.targetId ?? '',
+            percent: p.percent === null ? '' : String(p.percent),
+            gatePercent: p.gatePercent === null ? '' : String(p.gatePercent),
+            gateCount: p.gateCount === null ? '' : String(p.gateCount),
+            waitHours: String(p.waitMinutes / 60),
+            throttleHours: String(p.throttleMinutes / 60),
+            startMode: p.startMode === 'manual' ? 'manual' : 'auto',
+          })),
+          haltFailurePercent: String(d.haltFailurePercent),
+          haltMinReports: String(d.haltMinReports),
         }}
       />
     </div>
