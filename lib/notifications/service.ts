@@ -16,7 +16,8 @@ export interface NewNotification {
     | 'approval_waiting'
     | 'approval_due_soon'
     | 'waiting_for_seat'
-    | 'release_withdrawn';
+    | 'release_withdrawn'
+    | 'unauthorised_change';
   title: string;
   body?: string;
   link?: string;
