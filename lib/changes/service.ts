@@ -1,6 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { getDb, type DbOrTx } from '@/db';
 import { changeApprovals, changeRecords, environments, users, type ApprovalStage, type ChangeRecord } from '@/db/schema';
+import { parseInput } from '@/lib/pipeline/schema';
 import { recordAudit } from '@/lib/audit/service';
 import { assertRole, hasRole, type Actor } from '@/lib/auth/roles';
 import { ConflictError, ForbiddenError, NotFoundError, retryOnContention, sqlState, ValidationError, asInputError } from '@/lib/errors';
@@ -38,7 +39,7 @@ export async function changeManagers(tx: DbOrTx): Promise<string[]> {
 /** Records a change (change managers, deployment managers, admins; suppliers through lib/suppliers). */
 export async function createChange(actor: Actor, input: ChangeInput, supplierId: string | null = null): Promise<{ id: string; state: ChangeRecord['state'] }> {
   if (!supplierId) assertRole(actor, 'change_manager', 'deployment_manager', 'admin');
-  const data = changeInput.parse(input);
+  const data = parseInput(changeInput, input);
   return getDb()
     .transaction(async (tx) => {
       const env = await tx.query.environments.findFirst({ where: eq(environments.key, data.environment) });
@@ -77,7 +78,7 @@ export async function createChange(actor: Actor, input: ChangeInput, supplierId:
  * for) approves it; one rejection (with its reason) rejects it.
  */
 export async function decideChange(actor: Actor, input: ChangeDecisionInput): Promise<{ state: ChangeRecord['state']; approvals: number; required: number }> {
-  const data = changeDecisionInput.parse(input);
+  const data = parseInput(changeDecisionInput, input);
   return retryOnContention(() =>
     getDb().transaction(async (tx) => {
       const [c] = await tx.select().from(changeRecords).where(eq(changeRecords.id, data.changeId)).for('update');
@@ -129,7 +130,7 @@ const allowedMoves: Record<string, ChangeRecord['state'][]> = {
 /** approved → scheduled → implemented | failed → closed (change managers). */
 export async function moveChange(actor: Actor, input: { changeId: string; to: string }): Promise<void> {
   assertRole(actor, 'change_manager', 'admin');
-  const data = changeTransitionInput.parse(input);
+  const data = parseInput(changeTransitionInput, input);
   await getDb().transaction(async (tx) => {
     const [c] = await tx.select().from(changeRecords).where(eq(changeRecords.id, data.changeId)).for('update');
     if (!c) throw new NotFoundError('No such change.', 'changeId');

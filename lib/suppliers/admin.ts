@@ -1,6 +1,7 @@
 import { asc, eq, inArray, sql } from 'drizzle-orm';
 import { getDb, type Tx } from '@/db';
 import { devices, supplierDevices, suppliers, users, type Supplier } from '@/db/schema';
+import { parseInput } from '@/lib/pipeline/schema';
 import { recordAudit } from '@/lib/audit/service';
 import { assertRole, type Actor } from '@/lib/auth/roles';
 import { asInputError, assertId, ConflictError, NotFoundError, sqlState, ValidationError } from '@/lib/errors';
@@ -35,7 +36,7 @@ const duplicateName = (e: unknown) => {
 /** Registers a supplier with its scope (admins). */
 export async function createSupplier(actor: Actor, input: SupplierInput): Promise<{ id: string }> {
   assertRole(actor, 'admin');
-  const data = supplierInput.parse(input);
+  const data = parseInput(supplierInput, input);
   return getDb()
     .transaction(async (tx) => {
       const { deviceIds, ...columns } = data;
@@ -56,7 +57,7 @@ export async function createSupplier(actor: Actor, input: SupplierInput): Promis
 export async function updateSupplier(actor: Actor, id: string, input: SupplierInput): Promise<void> {
   assertRole(actor, 'admin');
   assertId(id, 'No such supplier.');
-  const data = supplierInput.parse(input);
+  const data = parseInput(supplierInput, input);
   await getDb()
     .transaction(async (tx) => {
       const [before] = await tx.select().from(suppliers).where(eq(suppliers.id, id)).for('update');

@@ -1,6 +1,7 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { getDb } from '@/db';
 import { changeRecords, devices, supplierAnnouncementItems, supplierAnnouncements } from '@/db/schema';
+import { parseInput } from '@/lib/pipeline/schema';
 import { recordAudit } from '@/lib/audit/service';
 import { asInputError, retryOnContention, sqlState } from '@/lib/errors';
 import { announceInput, type AnnounceInput } from './schema';
@@ -27,7 +28,7 @@ const auditActor = (p: SupplierPrincipal) =>
  * announcement it made the first time.
  */
 export async function announceDeployment(p: SupplierPrincipal, input: AnnounceInput): Promise<AnnouncementView> {
-  const data = announceInput.parse(input);
+  const data = parseInput(announceInput, input);
   const replay = async (): Promise<AnnouncementView | null> => {
     if (!data.idempotencyKey) return null;
     const [a] = await getDb()

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { and, desc, eq, gt, isNull, sql } from 'drizzle-orm';
 import { getDb } from '@/db';
 import { apiTokens, suppliers, users } from '@/db/schema';
+import { parseInput } from '@/lib/pipeline/schema';
 import { recordAudit } from '@/lib/audit/service';
 import { assertRole, type Actor } from '@/lib/auth/roles';
 import { assertId, NotFoundError, UnauthorizedError } from '@/lib/errors';
@@ -46,7 +47,7 @@ export async function createSupplierCredential(
 ): Promise<{ credential: CredentialView; secret: string }> {
   assertRole(actor, 'admin');
   assertId(supplierId, 'No such supplier.', 'supplierId');
-  const data = credentialInput.parse(input);
+  const data = parseInput(credentialInput, input);
   const secret = SUPPLIER_TOKEN_PREFIX + randomBytes(32).toString('base64url');
   return getDb().transaction(async (tx) => {
     const supplier = await tx.query.suppliers.findFirst({ where: eq(suppliers.id, supplierId) });

@@ -1,6 +1,7 @@
 import { and, desc, eq, gte, inArray, lte, sql } from 'drizzle-orm';
 import { getDb, type Tx } from '@/db';
 import { supplierAnnouncementItems, supplierAnnouncements, supplierEvents, suppliers, type SupplierEvent } from '@/db/schema';
+import { parseInput } from '@/lib/pipeline/schema';
 import { recordAudit } from '@/lib/audit/service';
 import { changeManagers } from '@/lib/changes/service';
 import { changeProblem, DONE_OR_AUTHORISED, GATED_ENVIRONMENT } from '@/lib/changes/gate';
@@ -30,7 +31,7 @@ const SKEW_MS = 5 * 60_000;
  * flagged unauthorised, and the change managers are told in the same transaction.
  */
 export async function reportDeployments(p: SupplierPrincipal, input: ReportInput, channel: Channel = 'api'): Promise<ReportResult[]> {
-  const data = reportInput.parse(input);
+  const data = parseInput(reportInput, input);
   const now = Date.now();
   data.reports.forEach((r, i) => {
     if (r.occurredAt && r.occurredAt.getTime() > now + SKEW_MS) throw new ValidationError('occurredAt is in the future.', `reports[${i}].occurredAt`);

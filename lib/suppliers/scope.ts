@@ -69,3 +69,12 @@ export async function supplierOfUser(tx: DbOrTx, actor: Actor): Promise<Supplier
   if (!row?.supplierId) throw new UnauthorizedError('Your account is not linked to an active supplier.');
   return { supplierId: row.supplierId, tokenId: null, userId: actor.id };
 }
+
+/** The devices a supplier may deploy to, for its page and GET /api/v1/supplier/scope. */
+export async function listScope(tx: DbOrTx, supplierId: string) {
+  return tx
+    .select({ id: devices.id, hostname: devices.hostname, kind: devices.kind, site: devices.site, environment: devices.environment })
+    .from(devices)
+    .where(and(inArray(devices.status, ['active', 'pending']), inScope(supplierId)))
+    .orderBy(devices.hostname);
+}
