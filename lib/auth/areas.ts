@@ -19,6 +19,8 @@ export const areas: readonly Area[] = [
   { href: '/library', label: 'Library', roles: ['librarian', 'admin'] },
   { href: '/desk', label: 'Service desk', roles: ['service_desk', 'admin'] },
   { href: '/deployments', label: 'Deployments', roles: ['deployment_manager', 'admin'] },
+  { href: '/changes', label: 'Changes', roles: ['change_manager', 'deployment_manager', 'admin'] },
+  { href: '/supplier', label: 'Supplier', roles: ['supplier'] },
   { href: '/admin', label: 'Admin', roles: ['admin'] },
 ];
 
