@@ -25,7 +25,12 @@ export async function seedSuppliers(db: Db, userId: Map<string, string>): Promis
   const known = await db
     .select({ hostname: s.devices.hostname })
     .from(s.devices)
-    .where(inArray(s.devices.hostname, networkFleet.map((d) => d.hostname)));
+    .where(
+      inArray(
+        s.devices.hostname,
+        networkFleet.map((d) => d.hostname),
+      ),
+    );
   const fresh = networkFleet.filter((d) => !known.some((k) => k.hostname === d.hostname));
   if (fresh.length)
     await db.insert(s.devices).values(
@@ -109,7 +114,16 @@ export async function seedSuppliers(db: Db, userId: Map<string, string>): Promis
   await db.insert(s.supplierAnnouncementItems).values([coreSw, edgeFw].map((d) => ({ announcementId: announcement!.id, deviceId: d.id })));
   const common = { supplierId: northwind, channel: 'api' as const, announcementId: announcement!.id, changeId: firmwareChange.id };
   await db.insert(s.supplierEvents).values([
-    { ...common, deviceId: coreSw.id, component: 'Switch firmware', version: '17.9.4', status: 'started', occurredAt: at, changeRef: 'CHG0032100', idempotencyKey: 'seed-1' },
+    {
+      ...common,
+      deviceId: coreSw.id,
+      component: 'Switch firmware',
+      version: '17.9.4',
+      status: 'started',
+      occurredAt: at,
+      changeRef: 'CHG0032100',
+      idempotencyKey: 'seed-1',
+    },
     {
       ...common,
       deviceId: coreSw.id,

@@ -23,7 +23,9 @@ export function ActionForm({
 }) {
   const [state, dispatch] = useActionState(action, {});
   const [pending, startTransition] = useTransition();
-  const fieldMessages = Object.entries(state.fieldErrors ?? {}).flatMap(([f, m]) => (m?.[0] && m[0] !== state.error ? [`${f}: ${m[0]}`] : []));
+  const fieldMessages = Object.entries(state.fieldErrors ?? {}).flatMap(([f, m]) =>
+    m?.[0] && m[0] !== state.error ? [`${f}: ${m[0]}`] : [],
+  );
   return (
     <form onSubmit={submitKeepingInput(dispatch, startTransition)} noValidate className={className} aria-label={label}>
       <FormError state={state} />

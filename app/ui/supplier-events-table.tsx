@@ -4,7 +4,15 @@ import { formatDateTime } from './format';
 import { cellClass, Table } from './table';
 
 /** Supplier work with its provenance (supplier, credential or page, announced, change), wherever it is listed. */
-export function SupplierEventsTable({ label, rows, deviceLinks = false }: { label: string; rows: SupplierEventRow[]; deviceLinks?: boolean }) {
+export function SupplierEventsTable({
+  label,
+  rows,
+  deviceLinks = false,
+}: {
+  label: string;
+  rows: SupplierEventRow[];
+  deviceLinks?: boolean;
+}) {
   return (
     <Table
       label={label}

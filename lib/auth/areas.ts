@@ -28,6 +28,10 @@ export function areaFor(pathname: string): Area | undefined {
   return areas.find((a) => pathname === a.href || pathname.startsWith(`${a.href}/`));
 }
 
+/** A supplier's person (and nothing else) is an outsider: only the supplier area, not the organisation's own. */
+export const isOutsider = (roles: readonly Role[]) => roles.length > 0 && roles.every((r) => r === 'supplier');
+
 export function mayEnter(area: Area, roles: readonly Role[]): boolean {
-  return area.roles === 'any' || area.roles.some((r) => roles.includes(r));
+  if (area.roles === 'any') return !isOutsider(roles);
+  return area.roles.some((r) => roles.includes(r));
 }

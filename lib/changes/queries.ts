@@ -7,7 +7,10 @@ import { assertId, NotFoundError } from '@/lib/errors';
 
 const READERS = ['change_manager', 'admin', 'deployment_manager', 'service_desk'] as const;
 
-export interface ChangeListRow extends Pick<ChangeRecord, 'id' | 'reference' | 'title' | 'kind' | 'state' | 'environment' | 'windowStart' | 'windowEnd' | 'requiredApprovals'> {
+export interface ChangeListRow extends Pick<
+  ChangeRecord,
+  'id' | 'reference' | 'title' | 'kind' | 'state' | 'environment' | 'windowStart' | 'windowEnd' | 'requiredApprovals'
+> {
   supplier: string | null;
 }
 
@@ -51,7 +54,15 @@ export async function changeDetail(actor: Actor, id: string) {
     .where(eq(changeApprovals.changeId, id))
     .orderBy(asc(changeApprovals.decidedAt));
   const work = await db
-    .select({ id: supplierEvents.id, hostname: devices.hostname, deviceId: devices.id, component: supplierEvents.component, version: supplierEvents.version, status: supplierEvents.status, occurredAt: supplierEvents.occurredAt })
+    .select({
+      id: supplierEvents.id,
+      hostname: devices.hostname,
+      deviceId: devices.id,
+      component: supplierEvents.component,
+      version: supplierEvents.version,
+      status: supplierEvents.status,
+      occurredAt: supplierEvents.occurredAt,
+    })
     .from(supplierEvents)
     .innerJoin(devices, eq(devices.id, supplierEvents.deviceId))
     .where(eq(supplierEvents.changeId, id))

@@ -3,9 +3,16 @@ import { changeKindValues } from '@/db/schema';
 import { text } from '@/lib/text';
 
 const instant = (field: string) =>
-  z.union([z.date(), z.iso.datetime({ offset: true }).transform((d) => new Date(d)), z.iso.datetime({ local: true }).transform((d) => new Date(`${d}Z`))], {
-    error: `Give ${field} as a date and time.`,
-  });
+  z.union(
+    [
+      z.date(),
+      z.iso.datetime({ offset: true }).transform((d) => new Date(d)),
+      z.iso.datetime({ local: true }).transform((d) => new Date(`${d}Z`)),
+    ],
+    {
+      error: `Give ${field} as a date and time.`,
+    },
+  );
 
 export const changeInput = z
   .object({

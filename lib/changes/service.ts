@@ -37,7 +37,11 @@ export async function changeManagers(tx: DbOrTx): Promise<string[]> {
 }
 
 /** Records a change (change managers, deployment managers, admins; suppliers through lib/suppliers). */
-export async function createChange(actor: Actor, input: ChangeInput, supplierId: string | null = null): Promise<{ id: string; state: ChangeRecord['state'] }> {
+export async function createChange(
+  actor: Actor,
+  input: ChangeInput,
+  supplierId: string | null = null,
+): Promise<{ id: string; state: ChangeRecord['state'] }> {
   if (!supplierId) assertRole(actor, 'change_manager', 'deployment_manager', 'admin');
   const data = parseInput(changeInput, input);
   return getDb()
@@ -48,10 +52,22 @@ export async function createChange(actor: Actor, input: ChangeInput, supplierId:
       const required = data.kind === 'normal' && env.approvalGroupId ? env.requiredApprovals : 1;
       const [row] = await tx
         .insert(changeRecords)
-        .values({ ...data, requiredApprovals: required, state: preAuthorised ? 'approved' : 'requested', requestedById: actor.id, supplierId })
+        .values({
+          ...data,
+          requiredApprovals: required,
+          state: preAuthorised ? 'approved' : 'requested',
+          requestedById: actor.id,
+          supplierId,
+        })
         .returning();
       await recordAudit(
-        { actor: { kind: 'user', id: actor.id }, action: 'change.created', entityType: 'change', entityId: row!.id, after: { ...data, state: row!.state } },
+        {
+          actor: { kind: 'user', id: actor.id },
+          action: 'change.created',
+          entityType: 'change',
+          entityId: row!.id,
+          after: { ...data, state: row!.state },
+        },
         tx,
       );
       if (row!.state === 'requested') {
@@ -77,7 +93,10 @@ export async function createChange(actor: Actor, input: ChangeInput, supplierId:
  * one after another; the N-th distinct approval (a delegate counts for the person they stand in
  * for) approves it; one rejection (with its reason) rejects it.
  */
-export async function decideChange(actor: Actor, input: ChangeDecisionInput): Promise<{ state: ChangeRecord['state']; approvals: number; required: number }> {
+export async function decideChange(
+  actor: Actor,
+  input: ChangeDecisionInput,
+): Promise<{ state: ChangeRecord['state']; approvals: number; required: number }> {
   const data = parseInput(changeDecisionInput, input);
   return retryOnContention(() =>
     getDb().transaction(async (tx) => {
@@ -96,13 +115,23 @@ export async function decideChange(actor: Actor, input: ChangeDecisionInput): Pr
       const [already] = await tx
         .select({ id: changeApprovals.id })
         .from(changeApprovals)
-        .where(and(eq(changeApprovals.changeId, c.id), sql`coalesce(${changeApprovals.onBehalfOfId}, ${changeApprovals.approverId}) = ${principal}`));
+        .where(
+          and(
+            eq(changeApprovals.changeId, c.id),
+            sql`coalesce(${changeApprovals.onBehalfOfId}, ${changeApprovals.approverId}) = ${principal}`,
+          ),
+        );
       if (already) throw new ConflictError('A decision for this approver has already been recorded.');
       await tx.insert(changeApprovals).values({ changeId: c.id, ...as, decision: data.decision, comment: data.comment });
       const audit = { actor: { kind: 'user' as const, id: actor.id }, entityType: 'change', entityId: c.id };
-      await recordAudit({ ...audit, action: `change_approval.${data.decision}`, after: { comment: data.comment, onBehalfOfId: as.onBehalfOfId } }, tx);
+      await recordAudit(
+        { ...audit, action: `change_approval.${data.decision}`, after: { comment: data.comment, onBehalfOfId: as.onBehalfOfId } },
+        tx,
+      );
       const [{ n }] = (await tx
-        .select({ n: sql<number>`count(distinct coalesce(${changeApprovals.onBehalfOfId}, ${changeApprovals.approverId}))`.mapWith(Number) })
+        .select({
+          n: sql<number>`count(distinct coalesce(${changeApprovals.onBehalfOfId}, ${changeApprovals.approverId}))`.mapWith(Number),
+        })
         .from(changeApprovals)
         .where(and(eq(changeApprovals.changeId, c.id), eq(changeApprovals.decision, 'approved')))) as [{ n: number }];
       const next = data.decision === 'rejected' ? 'rejected' : n >= c.requiredApprovals ? 'approved' : null;
@@ -113,7 +142,12 @@ export async function decideChange(actor: Actor, input: ChangeDecisionInput): Pr
           .where(and(eq(changeRecords.id, c.id), eq(changeRecords.state, 'requested')));
         await recordAudit({ ...audit, action: `change.${next}`, after: { approvals: n, reason: data.comment || undefined } }, tx);
         if (c.requestedById)
-          await notify(tx, [c.requestedById], { kind: 'request_decided', title: `Change ${c.reference} ${next}`, body: data.comment, link: changeLink(c.id) });
+          await notify(tx, [c.requestedById], {
+            kind: 'request_decided',
+            title: `Change ${c.reference} ${next}`,
+            body: data.comment,
+            link: changeLink(c.id),
+          });
       }
       return { state: next ?? c.state, approvals: n, required: c.requiredApprovals };
     }),
@@ -137,7 +171,14 @@ export async function moveChange(actor: Actor, input: { changeId: string; to: st
     if (!allowedMoves[data.to]!.includes(c.state)) throw new ConflictError(`A ${c.state} change cannot become ${data.to}.`, 'to');
     await tx.update(changeRecords).set({ state: data.to, updatedAt: new Date() }).where(eq(changeRecords.id, c.id));
     await recordAudit(
-      { actor: { kind: 'user', id: actor.id }, action: `change.${data.to}`, entityType: 'change', entityId: c.id, before: { state: c.state }, after: { state: data.to } },
+      {
+        actor: { kind: 'user', id: actor.id },
+        action: `change.${data.to}`,
+        entityType: 'change',
+        entityId: c.id,
+        before: { state: c.state },
+        after: { state: data.to },
+      },
       tx,
     );
   });

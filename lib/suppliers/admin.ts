@@ -87,7 +87,13 @@ export async function addSupplierPerson(actor: Actor, supplierId: string, email:
       .returning({ id: users.id });
     if (!u) throw new ValidationError('No user with this e-mail address; create the account first.', 'email');
     await recordAudit(
-      { actor: { kind: 'user', id: actor.id }, action: 'supplier.person_added', entityType: 'supplier', entityId: supplierId, after: { userId: u.id } },
+      {
+        actor: { kind: 'user', id: actor.id },
+        action: 'supplier.person_added',
+        entityType: 'supplier',
+        entityId: supplierId,
+        after: { userId: u.id },
+      },
       tx,
     );
   });

@@ -43,7 +43,9 @@ export async function announceDeployment(p: SupplierPrincipal, input: AnnounceIn
     const id = await retryOnContention(() =>
       getDb().transaction(async (tx) => {
         const found = await resolveItems(tx, p.supplierId, data.items);
-        const change = data.changeRef ? await tx.query.changeRecords.findFirst({ where: eq(changeRecords.reference, data.changeRef) }) : undefined;
+        const change = data.changeRef
+          ? await tx.query.changeRecords.findFirst({ where: eq(changeRecords.reference, data.changeRef) })
+          : undefined;
         const [a] = await tx
           .insert(supplierAnnouncements)
           .values({
@@ -62,7 +64,13 @@ export async function announceDeployment(p: SupplierPrincipal, input: AnnounceIn
         const deviceIds = [...new Set([...found.values()].map((d) => d.id))];
         await tx.insert(supplierAnnouncementItems).values(deviceIds.map((deviceId) => ({ announcementId: a!.id, deviceId })));
         await recordAudit(
-          { actor: auditActor(p), action: 'supplier.announced', entityType: 'supplier', entityId: p.supplierId, after: { announcementId: a!.id, ...data, items: deviceIds } },
+          {
+            actor: auditActor(p),
+            action: 'supplier.announced',
+            entityType: 'supplier',
+            entityId: p.supplierId,
+            after: { announcementId: a!.id, ...data, items: deviceIds },
+          },
           tx,
         );
         return a!.id;
@@ -84,7 +92,23 @@ async function viewOf(id: string): Promise<Omit<AnnouncementView, 'replayed'>> {
   const a = (await db.query.supplierAnnouncements.findFirst({ where: eq(supplierAnnouncements.id, id) }))!;
   const items = await db.query.supplierAnnouncementItems.findMany({ where: eq(supplierAnnouncementItems.announcementId, id) });
   const rows = items.length
-    ? await db.select({ id: devices.id, hostname: devices.hostname }).from(devices).where(inArray(devices.id, items.map((i) => i.deviceId)))
+    ? await db
+        .select({ id: devices.id, hostname: devices.hostname })
+        .from(devices)
+        .where(
+          inArray(
+            devices.id,
+            items.map((i) => i.deviceId),
+          ),
+        )
     : [];
-  return { id, component: a.component, version: a.version, windowStart: a.windowStart, windowEnd: a.windowEnd, changeRef: a.changeRef, items: rows };
+  return {
+    id,
+    component: a.component,
+    version: a.version,
+    windowStart: a.windowStart,
+    windowEnd: a.windowEnd,
+    changeRef: a.changeRef,
+    items: rows,
+  };
 }

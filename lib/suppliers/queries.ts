@@ -87,9 +87,11 @@ export async function supplierDrift(actor: Actor) {
   return eventRows(or(isNull(supplierEvents.announcementId), eq(supplierEvents.unauthorised, true)), 500);
 }
 
-/** Announced supplier work whose window meets [from, to): for the calendar. */
-export async function announcementsBetween(actor: Actor, from: Date, to: Date) {
+/** Announced supplier work whose window meets the days around now: for the calendar. */
+export async function announcementsAround(actor: Actor, daysBack: number, daysAhead: number) {
   assertRole(actor, ...DESK);
+  const from = new Date(Date.now() - daysBack * 86_400_000);
+  const to = new Date(Date.now() + daysAhead * 86_400_000);
   return getDb()
     .select({
       id: supplierAnnouncements.id,

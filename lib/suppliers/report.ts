@@ -34,8 +34,10 @@ export async function reportDeployments(p: SupplierPrincipal, input: ReportInput
   const data = parseInput(reportInput, input);
   const now = Date.now();
   data.reports.forEach((r, i) => {
-    if (r.occurredAt && r.occurredAt.getTime() > now + SKEW_MS) throw new ValidationError('occurredAt is in the future.', `reports[${i}].occurredAt`);
-    if (!r.component && !data.component && !data.announcementId) throw new ValidationError('Say what was deployed (component).', `reports[${i}].component`);
+    if (r.occurredAt && r.occurredAt.getTime() > now + SKEW_MS)
+      throw new ValidationError('occurredAt is in the future.', `reports[${i}].occurredAt`);
+    if (!r.component && !data.component && !data.announcementId)
+      throw new ValidationError('Say what was deployed (component).', `reports[${i}].component`);
   });
   const run = () => retryOnContention(() => getDb().transaction((tx) => recordBatch(tx, p, data, channel)));
   try {
@@ -47,7 +49,12 @@ export async function reportDeployments(p: SupplierPrincipal, input: ReportInput
   }
 }
 
-async function recordBatch(tx: Tx, p: SupplierPrincipal, data: ReturnType<typeof reportInput.parse>, channel: Channel): Promise<ReportResult[]> {
+async function recordBatch(
+  tx: Tx,
+  p: SupplierPrincipal,
+  data: ReturnType<typeof reportInput.parse>,
+  channel: Channel,
+): Promise<ReportResult[]> {
   const found = await resolveItems(
     tx,
     p.supplierId,
@@ -75,7 +82,14 @@ async function recordBatch(tx: Tx, p: SupplierPrincipal, data: ReturnType<typeof
     const key = keys[i]!;
     const seen = key ? earlier.find((e) => e.idempotencyKey === key) : undefined;
     if (seen) {
-      results.push({ item: r.item, deviceId: device.id, eventId: seen.id, announced: !!seen.announcementId, unauthorised: seen.unauthorised, replayed: true });
+      results.push({
+        item: r.item,
+        deviceId: device.id,
+        eventId: seen.id,
+        announced: !!seen.announcementId,
+        unauthorised: seen.unauthorised,
+        replayed: true,
+      });
       continue;
     }
     const occurredAt = r.occurredAt ?? new Date();

@@ -20,7 +20,10 @@ export const supplierInput = z.object({
   environments: list(20),
   sites: list(100),
   kinds: z.array(z.enum(deviceKindValues, { error: `Kinds are ${deviceKindValues.join(', ')}.` })).default([]),
-  deviceIds: z.array(z.uuid({ error: 'Choose devices from the list.' })).max(1000).default([]),
+  deviceIds: z
+    .array(z.uuid({ error: 'Choose devices from the list.' }))
+    .max(1000)
+    .default([]),
 });
 export type SupplierInput = z.input<typeof supplierInput>;
 

@@ -10,9 +10,11 @@ const pagesByRole: Record<keyof typeof demo, string[]> = {
   requester: ['/catalogue', '/catalogue/firefox', '/requests', '/devices', '/approvals'],
   approver: ['/approvals', '/approvals/delegation', '/approvals/deployments', '/catalogue/intellij-idea'],
   librarian: ['/library', '/library/products/firefox', '/library/products/firefox/edit', '/library/products/new'],
-  desk: ['/desk', '/desk/products/firefox', '/desk/drift'],
-  admin: ['/admin', '/admin/audit', '/admin/groups', '/admin/jobs', '/deployments/environments'],
+  desk: ['/desk', '/desk?source=supplier', '/desk/products/firefox', '/desk/drift'],
+  admin: ['/admin', '/admin/suppliers', '/admin/audit', '/admin/groups', '/admin/jobs', '/deployments/environments'],
   deployments: ['/deployments', '/deployments/new', '/deployments/calendar', '/deployments/targets', '/deployments/targets/new'],
+  changes: ['/changes'],
+  supplier: ['/supplier'],
 };
 // The requester's /approvals is the 403 page; /no-such-page is the 404 page.
 const extra = ['/no-such-page'];

@@ -39,7 +39,11 @@ describe(`the change gate on live deployments (${engine})`, () => {
       ['GateWindow', { changeRef: short.reference, deadline: inDays(5) }, /does not cover/],
     ] as const) {
       const { m, id } = await liveDraft(site, over);
-      await expect(scheduleDeployment(m, id, 1)).rejects.toMatchObject({ status: 422, field: 'changeRef', message: expect.stringMatching(message) });
+      await expect(scheduleDeployment(m, id, 1)).rejects.toMatchObject({
+        status: 422,
+        field: 'changeRef',
+        message: expect.stringMatching(message),
+      });
     }
     const { m, id } = await liveDraft('GateOk', { changeRef: short.reference });
     expect(await scheduleDeployment(m, id, 1)).toEqual({ status: 'pending_approval' });
@@ -47,17 +51,24 @@ describe(`the change gate on live deployments (${engine})`, () => {
     const { release } = await publishedRelease('vlc-media-player');
     const d = (await db().query.deployments.findFirst({ where: (t, { eq: e }) => e(t.id, id) }))!;
     await expect(
-      updateDeployment(m, id, plan({ releaseId: release.id, targetId: d.targetId, environment: 'live', changeRef: short.reference, availableFrom: inDays(4) }), {
-        expectedVersion: 1,
-        reason: 'later',
-      }),
+      updateDeployment(
+        m,
+        id,
+        plan({ releaseId: release.id, targetId: d.targetId, environment: 'live', changeRef: short.reference, availableFrom: inDays(4) }),
+        {
+          expectedVersion: 1,
+          reason: 'later',
+        },
+      ),
     ).rejects.toMatchObject({ status: 422, field: 'changeRef' });
   });
 });
 
 describe(`change records (${engine})`, () => {
   const people = async () =>
-    (await Promise.all(['chris@example.com', 'ops1@example.com', 'ops2@example.com', 'dana@example.com', 'alice@example.com'].map(actor))) as [Actor, Actor, Actor, Actor, Actor];
+    (await Promise.all(
+      ['chris@example.com', 'ops1@example.com', 'ops2@example.com', 'dana@example.com', 'alice@example.com'].map(actor),
+    )) as [Actor, Actor, Actor, Actor, Actor];
 
   it('a normal change needs N of the live board; an emergency one member; a standard one from a change manager is pre-approved', async () => {
     const [chris, ops1, ops2, dana, alice] = await people();
@@ -66,20 +77,39 @@ describe(`change records (${engine})`, () => {
     expect(normal.state).toBe('requested');
     await expect(decideChange(dana, { changeId: normal.id, decision: 'approved' })).rejects.toBeInstanceOf(ForbiddenError); // own change
     await expect(decideChange(alice, { changeId: normal.id, decision: 'approved' })).rejects.toBeInstanceOf(ForbiddenError); // not on the board
-    expect(await decideChange(chris, { changeId: normal.id, decision: 'approved' })).toMatchObject({ state: 'requested', approvals: 1, required: 2 });
+    expect(await decideChange(chris, { changeId: normal.id, decision: 'approved' })).toMatchObject({
+      state: 'requested',
+      approvals: 1,
+      required: 2,
+    });
     await expect(decideChange(chris, { changeId: normal.id, decision: 'approved' })).rejects.toMatchObject({ status: 409 });
     expect(await decideChange(ops1, { changeId: normal.id, decision: 'approved' })).toMatchObject({ state: 'approved', approvals: 2 });
 
-    const emergency = await createChange(dana, { reference: 'CHG-E-1', title: 'Zero-day patch', kind: 'emergency', windowStart: inDays(-0.01), windowEnd: inDays(0.5) });
+    const emergency = await createChange(dana, {
+      reference: 'CHG-E-1',
+      title: 'Zero-day patch',
+      kind: 'emergency',
+      windowStart: inDays(-0.01),
+      windowEnd: inDays(0.5),
+    });
     expect(await decideChange(ops2, { changeId: emergency.id, decision: 'approved' })).toMatchObject({ state: 'approved', required: 1 });
     // …and it opens the gate for an urgent live deployment at once.
     const { m, id } = await liveDraft('Emergency', { changeRef: 'CHG-E-1', availableFrom: new Date() });
     expect(await scheduleDeployment(m, id, 1)).toEqual({ status: 'pending_approval' });
 
-    expect(await createChange(chris, { reference: 'CHG-S-1', title: 'Monthly patches', kind: 'standard', ...window })).toMatchObject({ state: 'approved' });
-    await expect(createChange(chris, { reference: 'chg-s-1x', title: 'x', kind: 'standard', windowStart: inDays(2), windowEnd: inDays(1) })).rejects.toMatchObject({ field: 'windowEnd' });
-    await expect(createChange(chris, { reference: 'CHG-S-1', title: 'again', kind: 'standard', ...window })).rejects.toMatchObject({ status: 409, field: 'reference' });
-    await expect(createChange(alice, { reference: 'CHG-A-1', title: 'x', kind: 'normal', ...window })).rejects.toBeInstanceOf(ForbiddenError);
+    expect(await createChange(chris, { reference: 'CHG-S-1', title: 'Monthly patches', kind: 'standard', ...window })).toMatchObject({
+      state: 'approved',
+    });
+    await expect(
+      createChange(chris, { reference: 'chg-s-1x', title: 'x', kind: 'standard', windowStart: inDays(2), windowEnd: inDays(1) }),
+    ).rejects.toMatchObject({ field: 'windowEnd' });
+    await expect(createChange(chris, { reference: 'CHG-S-1', title: 'again', kind: 'standard', ...window })).rejects.toMatchObject({
+      status: 409,
+      field: 'reference',
+    });
+    await expect(createChange(alice, { reference: 'CHG-A-1', title: 'x', kind: 'normal', ...window })).rejects.toBeInstanceOf(
+      ForbiddenError,
+    );
   });
 
   it('a rejection needs a reason and ends it; concurrent approvals count once each; the lifecycle moves forward only', async () => {
@@ -87,7 +117,9 @@ describe(`change records (${engine})`, () => {
     const window = { windowStart: inDays(1), windowEnd: inDays(2) };
     const c = await createChange(dana, { reference: 'CHG-R-1', title: 'Risky', kind: 'normal', ...window });
     await expect(decideChange(chris, { changeId: c.id, decision: 'rejected' })).rejects.toMatchObject({ field: 'comment' });
-    expect(await decideChange(chris, { changeId: c.id, decision: 'rejected', comment: 'No rollback plan' })).toMatchObject({ state: 'rejected' });
+    expect(await decideChange(chris, { changeId: c.id, decision: 'rejected', comment: 'No rollback plan' })).toMatchObject({
+      state: 'rejected',
+    });
     expect((await db().query.changeRecords.findFirst({ where: eq(changeRecords.id, c.id) }))!.rejectedReason).toBe('No rollback plan');
 
     const race = await createChange(dana, { reference: 'CHG-R-2', title: 'Race', kind: 'normal', ...window });

@@ -17,7 +17,13 @@ import { engine, setupTestDb } from '../support/db';
 
 const db = setupTestDb();
 
-const call = (handler: (r: Request) => Promise<Response>, path: string, authorization: string, body: unknown, headers: Record<string, string> = {}) =>
+const call = (
+  handler: (r: Request) => Promise<Response>,
+  path: string,
+  authorization: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+) =>
   handler(
     new Request(`http://portal.test${path}`, {
       method: 'POST',
@@ -27,7 +33,12 @@ const call = (handler: (r: Request) => Promise<Response>, path: string, authoriz
   );
 const eventsOf = async (hostname: string) =>
   db()
-    .select({ id: supplierEvents.id, status: supplierEvents.status, unauthorised: supplierEvents.unauthorised, announcementId: supplierEvents.announcementId })
+    .select({
+      id: supplierEvents.id,
+      status: supplierEvents.status,
+      unauthorised: supplierEvents.unauthorised,
+      announcementId: supplierEvents.announcementId,
+    })
     .from(supplierEvents)
     .innerJoin(devices, eq(devices.id, supplierEvents.deviceId))
     .where(and(eq(devices.hostname, hostname), sql`${supplierEvents.idempotencyKey} not like 'seed-%'`));
@@ -37,12 +48,18 @@ const window = () => ({ windowStart: new Date(Date.now() - hour).toISOString(), 
 describe(`supplier credentials (${engine})`, () => {
   it('accepts a live credential and refuses an expired, a revoked, a malformed one and a pipeline token (401)', async () => {
     const live = await supplierCredential();
-    expect(await authenticateSupplier(live.authorization)).toMatchObject({ supplierId: await supplierId('Northwind Networks'), tokenId: live.id });
+    expect(await authenticateSupplier(live.authorization)).toMatchObject({
+      supplierId: await supplierId('Northwind Networks'),
+      tokenId: live.id,
+    });
     const stored = await db().query.apiTokens.findFirst({ where: eq(apiTokens.id, live.id) });
     expect(stored!.tokenHash).not.toContain(live.secret.slice(4)); // only the hash is kept
 
     const expired = await supplierCredential();
-    await db().update(apiTokens).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(apiTokens.id, expired.id));
+    await db()
+      .update(apiTokens)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(eq(apiTokens.id, expired.id));
     await expect(authenticateSupplier(expired.authorization)).rejects.toBeInstanceOf(UnauthorizedError);
     const revoked = await supplierCredential();
     await revokeSupplierCredential(await actor('admin@example.com'), revoked.id);
@@ -60,7 +77,10 @@ describe(`supplier credentials (${engine})`, () => {
         const res = await call(route, `/api/v1/supplier${path}`, cred.authorization, body);
         expect(res.status).toBe(401);
       }
-      expect((await scopeRoute(new Request('http://portal.test/api/v1/supplier/scope', { headers: { authorization: cred.authorization } }))).status).toBe(401);
+      expect(
+        (await scopeRoute(new Request('http://portal.test/api/v1/supplier/scope', { headers: { authorization: cred.authorization } })))
+          .status,
+      ).toBe(401);
     }
     expect(await eventsOf('core-sw-01')).toEqual([]);
     const audit = await db().select().from(auditEvents).where(eq(auditEvents.action, 'supplier_credential.revoked'));
@@ -71,7 +91,9 @@ describe(`supplier credentials (${engine})`, () => {
 describe(`supplier scope on every endpoint (${engine})`, () => {
   it('lists only the scope; in scope is accepted, out of scope and another supplier’s item are 403 naming the item, nothing kept', async () => {
     const { authorization } = await supplierCredential();
-    const scope = (await (await scopeRoute(new Request('http://portal.test/x', { headers: { authorization } }))).json()) as { items: { hostname: string }[] };
+    const scope = (await (await scopeRoute(new Request('http://portal.test/x', { headers: { authorization } }))).json()) as {
+      items: { hostname: string }[];
+    };
     expect(scope.items.map((i) => i.hostname).sort()).toEqual(['core-sw-01', 'edge-fw-01']);
 
     // Announce: core-sw-02 is Northwind gear in Dublin (outside its sites), srv-live-01 is Contoso's.
@@ -107,7 +129,12 @@ describe(`supplier scope on every endpoint (${engine})`, () => {
     expect(await eventsOf('core-sw-01')).toEqual([]);
 
     // Import: every bad line is named, and the file is refused whole.
-    const csv = ['item,component,version,status,occurredAt', 'core-sw-01,fw,1,succeeded,2026-01-01T00:00:00Z', 'core-sw-02,fw,1,succeeded,2026-01-01T00:00:00Z', 'edge-fw-01,fw,,exploded,yesterday'].join('\n');
+    const csv = [
+      'item,component,version,status,occurredAt',
+      'core-sw-01,fw,1,succeeded,2026-01-01T00:00:00Z',
+      'core-sw-02,fw,1,succeeded,2026-01-01T00:00:00Z',
+      'edge-fw-01,fw,,exploded,yesterday',
+    ].join('\n');
     const refused = await call(importRoute, '/api/v1/supplier/imports', authorization, csv);
     expect(refused.status).toBe(422);
     const body = (await refused.json()) as { lines: { line: number; field: string }[] };
@@ -137,30 +164,54 @@ describe(`supplier scope on every endpoint (${engine})`, () => {
     const bob = await actor('bob@example.com');
     expect(bob.roles).toEqual(['supplier']);
     const p = { supplierId: id, tokenId: null, userId: bob.id };
-    await expect(announceDeployment(p, { component: 'optics', version: '2', items: ['core-sw-01'], ...window() })).rejects.toMatchObject({ status: 403 });
-    expect(await announceDeployment(p, { component: 'optics', version: '2', items: ['core-sw-02'], ...window() })).toMatchObject({ items: [{ hostname: 'core-sw-02' }] });
+    await expect(announceDeployment(p, { component: 'optics', version: '2', items: ['core-sw-01'], ...window() })).rejects.toMatchObject({
+      status: 403,
+    });
+    expect(await announceDeployment(p, { component: 'optics', version: '2', items: ['core-sw-02'], ...window() })).toMatchObject({
+      items: [{ hostname: 'core-sw-02' }],
+    });
   });
 });
 
 describe(`supplier reports (${engine})`, () => {
   it('are idempotent per item and per batch key; a retried batch records nothing twice', async () => {
     const { authorization } = await supplierCredential();
-    const body = { component: 'Switch firmware', reports: [{ item: 'edge-fw-01', status: 'started', version: '18.0' }, { item: 'edge-fw-01', status: 'succeeded', version: '18.0' }] };
+    const body = {
+      component: 'Switch firmware',
+      reports: [
+        { item: 'edge-fw-01', status: 'started', version: '18.0' },
+        { item: 'edge-fw-01', status: 'succeeded', version: '18.0' },
+      ],
+    };
     const first = await call(reportsRoute, '/api/v1/supplier/reports', authorization, body, { 'Idempotency-Key': 'batch-42' });
     expect(first.status).toBe(201);
     const again = await call(reportsRoute, '/api/v1/supplier/reports', authorization, body, { 'Idempotency-Key': 'batch-42' });
     expect(again.status).toBe(200);
-    const [a, b] = [(await first.json()) as { results: { eventId: number }[] }, (await again.json()) as { results: { eventId: number; replayed: boolean }[] }];
+    const [a, b] = [
+      (await first.json()) as { results: { eventId: number }[] },
+      (await again.json()) as { results: { eventId: number; replayed: boolean }[] },
+    ];
     expect(b.results.map((r) => r.eventId)).toEqual(a.results.map((r) => r.eventId));
     expect(b.results.every((r) => r.replayed)).toBe(true);
     // Concurrent retries of the same batch: still two events.
-    await Promise.all([1, 2, 3].map(() => call(reportsRoute, '/api/v1/supplier/reports', authorization, body, { 'Idempotency-Key': 'batch-43' })));
+    await Promise.all(
+      [1, 2, 3].map(() => call(reportsRoute, '/api/v1/supplier/reports', authorization, body, { 'Idempotency-Key': 'batch-43' })),
+    );
     expect(await eventsOf('edge-fw-01')).toHaveLength(4);
     // Bad input is a 422 naming the field, and keeps nothing.
-    const bad = await call(reportsRoute, '/api/v1/supplier/reports', authorization, { component: 'x', reports: [{ item: 'edge-fw-01', status: 'succeeded', version: '1' }, { item: 'edge-fw-01', status: 'succeeded', version: '1', sha256: 'xyz' }] });
+    const bad = await call(reportsRoute, '/api/v1/supplier/reports', authorization, {
+      component: 'x',
+      reports: [
+        { item: 'edge-fw-01', status: 'succeeded', version: '1' },
+        { item: 'edge-fw-01', status: 'succeeded', version: '1', sha256: 'xyz' },
+      ],
+    });
     expect(bad.status).toBe(422);
     expect(await bad.json()).toMatchObject({ field: 'reports.1.sha256' });
-    const link = await call(reportsRoute, '/api/v1/supplier/reports', authorization, { component: 'x', reports: [{ item: 'edge-fw-01', status: 'failed', version: '1', evidence: 'http://insecure.example/log' }] });
+    const link = await call(reportsRoute, '/api/v1/supplier/reports', authorization, {
+      component: 'x',
+      reports: [{ item: 'edge-fw-01', status: 'failed', version: '1', evidence: 'http://insecure.example/log' }],
+    });
     expect(link.status).toBe(422);
     expect(await eventsOf('edge-fw-01')).toHaveLength(4);
   });
@@ -168,19 +219,41 @@ describe(`supplier reports (${engine})`, () => {
   it('in live: inside an approved change’s window it is authorised; without one it is kept but flagged and change managers are told', async () => {
     const { authorization } = await supplierCredential();
     const change = await approvedChange();
-    const announced = await call(announceRoute, '/api/v1/supplier/announcements', authorization, { component: 'PSU firmware', version: '3.1', items: ['core-sw-01'], changeRef: change.reference, ...window() });
+    const announced = await call(announceRoute, '/api/v1/supplier/announcements', authorization, {
+      component: 'PSU firmware',
+      version: '3.1',
+      items: ['core-sw-01'],
+      changeRef: change.reference,
+      ...window(),
+    });
     expect(announced.status).toBe(201);
-    const res = await reportDeployments(await authenticateSupplier(authorization), { component: 'PSU firmware', reports: [{ item: 'core-sw-01', status: 'succeeded', version: '3.1' }] });
+    const res = await reportDeployments(await authenticateSupplier(authorization), {
+      component: 'PSU firmware',
+      reports: [{ item: 'core-sw-01', status: 'succeeded', version: '3.1' }],
+    });
     expect(res).toMatchObject([{ announced: true, unauthorised: false }]);
 
     const chris = await actor('chris@example.com');
-    const before = await db().select().from(notifications).where(and(eq(notifications.userId, chris.id), eq(notifications.kind, 'unauthorised_change')));
-    const unannounced = await reportDeployments(await authenticateSupplier(authorization), { component: 'Hotfix', reports: [{ item: 'edge-fw-01', status: 'succeeded', version: '3.2' }] });
+    const before = await db()
+      .select()
+      .from(notifications)
+      .where(and(eq(notifications.userId, chris.id), eq(notifications.kind, 'unauthorised_change')));
+    const unannounced = await reportDeployments(await authenticateSupplier(authorization), {
+      component: 'Hotfix',
+      reports: [{ item: 'edge-fw-01', status: 'succeeded', version: '3.2' }],
+    });
     expect(unannounced).toMatchObject([{ announced: false, unauthorised: true }]);
     const requested = await approvedChange({ state: 'requested' });
-    const unapproved = await reportDeployments(await authenticateSupplier(authorization), { component: 'Hotfix', changeRef: requested.reference, reports: [{ item: 'edge-fw-01', status: 'succeeded', version: '3.3' }] });
+    const unapproved = await reportDeployments(await authenticateSupplier(authorization), {
+      component: 'Hotfix',
+      changeRef: requested.reference,
+      reports: [{ item: 'edge-fw-01', status: 'succeeded', version: '3.3' }],
+    });
     expect(unapproved).toMatchObject([{ unauthorised: true }]);
-    const after = await db().select().from(notifications).where(and(eq(notifications.userId, chris.id), eq(notifications.kind, 'unauthorised_change')));
+    const after = await db()
+      .select()
+      .from(notifications)
+      .where(and(eq(notifications.userId, chris.id), eq(notifications.kind, 'unauthorised_change')));
     expect(after.length - before.length).toBe(2);
     // The ledger is append-only, whatever code tries.
     await expect(db().update(supplierEvents).set({ unauthorised: false })).rejects.toThrow();

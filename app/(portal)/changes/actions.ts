@@ -8,7 +8,8 @@ import { changeDecisionInput, changeInput, changeTransitionInput } from '@/lib/c
 import { createChange, decideChange, moveChange } from '@/lib/changes/service';
 import { fromZodError } from '@/app/ui/action-state';
 
-const fields = (form: FormData) => Object.fromEntries([...form.entries()].filter(([, v]) => typeof v === 'string')) as Record<string, string>;
+const fields = (form: FormData) =>
+  Object.fromEntries([...form.entries()].filter(([, v]) => typeof v === 'string')) as Record<string, string>;
 
 export async function createChangeAction(_: ActionState, form: FormData): Promise<ActionState> {
   const input = changeInput.safeParse(fields(form));

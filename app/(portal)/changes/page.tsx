@@ -20,12 +20,16 @@ export default async function ChangesPage() {
       <div>
         <h1 className="text-2xl font-semibold">Change records</h1>
         <p className="mt-1 max-w-3xl text-slate-600">
-          A deployment into live — the portal’s own or a supplier’s — must cite an approved change whose window covers it. Normal
-          changes need the live approval board (N of M); an emergency change one member of it; a standard change recorded by a
-          change manager is pre-approved.
+          A deployment into live — the portal’s own or a supplier’s — must cite an approved change whose window covers it. Normal changes
+          need the live approval board (N of M); an emergency change one member of it; a standard change recorded by a change manager is
+          pre-approved.
         </p>
       </div>
-      <Table label="Change records" head={['Reference', 'Title', 'Kind', 'Window (UTC)', 'Supplier', 'State']} empty={changes.length === 0 && 'No change records yet.'}>
+      <Table
+        label="Change records"
+        head={['Reference', 'Title', 'Kind', 'Window (UTC)', 'Supplier', 'State']}
+        empty={changes.length === 0 && 'No change records yet.'}
+      >
         {changes.map((c) => (
           <tr key={c.id} className="border-t border-slate-100" data-testid="change-row">
             <td className={cellClass}>

@@ -30,9 +30,9 @@ export default async function SupplierPage() {
       <div>
         <h1 className="text-2xl font-semibold">{home.name}</h1>
         <p className="mt-1 max-w-3xl text-slate-600">
-          Announce the deployments you plan on the items in your scope, and report what you did. Work in live needs an approved
-          change whose window covers it; work reported without one is recorded and flagged as an unauthorised change. The same is
-          possible over the API (see /openapi.json).
+          Announce the deployments you plan on the items in your scope, and report what you did. Work in live needs an approved change whose
+          window covers it; work reported without one is recorded and flagged as an unauthorised change. The same is possible over the API
+          (see /openapi.json).
         </p>
       </div>
       <div className="grid gap-6 lg:grid-cols-2">

@@ -21,7 +21,10 @@ const scopeText = (s: { environments: string[]; sites: string[]; kinds: string[]
     s.kinds.length && `kinds ${s.kinds.join(', ')}`,
   ]
     .filter(Boolean)
-    .join(' AND ') + (s.devices.length ? `${s.environments.length + s.sites.length + s.kinds.length ? '; plus ' : ''}${s.devices.map((d) => d.hostname).join(', ')}` : '');
+    .join(' AND ') +
+  (s.devices.length
+    ? `${s.environments.length + s.sites.length + s.kinds.length ? '; plus ' : ''}${s.devices.map((d) => d.hostname).join(', ')}`
+    : '');
 
 export default async function SuppliersPage() {
   const actor = await requireArea('/admin');
@@ -44,15 +47,25 @@ export default async function SuppliersPage() {
         </p>
       </div>
       {suppliers.map((s) => (
-        <section key={s.id} aria-labelledby={`s-${s.id}`} className="rounded-xl border border-slate-200 bg-white p-4" data-testid="supplier">
+        <section
+          key={s.id}
+          aria-labelledby={`s-${s.id}`}
+          className="rounded-xl border border-slate-200 bg-white p-4"
+          data-testid="supplier"
+        >
           <h2 id={`s-${s.id}`} className="text-lg font-semibold">
             {s.name}
           </h2>
           <p className="text-sm text-slate-600">
-            Scope: {scopeText(s) || 'nothing yet'} · Contact: {s.contactEmail || '—'} · People: {s.people.map((p) => p.email).join(', ') || 'none'}
+            Scope: {scopeText(s) || 'nothing yet'} · Contact: {s.contactEmail || '—'} · People:{' '}
+            {s.people.map((p) => p.email).join(', ') || 'none'}
           </p>
           <div className="mt-3">
-            <Table label={`Credentials of ${s.name}`} head={['Name', 'Created (UTC)', 'Expires', 'Last used', 'State', 'Revoke']} empty={credentials.get(s.id)!.length === 0 && 'No credentials.'}>
+            <Table
+              label={`Credentials of ${s.name}`}
+              head={['Name', 'Created (UTC)', 'Expires', 'Last used', 'State', 'Revoke']}
+              empty={credentials.get(s.id)!.length === 0 && 'No credentials.'}
+            >
               {credentials.get(s.id)!.map((c) => (
                 <tr key={c.id} className="border-t border-slate-100">
                   <td className={cellClass}>

@@ -13,7 +13,13 @@ import { ChangeStateBadge } from '../change-state-badge';
 export const metadata: Metadata = { title: 'Change' };
 export const dynamic = 'force-dynamic';
 
-const nextStates: Record<string, string[]> = { approved: ['scheduled', 'implemented', 'failed'], scheduled: ['implemented', 'failed'], implemented: ['closed'], failed: ['closed'], rejected: ['closed'] };
+const nextStates: Record<string, string[]> = {
+  approved: ['scheduled', 'implemented', 'failed'],
+  scheduled: ['implemented', 'failed'],
+  implemented: ['closed'],
+  failed: ['closed'],
+  rejected: ['closed'],
+};
 
 export default async function ChangePage({ params }: { params: Promise<{ id: string }> }) {
   const actor = await requireArea('/changes');
@@ -46,7 +52,11 @@ export default async function ChangePage({ params }: { params: Promise<{ id: str
         <h2 id="decisions" className="mb-2 text-lg font-semibold">
           Decisions
         </h2>
-        <Table label="Decisions" head={['Approver', 'Decision', 'Comment', 'When (UTC)']} empty={c.decisions.length === 0 && 'No decisions yet.'}>
+        <Table
+          label="Decisions"
+          head={['Approver', 'Decision', 'Comment', 'When (UTC)']}
+          empty={c.decisions.length === 0 && 'No decisions yet.'}
+        >
           {c.decisions.map((d, i) => (
             <tr key={i} className="border-t border-slate-100">
               <td className={cellClass}>{d.approver}</td>
@@ -97,7 +107,11 @@ export default async function ChangePage({ params }: { params: Promise<{ id: str
         <h2 id="work" className="mb-2 text-lg font-semibold">
           Supplier work under this change
         </h2>
-        <Table label="Supplier work" head={['Device', 'Component', 'Version', 'Status', 'When (UTC)']} empty={c.work.length === 0 && 'None reported.'}>
+        <Table
+          label="Supplier work"
+          head={['Device', 'Component', 'Version', 'Status', 'When (UTC)']}
+          empty={c.work.length === 0 && 'None reported.'}
+        >
           {c.work.map((w) => (
             <tr key={w.id} className="border-t border-slate-100">
               <td className={cellClass}>{w.hostname}</td>

@@ -5,7 +5,7 @@ import { deploymentCalendar } from '@/lib/deployments/queries';
 import { DeploymentStatusBadge } from '@/app/ui/deployment-status-badge';
 import { formatDate, formatDateTime } from '@/app/ui/format';
 import { DeploymentsNav } from '../sub-nav';
-import { announcementsBetween } from '@/lib/suppliers/queries';
+import { announcementsAround } from '@/lib/suppliers/queries';
 
 export const metadata: Metadata = { title: 'Deployment calendar' };
 
@@ -15,7 +15,7 @@ const kindStyle = { 'available-from': 'text-sky-800', deadline: 'text-amber-800'
 export default async function CalendarPage() {
   const actor = await requireArea('/deployments');
   const weeks = await deploymentCalendar(actor, new Date(), 6);
-  const announced = await announcementsBetween(actor, new Date(Date.now() - 7 * 86_400_000), new Date(Date.now() + 42 * 86_400_000));
+  const announced = await announcementsAround(actor, 7, 42);
   return (
     <div>
       <DeploymentsNav current="/deployments/calendar" />

@@ -9,7 +9,8 @@ const MAX_CSV_BYTES = 2 * 1024 * 1024;
 export async function POST(request: Request) {
   return respond(async () => {
     const p = await authenticateSupplier(request.headers.get('authorization'));
-    if (Number(request.headers.get('content-length') ?? 0) > MAX_CSV_BYTES) throw new ValidationError('The file is larger than 2 MB.', 'file');
+    if (Number(request.headers.get('content-length') ?? 0) > MAX_CSV_BYTES)
+      throw new ValidationError('The file is larger than 2 MB.', 'file');
     const csv = await request.text();
     if (csv.length > MAX_CSV_BYTES) throw new ValidationError('The file is larger than 2 MB.', 'file');
     const results = await importWithCredential(p, csv);
