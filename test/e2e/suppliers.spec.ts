@@ -72,10 +72,10 @@ test('a supplier announces and reports firmware, the change manager approves, th
   // The change manager approves the change.
   const chris = await as(browser, demo.changes);
   await chris.goto(changeUrl);
-  await chris.getByLabel('Decision').selectOption('approved');
-  await chris.getByLabel(/Comment/).fill('Firmware fixes CVE; rollback image staged.');
+  await chris.getByLabel('Decision', { exact: true }).selectOption('approved');
+  await chris.getByLabel('Comment (a rejection needs a reason)').fill('Firmware fixes CVE; rollback image staged.');
   await chris.getByRole('button', { name: 'Record decision' }).click();
-  await expect(chris.getByText('the change is approved')).toBeVisible({ timeout: 30_000 });
+  await expect(chris.getByRole('row', { name: /Chris Change approved/ })).toBeVisible({ timeout: 30_000 });
 
   // Northwind reports both devices done; a retry of the same batch records nothing twice.
   const batch = {
