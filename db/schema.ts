@@ -21,7 +21,16 @@ import {
 // ---------------------------------------------------------------------------------------------
 // Enums
 // ---------------------------------------------------------------------------------------------
-export const roleValues = ['requester', 'approver', 'librarian', 'service_desk', 'admin', 'deployment_manager'] as const;
+export const roleValues = [
+  'requester',
+  'approver',
+  'librarian',
+  'service_desk',
+  'admin',
+  'deployment_manager',
+  'supplier',
+  'change_manager',
+] as const;
 export type Role = (typeof roleValues)[number];
 export const roleEnum = pgEnum('role', roleValues);
 
@@ -122,6 +131,8 @@ export const users = pgTable(
      * The identity provider's groups this person is in, as last told by a sign-in (groups claim) or
      * by SCIM; roles and IdP-managed memberships are derived from it (lib/sso/mapping.ts).
      */
+    /** A supplier's person (role supplier) acts for this one supplier only. */
+    supplierId: uuid('supplier_id').references((): AnyPgColumn => suppliers.id, { onDelete: 'restrict' }),
     idpGroups: text('idp_groups')
       .array()
       .notNull()
@@ -670,9 +681,11 @@ export const apiTokens = pgTable(
     expiresAt: timestamp('expires_at', { withTimezone: true }),
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
     lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
+    /** Set for a supplier's credential (lib/suppliers/credentials.ts); null for a pipeline token. */
+    supplierId: uuid('supplier_id').references((): AnyPgColumn => suppliers.id, { onDelete: 'restrict' }),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex('api_tokens_token_hash_key').on(t.tokenHash)],
+  (t) => [uniqueIndex('api_tokens_token_hash_key').on(t.tokenHash), index('api_tokens_supplier_idx').on(t.supplierId)],
 );
 export type ApiToken = typeof apiTokens.$inferSelect;
 
@@ -1289,3 +1302,198 @@ export const releaseReviews = pgTable(
   },
   (t) => [index('release_reviews_release_idx').on(t.releaseId)],
 );
+// ---------------------------------------------------------------------------------------------
+// Suppliers and change records (deployments the portal does not perform)
+// ---------------------------------------------------------------------------------------------
+/**
+ * An outside organisation that deploys to some of the estate. Its scope: every device matching
+ * all of its non-empty rules (environments AND sites AND kinds, like a target's rules), plus the
+ * devices listed in supplier_devices. A supplier without rules or devices may touch nothing.
+ */
+export const suppliers = pgTable(
+  'suppliers',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    name: text('name').notNull(),
+    contactEmail: text('contact_email').notNull().default(''),
+    environments: text('environments')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    sites: text('sites')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    kinds: deviceKindEnum('kinds')
+      .array()
+      .notNull()
+      .default(sql`'{}'::device_kind[]`),
+    active: boolean('active').notNull().default(true),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('suppliers_name_key').on(sql`lower(${t.name})`)],
+);
+export type Supplier = typeof suppliers.$inferSelect;
+
+/** Configuration items named explicitly in a supplier's scope. */
+export const supplierDevices = pgTable(
+  'supplier_devices',
+  {
+    supplierId: uuid('supplier_id')
+      .notNull()
+      .references(() => suppliers.id, { onDelete: 'cascade' }),
+    deviceId: uuid('device_id')
+      .notNull()
+      .references(() => devices.id, { onDelete: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.supplierId, t.deviceId] }), index('supplier_devices_device_idx').on(t.deviceId)],
+);
+
+export const changeKindValues = ['standard', 'normal', 'emergency'] as const;
+export type ChangeKind = (typeof changeKindValues)[number];
+export const changeKindEnum = pgEnum('change_kind', changeKindValues);
+export const changeStateValues = ['requested', 'approved', 'rejected', 'scheduled', 'implemented', 'failed', 'closed'] as const;
+export type ChangeState = (typeof changeStateValues)[number];
+export const changeStateEnum = pgEnum('change_state', changeStateValues);
+
+/** A change record: what may change, where, in which window; approved before it happens. */
+export const changeRecords = pgTable(
+  'change_records',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    reference: text('reference').notNull(),
+    title: text('title').notNull(),
+    description: text('description').notNull().default(''),
+    kind: changeKindEnum('kind').notNull(),
+    state: changeStateEnum('state').notNull().default('requested'),
+    /** Whose approval policy decides it (that environment's approval group, N of M). */
+    environment: text('environment')
+      .notNull()
+      .default('live')
+      .references(() => environments.key, { onDelete: 'restrict', onUpdate: 'cascade' }),
+    windowStart: timestamp('window_start', { withTimezone: true }).notNull(),
+    windowEnd: timestamp('window_end', { withTimezone: true }).notNull(),
+    requiredApprovals: integer('required_approvals').notNull().default(1),
+    requestedById: uuid('requested_by_id').references(() => users.id, { onDelete: 'restrict' }),
+    supplierId: uuid('supplier_id').references(() => suppliers.id, { onDelete: 'restrict' }),
+    rejectedReason: text('rejected_reason'),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('change_records_reference_key').on(t.reference),
+    index('change_records_window_idx').on(t.state, t.windowStart),
+    check('change_records_window_order', sql`${t.windowEnd} > ${t.windowStart}`),
+    check('change_records_required_positive', sql`${t.requiredApprovals} >= 1`),
+  ],
+);
+export type ChangeRecord = typeof changeRecords.$inferSelect;
+
+export const changeApprovals = pgTable(
+  'change_approvals',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    changeId: uuid('change_id')
+      .notNull()
+      .references(() => changeRecords.id, { onDelete: 'restrict' }),
+    approverId: uuid('approver_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'restrict' }),
+    onBehalfOfId: uuid('on_behalf_of_id').references(() => users.id, { onDelete: 'restrict' }),
+    decision: decisionEnum('decision').notNull(),
+    comment: text('comment').notNull().default(''),
+    decidedAt: timestamp('decided_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('change_approvals_once_key').on(t.changeId, t.approverId),
+    check('change_approvals_rejection_has_reason', sql`${t.decision} = 'approved' OR length(trim(${t.comment})) > 0`),
+  ],
+);
+
+/** A supplier's plan: this component at this version onto these items in this window. */
+export const supplierAnnouncements = pgTable(
+  'supplier_announcements',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    supplierId: uuid('supplier_id')
+      .notNull()
+      .references(() => suppliers.id, { onDelete: 'restrict' }),
+    /** The credential that announced it, or null when a supplier's person used the page. */
+    tokenId: uuid('token_id').references(() => apiTokens.id, { onDelete: 'restrict' }),
+    userId: uuid('user_id').references(() => users.id, { onDelete: 'restrict' }),
+    component: text('component').notNull(),
+    version: text('version').notNull(),
+    windowStart: timestamp('window_start', { withTimezone: true }).notNull(),
+    windowEnd: timestamp('window_end', { withTimezone: true }).notNull(),
+    changeRef: text('change_ref'),
+    changeId: uuid('change_id').references(() => changeRecords.id, { onDelete: 'restrict' }),
+    idempotencyKey: text('idempotency_key'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('supplier_announcements_idempotency_key').on(t.supplierId, t.idempotencyKey),
+    index('supplier_announcements_window_idx').on(t.windowStart),
+    check('supplier_announcements_window_order', sql`${t.windowEnd} > ${t.windowStart}`),
+  ],
+);
+export type SupplierAnnouncement = typeof supplierAnnouncements.$inferSelect;
+
+export const supplierAnnouncementItems = pgTable(
+  'supplier_announcement_items',
+  {
+    announcementId: uuid('announcement_id')
+      .notNull()
+      .references(() => supplierAnnouncements.id, { onDelete: 'restrict' }),
+    deviceId: uuid('device_id')
+      .notNull()
+      .references(() => devices.id, { onDelete: 'restrict' }),
+  },
+  (t) => [primaryKey({ columns: [t.announcementId, t.deviceId] }), index('supplier_announcement_items_device_idx').on(t.deviceId)],
+);
+
+export const supplierEventStatusValues = ['started', 'succeeded', 'failed', 'rolled_back'] as const;
+export type SupplierEventStatus = (typeof supplierEventStatusValues)[number];
+export const supplierEventStatusEnum = pgEnum('supplier_event_status', supplierEventStatusValues);
+export const supplierChannelEnum = pgEnum('supplier_channel', ['api', 'page', 'import']);
+
+/**
+ * The append-only ledger of what suppliers did (UPDATE/DELETE refused by triggers, like
+ * install_events). Kept beside install_events rather than in it: an install event names a DML
+ * release and artifact (NOT NULL, and device_current_installs and adoption rely on it), while
+ * suppliers deploy firmware and patches the DML never held. The desk's views read both.
+ */
+export const supplierEvents = pgTable(
+  'supplier_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    supplierId: uuid('supplier_id')
+      .notNull()
+      .references(() => suppliers.id, { onDelete: 'restrict' }),
+    tokenId: uuid('token_id').references(() => apiTokens.id, { onDelete: 'restrict' }),
+    userId: uuid('user_id').references(() => users.id, { onDelete: 'restrict' }),
+    channel: supplierChannelEnum('channel').notNull(),
+    deviceId: uuid('device_id')
+      .notNull()
+      .references(() => devices.id, { onDelete: 'restrict' }),
+    announcementId: uuid('announcement_id').references(() => supplierAnnouncements.id, { onDelete: 'restrict' }),
+    changeId: uuid('change_id').references(() => changeRecords.id, { onDelete: 'restrict' }),
+    changeRef: text('change_ref'),
+    component: text('component').notNull(),
+    version: text('version').notNull(),
+    status: supplierEventStatusEnum('status').notNull(),
+    sha256: char('sha256', { length: 64 }),
+    evidence: text('evidence'),
+    /** Done in live without an approved change covering it: accepted, flagged, change managers told. */
+    unauthorised: boolean('unauthorised').notNull().default(false),
+    idempotencyKey: text('idempotency_key'),
+    occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull(),
+    recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('supplier_events_idempotency_key').on(t.supplierId, t.idempotencyKey),
+    index('supplier_events_device_idx').on(t.deviceId, t.occurredAt),
+    index('supplier_events_occurred_idx').on(t.occurredAt, t.id),
+    check('supplier_events_sha256_hex', sql`${t.sha256} IS NULL OR ${t.sha256} ~ '^[0-9a-f]{64}$'`),
+  ],
+);
+export type SupplierEvent = typeof supplierEvents.$inferSelect;

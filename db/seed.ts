@@ -8,6 +8,7 @@ import { runIfMain } from './run-script';
 import * as s from './schema';
 import { seedDeployments } from './seed-deployments';
 import { seedTrust } from './seed-trust';
+import { seedSuppliers } from './seed-suppliers';
 import { seedProducts, type SeedPlatform, type SeedProduct } from './seed-data';
 import { seedIcons } from './seed-icons';
 
@@ -37,6 +38,15 @@ export const seedUsers: SeedUser[] = [
   { email: 'librarian@example.com', name: 'Lena Librarian', roles: ['requester', 'librarian'], groups: ['IT Operations'] },
   { email: 'desk@example.com', name: 'Sam Servicedesk', roles: ['requester', 'service_desk'], groups: ['IT Operations'] },
   { email: 'dana@example.com', name: 'Dana Deploy', roles: ['requester', 'deployment_manager'] },
+  // Chairs the change advisory board: approves change records (and, as a member, deployments into live).
+  {
+    email: 'chris@example.com',
+    name: 'Chris Change',
+    roles: ['requester', 'approver', 'change_manager'],
+    groups: ['Change advisory board'],
+  },
+  // Works for Northwind Networks (a supplier): sees and reports only that supplier's scope.
+  { email: 'sam@supplier.example', name: 'Sam Supplier', roles: ['supplier'] },
   { email: 'manager@example.com', name: 'Maria Manager', roles: ['requester', 'approver'], groups: ['Engineering', 'Pilot Ring'] },
   {
     email: 'alice@example.com',
@@ -273,6 +283,7 @@ export async function seed(db: Db, storage: DmlStorage = getStorage()): Promise<
   for (const p of seedProducts) await seedProduct(db, storage, p, groupId, librarianId);
   await seedDeployments(db, userId, groupId);
   await seedTrust(db, storage, librarianId);
+  await seedSuppliers(db, userId);
 }
 
 runIfMain(import.meta.url, async () => {

@@ -16,6 +16,15 @@ export class AppError extends Error {
 export class ValidationError extends AppError {
   override readonly status = 422;
 }
+/** Several inputs at fault at once (a CSV file's lines): each with where it is and what is wrong. */
+export class LineErrors extends ValidationError {
+  constructor(
+    message: string,
+    readonly lines: { line: number; field: string; message: string }[],
+  ) {
+    super(message, 'file');
+  }
+}
 export class UnauthorizedError extends AppError {
   override readonly status = 401;
 }

@@ -4,6 +4,7 @@ import {
   asInputError,
   ConflictError,
   isContention,
+  LineErrors,
   TooManyRequestsError,
   UnauthorizedError,
   ValidationError,
@@ -47,7 +48,8 @@ export function errorResponse(caught: unknown): Response {
     // RFC 6750: a 401 names the scheme the client should use.
     const headers: Record<string, string> = e instanceof UnauthorizedError ? { 'WWW-Authenticate': 'Bearer' } : {};
     if (e instanceof TooManyRequestsError) headers['Retry-After'] = String(e.retryAfterSeconds);
-    return json({ error: e.message, field: e.field, requestId }, e.status, headers);
+    const lines = e instanceof LineErrors ? { lines: e.lines } : {};
+    return json({ error: e.message, field: e.field, ...lines, requestId }, e.status, headers);
   }
   logger().error({ err: e, requestId }, 'API request failed');
   return json({ error: 'Internal error', requestId }, 500);

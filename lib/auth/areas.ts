@@ -19,6 +19,8 @@ export const areas: readonly Area[] = [
   { href: '/library', label: 'Library', roles: ['librarian', 'admin'] },
   { href: '/desk', label: 'Service desk', roles: ['service_desk', 'admin'] },
   { href: '/deployments', label: 'Deployments', roles: ['deployment_manager', 'admin'] },
+  { href: '/changes', label: 'Changes', roles: ['change_manager', 'deployment_manager', 'admin'] },
+  { href: '/supplier', label: 'Supplier', roles: ['supplier'] },
   { href: '/admin', label: 'Admin', roles: ['admin'] },
 ];
 
@@ -26,6 +28,10 @@ export function areaFor(pathname: string): Area | undefined {
   return areas.find((a) => pathname === a.href || pathname.startsWith(`${a.href}/`));
 }
 
+/** A supplier's person (and nothing else) is an outsider: only the supplier area, not the organisation's own. */
+export const isOutsider = (roles: readonly Role[]) => roles.length > 0 && roles.every((r) => r === 'supplier');
+
 export function mayEnter(area: Area, roles: readonly Role[]): boolean {
-  return area.roles === 'any' || area.roles.some((r) => roles.includes(r));
+  if (area.roles === 'any') return !isOutsider(roles);
+  return area.roles.some((r) => roles.includes(r));
 }

@@ -16,6 +16,8 @@ export const roleLabels: Record<Role, string> = {
   service_desk: 'Service desk',
   admin: 'Administrator',
   deployment_manager: 'Deployment manager',
+  supplier: 'Supplier',
+  change_manager: 'Change manager',
 };
 
 export function hasRole(actor: Pick<Actor, 'roles'>, ...roles: Role[]): boolean {

@@ -8,6 +8,7 @@ import { promoteWaiting } from '@/lib/requests/fulfilment';
 import { assertManager } from './access';
 import { askApprovers } from './approval';
 import { revokeGranted } from './assign';
+import { assertChangeGate } from '@/lib/changes/gate';
 import { assertPromotionGate } from './environments';
 import type { ChangeMeta, DeploymentInput } from './schema';
 import { activateIfDue } from './lifecycle';
@@ -145,6 +146,8 @@ export async function updateDeployment(actor: Actor, id: string, input: Deployme
         await assertPromotionGate(tx, { productId, releaseId: input.releaseId, environment: input.environment });
         status = await plannedStatus(tx, input);
       }
+      // Planned or running in live: an approved change must still cover it as edited.
+      if (status !== 'draft') await assertChangeGate(tx, input);
       const [after] = await tx
         .update(deployments)
         .set({ ...columnsOf(input), productId, status, version: before.version + 1, updatedAt: new Date() })
@@ -191,6 +194,7 @@ export async function scheduleDeployment(actor: Actor, id: string, expectedVersi
       const release = await tx.query.releases.findFirst({ where: eq(releases.id, d.releaseId) });
       if (release?.status !== 'published') throw new ConflictError('The release is no longer published.', 'releaseId');
       await assertPromotionGate(tx, d);
+      await assertChangeGate(tx, d);
       const status = await plannedStatus(tx, d);
       await tx
         .update(deployments)

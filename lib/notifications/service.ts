@@ -17,7 +17,8 @@ export interface NewNotification {
     | 'approval_due_soon'
     | 'waiting_for_seat'
     | 'release_withdrawn'
-    | 'deployment_halted';
+    | 'deployment_halted'
+    | 'unauthorised_change';
   title: string;
   body?: string;
   link?: string;

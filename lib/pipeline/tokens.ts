@@ -23,13 +23,14 @@ export interface ApiTokenView {
   state: 'active' | 'expired' | 'revoked';
 }
 
-const PREFIX_LENGTH = TOKEN_PREFIX.length + 8;
-const hashSecret = (secret: string) => createHash('sha256').update(secret).digest('hex');
+/** Shared with supplier credentials (lib/suppliers/credentials.ts): one token mechanism, two scopes. */
+export const PREFIX_LENGTH = TOKEN_PREFIX.length + 8;
+export const hashSecret = (secret: string) => createHash('sha256').update(secret).digest('hex');
 
 // One message for every way a token can fail, so a caller learns nothing about which tokens exist.
 const UNAUTHORIZED = 'A valid pipeline token is required: send "Authorization: Bearer <token>".';
 
-function stateOf(t: { revokedAt: Date | null; expiresAt: Date | null }, now = new Date()): ApiTokenView['state'] {
+export function stateOf(t: { revokedAt: Date | null; expiresAt: Date | null }, now = new Date()): ApiTokenView['state'] {
   if (t.revokedAt) return 'revoked';
   if (t.expiresAt && t.expiresAt <= now) return 'expired';
   return 'active';
@@ -110,7 +111,7 @@ export async function createApiToken(actor: Actor, input: CreateTokenInput): Pro
 /** Every pipeline token, newest first, without hashes (librarians and admins). */
 export async function listApiTokens(actor: Actor): Promise<ApiTokenView[]> {
   assertRole(actor, 'librarian', 'admin');
-  return loadViews();
+  return loadViews(isNull(apiTokens.supplierId));
 }
 
 /** The products a token can be scoped to, for the creation form. */
@@ -124,7 +125,11 @@ export async function revokeApiToken(actor: Actor, id: string): Promise<ApiToken
   assertRole(actor, 'librarian', 'admin');
   if (!z.uuid().safeParse(id).success) throw new NotFoundError('No such token.', 'token');
   await getDb().transaction(async (tx) => {
-    const [before] = await tx.select().from(apiTokens).where(eq(apiTokens.id, id)).for('update');
+    const [before] = await tx
+      .select()
+      .from(apiTokens)
+      .where(and(eq(apiTokens.id, id), isNull(apiTokens.supplierId)))
+      .for('update');
     if (!before) throw new NotFoundError('No such token.', 'token');
     if (before.revokedAt) return;
     const [after] = await tx.update(apiTokens).set({ revokedAt: new Date() }).where(eq(apiTokens.id, id)).returning();
@@ -160,6 +165,7 @@ export async function authenticatePipelineToken(authorization: string | null | u
       and(
         eq(apiTokens.tokenHash, hashSecret(secret)),
         isNull(apiTokens.revokedAt),
+        isNull(apiTokens.supplierId), // a supplier's credential never publishes into the DML
         or(isNull(apiTokens.expiresAt), gt(apiTokens.expiresAt, now)),
         // A token acts for the librarian who made it: it stops working when they leave or lose the role.
         sql`exists (select 1 from ${users} where ${users.id} = ${apiTokens.createdById} and ${users.active}

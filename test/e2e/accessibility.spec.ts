@@ -17,9 +17,11 @@ const pagesByRole: Record<keyof typeof demo, string[]> = {
     '/library/products/keepassxc',
     '/library/components?name=zlib',
   ],
-  desk: ['/desk', '/desk/products/firefox', '/desk/drift', '/desk/advisories'],
-  admin: ['/admin', '/admin/audit', '/admin/groups', '/admin/jobs', '/admin/advisories', '/deployments/environments'],
+  desk: ['/desk', '/desk?source=supplier', '/desk/products/firefox', '/desk/drift', '/desk/advisories'],
+  admin: ['/admin', '/admin/suppliers', '/admin/audit', '/admin/groups', '/admin/jobs', '/admin/advisories', '/deployments/environments'],
   deployments: ['/deployments', '/deployments/new', '/deployments/calendar', '/deployments/targets', '/deployments/targets/new'],
+  changes: ['/changes'],
+  supplier: ['/supplier'],
 };
 // The requester's /approvals is the 403 page; /no-such-page is the 404 page.
 const extra = ['/no-such-page'];

@@ -86,7 +86,8 @@ async function planDeployment(dana: Page, name: string, version: string, target:
   await dana.getByLabel('Available from (UTC)').fill(utcLocal(new Date()));
   await dana.getByLabel('Deadline (UTC, optional)').fill(utcLocal(new Date(Date.now() + 7 * 86_400_000)));
   if (cutover) await dana.getByLabel('Cut-over (UTC, optional: big bang)').fill(utcLocal(cutover, true));
-  await dana.getByLabel('Change reference (optional)').fill(`CHG-${suffix}-${version}`);
+  // The seeded standing standard change (approved, a day ago to 90 days ahead) authorises routine live deployments.
+  await dana.getByLabel('Change reference (required into live)').fill('CHG0030000');
   await dana.getByRole('button', { name: 'Save draft' }).click();
   await expect(dana.getByRole('heading', { name, level: 1 })).toBeVisible({ timeout: 30_000 });
   const id = /\/deployments\/([0-9a-f-]{36})$/.exec(new URL(dana.url()).pathname)?.[1];
@@ -194,7 +195,7 @@ test('required deployment into live: CAB approval, one agent installs, one fails
   const first = `Tool 1.0.0 to the pair ${suffix}`;
   const firstId = await planDeployment(dana, first, '1.0.0', target);
   await approveTwice(browser, dana, firstId);
-  await expect(dana.getByText(`CHG-${suffix}-1.0.0`)).toBeVisible();
+  await expect(dana.getByText('CHG0030000', { exact: true })).toBeVisible();
   await shot(dana, 'deployment');
 
   // Agent A installs it at its sync; agent B's install command fails (exit 1 from the agent).

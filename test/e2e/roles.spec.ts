@@ -3,13 +3,13 @@ import { demo, signIn } from './support';
 
 // Every page route of the portal, and who may open it. A new route must be added here.
 const routes: { path: string; allowed: (keyof typeof demo)[] }[] = [
-  { path: '/catalogue', allowed: ['requester', 'approver', 'librarian', 'desk', 'admin', 'deployments'] },
-  { path: '/catalogue/firefox', allowed: ['requester', 'approver', 'librarian', 'desk', 'admin', 'deployments'] },
-  { path: '/requests', allowed: ['requester', 'approver', 'librarian', 'desk', 'admin', 'deployments'] },
-  { path: '/devices', allowed: ['requester', 'approver', 'librarian', 'desk', 'admin', 'deployments'] },
-  { path: '/approvals', allowed: ['approver'] },
-  { path: '/approvals/delegation', allowed: ['approver'] },
-  { path: '/approvals/deployments', allowed: ['approver'] },
+  { path: '/catalogue', allowed: ['requester', 'approver', 'librarian', 'desk', 'admin', 'deployments', 'changes'] },
+  { path: '/catalogue/firefox', allowed: ['requester', 'approver', 'librarian', 'desk', 'admin', 'deployments', 'changes'] },
+  { path: '/requests', allowed: ['requester', 'approver', 'librarian', 'desk', 'admin', 'deployments', 'changes'] },
+  { path: '/devices', allowed: ['requester', 'approver', 'librarian', 'desk', 'admin', 'deployments', 'changes'] },
+  { path: '/approvals', allowed: ['approver', 'changes'] },
+  { path: '/approvals/delegation', allowed: ['approver', 'changes'] },
+  { path: '/approvals/deployments', allowed: ['approver', 'changes'] },
   { path: '/library', allowed: ['librarian', 'admin'] },
   { path: '/desk', allowed: ['desk', 'admin'] },
   { path: '/desk/products/firefox', allowed: ['desk', 'admin'] },
@@ -24,6 +24,9 @@ const routes: { path: string; allowed: (keyof typeof demo)[] }[] = [
   { path: '/admin/audit', allowed: ['admin'] },
   { path: '/admin/groups', allowed: ['admin'] },
   { path: '/admin/jobs', allowed: ['admin'] },
+  { path: '/admin/suppliers', allowed: ['admin'] },
+  { path: '/changes', allowed: ['changes', 'deployments', 'admin'] },
+  { path: '/supplier', allowed: ['supplier'] },
 ];
 
 const navigation: Record<keyof typeof demo, string[]> = {
@@ -31,8 +34,10 @@ const navigation: Record<keyof typeof demo, string[]> = {
   approver: ['Catalogue', 'My requests', 'My devices', 'Approvals'],
   librarian: ['Catalogue', 'My requests', 'My devices', 'Library'],
   desk: ['Catalogue', 'My requests', 'My devices', 'Service desk'],
-  admin: ['Catalogue', 'My requests', 'My devices', 'Library', 'Service desk', 'Deployments', 'Admin'],
-  deployments: ['Catalogue', 'My requests', 'My devices', 'Deployments'],
+  admin: ['Catalogue', 'My requests', 'My devices', 'Library', 'Service desk', 'Deployments', 'Changes', 'Admin'],
+  deployments: ['Catalogue', 'My requests', 'My devices', 'Deployments', 'Changes'],
+  changes: ['Catalogue', 'My requests', 'My devices', 'Approvals', 'Changes'],
+  supplier: ['Supplier'],
 };
 
 for (const role of Object.keys(demo) as (keyof typeof demo)[]) {

@@ -9,6 +9,8 @@ export const demo = {
   desk: 'desk@example.com',
   admin: 'admin@example.com',
   deployments: 'dana@example.com',
+  changes: 'chris@example.com',
+  supplier: 'sam@supplier.example',
 } as const;
 
 export async function signIn(page: Page, email: string, password = DEMO_PASSWORD, timeout?: number) {

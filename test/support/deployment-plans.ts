@@ -6,6 +6,7 @@ import type { Actor } from '@/lib/auth/roles';
 import { createTarget } from '@/lib/deployments/targets';
 import type { DeploymentInput } from '@/lib/deployments/schema';
 import type { PhaseInput } from '@/lib/rings/schema';
+import { STANDING_LIVE_CHANGE } from '@/db/seed-suppliers';
 
 /** `n` active devices at a site of their own (so a target `{ sites: [site] }` holds exactly them), each with its own owner. */
 export async function fleetAt(site: string, n: number, opts: { environment?: string; platform?: Platform; kind?: DeviceKind } = {}) {
@@ -55,16 +56,23 @@ export async function publishedRelease(slug: string, seatLimit: number | null = 
   return { product, release: release! };
 }
 
+/**
+ * A deployment plan. One into live with no change reference cites the seeded standing standard
+ * change (approved, window from a day ago to 90 days ahead), so the change gate lets it through
+ * as it would a routine deployment; pass `changeRef` (even '') to test the gate itself.
+ */
 export function plan(over: Partial<DeploymentInput> & Pick<DeploymentInput, 'releaseId' | 'targetId'>): DeploymentInput {
+  const environment = over.environment ?? 'test';
   return {
     name: 'Test deployment',
-    environment: 'test',
+    environment,
     intent: 'required',
     availableFrom: new Date(Date.now() - 60_000),
     windowTimeZone: 'UTC',
     phases: [],
     haltFailurePercent: 20,
     haltMinReports: 10,
+    ...(environment === 'live' && !('changeRef' in over) ? { changeRef: STANDING_LIVE_CHANGE } : {}),
     ...over,
   };
 }

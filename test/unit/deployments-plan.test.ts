@@ -298,11 +298,11 @@ describe(`approval of deployments into live (${engine})`, () => {
     return live.id;
   }
 
-  it('needs 2 of the 3 board members; the creator, non-members and repeat decisions are refused; recorded with who and when', async () => {
+  it('needs 2 of the 4 board members; the creator, non-members and repeat decisions are refused; recorded with who and when', async () => {
     const id = await liveDeployment('AppA');
-    const [ops1, ops2, sec1, alice, sec2] = (await Promise.all(
-      ['ops1@example.com', 'ops2@example.com', 'sec1@example.com', 'alice@example.com', 'sec2@example.com'].map(actor),
-    )) as [Actor, Actor, Actor, Actor, Actor];
+    const [ops1, ops2, sec1, alice, sec2, chris] = (await Promise.all(
+      ['ops1@example.com', 'ops2@example.com', 'sec1@example.com', 'alice@example.com', 'sec2@example.com', 'chris@example.com'].map(actor),
+    )) as [Actor, Actor, Actor, Actor, Actor, Actor];
     await expect(decideDeployment(alice, { deploymentId: id, version: 1, decision: 'approved', comment: '' })).rejects.toBeInstanceOf(
       ForbiddenError,
     );
@@ -326,7 +326,7 @@ describe(`approval of deployments into live (${engine})`, () => {
         .select()
         .from(notifications)
         .where(eq(notifications.link, approvalLink(id)));
-    expect((await notices()).map((n) => n.userId).sort()).toEqual([ops1.id, ops2.id, sec1.id].sort());
+    expect((await notices()).map((n) => n.userId).sort()).toEqual([ops1.id, ops2.id, sec1.id, chris.id].sort()); // chris: the change manager sits on the board
     expect((await notices()).every((n) => n.readAt === null)).toBe(true);
     expect(await decideDeployment(ops2, { deploymentId: id, version: 1, decision: 'approved', comment: '' })).toMatchObject({
       status: 'scheduled',

@@ -21,6 +21,9 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
           <Link href="/admin/groups" className="text-sm font-medium text-indigo-700 hover:underline">
             Groups →
           </Link>
+          <Link href="/admin/suppliers" className="text-sm font-medium text-indigo-700 hover:underline">
+            Suppliers →
+          </Link>
           <Link href="/admin/jobs" className="text-sm font-medium text-indigo-700 hover:underline">
             Background jobs →
           </Link>

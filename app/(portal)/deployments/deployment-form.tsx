@@ -198,7 +198,12 @@ export function DeploymentForm({
             />
           </Field>
         )}
-        <Field label="Change reference (optional)" name="changeRef" error={err('changeRef')}>
+        <Field
+          label="Change reference (required into live)"
+          name="changeRef"
+          error={err('changeRef')}
+          hint="An approved change whose window covers the start and deadline."
+        >
           <input id="changeRef" name="changeRef" defaultValue={initial?.changeRef} maxLength={100} className={inputClass} />
         </Field>
       </div>

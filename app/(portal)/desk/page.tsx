@@ -1,5 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { SupplierEventsTable } from '@/app/ui/supplier-events-table';
+import { listSupplierEvents } from '@/lib/suppliers/queries';
 import { z } from 'zod';
 import { requireArea } from '@/lib/auth/session';
 import { ValidationError } from '@/lib/errors';
@@ -20,6 +22,8 @@ export default async function DeskPage({ searchParams }: { searchParams: Promise
   const values: FilterValues = {};
   for (const k of ['device', 'user', 'product', 'version', 'outcome', 'reportedBy', 'from', 'to'] as const) values[k] = one(raw[k]);
   const cursor = one(raw.cursor) || undefined;
+  const source = one(raw.source) === 'supplier' ? 'supplier' : one(raw.source) === 'portal' ? 'portal' : 'all';
+  const supplierRows = source === 'portal' ? [] : await listSupplierEvents(actor, { limit: source === 'supplier' ? 200 : 20 });
 
   const parsed = installFilterInput.safeParse(values);
   const filter: InstallFilter = parsed.success ? parsed.data : {};
@@ -108,7 +112,36 @@ export default async function DeskPage({ searchParams }: { searchParams: Promise
         </p>
       )}
 
-      <div className="mt-6">
+      <nav aria-label="Source" className="mt-4 flex flex-wrap gap-3 text-sm">
+        <span className="text-slate-600">Source:</span>
+        {(
+          [
+            ['all', 'All'],
+            ['portal', 'Portal and agent'],
+            ['supplier', 'Suppliers'],
+          ] as const
+        ).map(([key, label]) => (
+          <Link
+            key={key}
+            href={key === 'all' ? '/desk' : `/desk?source=${key}`}
+            aria-current={source === key ? 'page' : undefined}
+            className={source === key ? 'font-semibold text-slate-900' : 'text-indigo-700 hover:underline'}
+          >
+            {label}
+          </Link>
+        ))}
+      </nav>
+
+      {source !== 'portal' && (
+        <section className="mt-6" aria-labelledby="supplier-records">
+          <h2 id="supplier-records" className="mb-2 text-lg font-semibold">
+            {source === 'supplier' ? 'Supplier deployments' : 'Latest supplier deployments'}
+          </h2>
+          <SupplierEventsTable label="Supplier deployments" rows={supplierRows} deviceLinks />
+        </section>
+      )}
+
+      <div className={source === 'supplier' ? 'hidden' : 'mt-6'}>
         {page.rows.length > 0 ? (
           <RecordsTable rows={page.rows} />
         ) : (

@@ -5,6 +5,7 @@ import { deploymentCalendar } from '@/lib/deployments/queries';
 import { DeploymentStatusBadge } from '@/app/ui/deployment-status-badge';
 import { formatDate, formatDateTime } from '@/app/ui/format';
 import { DeploymentsNav } from '../sub-nav';
+import { announcementsAround } from '@/lib/suppliers/queries';
 
 export const metadata: Metadata = { title: 'Deployment calendar' };
 
@@ -19,6 +20,7 @@ const kindStyle = {
 export default async function CalendarPage() {
   const actor = await requireArea('/deployments');
   const weeks = await deploymentCalendar(actor, new Date(), 6);
+  const announced = await announcementsAround(actor, 7, 42);
   return (
     <div>
       <DeploymentsNav current="/deployments/calendar" />
@@ -53,6 +55,30 @@ export default async function CalendarPage() {
           </li>
         ))}
       </ol>
+      <section className="mt-8" aria-labelledby="supplier-calendar">
+        <h2 id="supplier-calendar" className="text-lg font-semibold">
+          Announced by suppliers
+        </h2>
+        <p className="mt-1 text-sm text-slate-600">Supplier windows from a week ago to six weeks ahead.</p>
+        {announced.length === 0 ? (
+          <p className="mt-2 text-sm text-slate-500">Nothing announced.</p>
+        ) : (
+          <ul className="mt-2 divide-y divide-slate-100 rounded-xl border border-slate-200 bg-white px-4">
+            {announced.map((a) => (
+              <li key={a.id} className="flex flex-wrap gap-x-3 py-1.5 text-sm" data-testid="supplier-announcement">
+                <span className="tabular-nums text-slate-600">
+                  {formatDateTime(a.windowStart)} – {formatDateTime(a.windowEnd)}
+                </span>
+                <span className="font-medium">{a.supplier}</span>
+                <span>
+                  {a.component} {a.version}
+                </span>
+                <span className="text-slate-600">{a.changeRef ? `change ${a.changeRef}` : 'no change'}</span>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
     </div>
   );
 }

@@ -1,5 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { SupplierEventsTable } from '@/app/ui/supplier-events-table';
+import { supplierDrift } from '@/lib/suppliers/queries';
 import { formatDateTime } from '@/app/ui/format';
 import { requireArea } from '@/lib/auth/session';
 import { listDrift, type DriftCursor, type DriftKind } from '@/lib/deployments/drift';
@@ -33,6 +35,7 @@ export default async function DriftPage({ searchParams }: Props) {
   const kindParam = one(q.kind);
   const kind = kindParam === 'unplanned' || kindParam === 'missing' ? kindParam : undefined;
   const page = await listDrift(actor, { kind, after: cursorFrom(q), limit: 50 });
+  const supplierRows = await supplierDrift(actor);
   const nextHref = page.next
     ? `/desk/drift?${new URLSearchParams({ ...(kind ? { kind } : {}), h: page.next.hostname, d: page.next.deviceId, p: page.next.productId, k: page.next.kind })}`
     : null;
@@ -114,6 +117,16 @@ export default async function DriftPage({ searchParams }: Props) {
           </Link>
         </p>
       )}
+      <section className="mt-8" aria-labelledby="supplier-drift">
+        <h2 id="supplier-drift" className="text-lg font-semibold">
+          Supplier work nobody planned
+        </h2>
+        <p className="mb-2 mt-1 max-w-3xl text-sm text-slate-600">
+          Deployments a supplier reported without an announcement covering them (or outside its window), and work in live without an
+          approved change: unauthorised changes.
+        </p>
+        <SupplierEventsTable label="Supplier drift" rows={supplierRows} deviceLinks />
+      </section>
     </article>
   );
 }

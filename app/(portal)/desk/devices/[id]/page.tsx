@@ -1,6 +1,8 @@
 import type { Metadata } from 'next';
 import { orNotFound } from '@/app/ui/or-not-found';
 import Link from 'next/link';
+import { SupplierEventsTable } from '@/app/ui/supplier-events-table';
+import { listSupplierEvents } from '@/lib/suppliers/queries';
 import { cache } from 'react';
 import { requireArea } from '@/lib/auth/session';
 import { DEVICE_TIMELINE_LIMIT } from '@/lib/installs/device-view';
@@ -45,6 +47,7 @@ function RequestLink({ id }: { id: string | null }) {
 
 export default async function DevicePage({ params }: Props) {
   const [d, environments] = await Promise.all([load((await params).id), listEnvironments()]);
+  const supplierWork = await listSupplierEvents(await requireArea('/desk'), { deviceId: d.id, limit: 50 });
   const facts: [string, React.ReactNode][] = [
     [
       'Owner',
@@ -191,6 +194,13 @@ export default async function DevicePage({ params }: Props) {
         {d.timeline.length === DEVICE_TIMELINE_LIMIT && (
           <p className="mt-2 text-xs text-slate-500">The latest {DEVICE_TIMELINE_LIMIT} events; search its records for the rest.</p>
         )}
+      </section>
+
+      <section className="mt-8" aria-labelledby="supplier-heading">
+        <h2 id="supplier-heading" className="mb-2 text-lg font-semibold">
+          Supplier deployments
+        </h2>
+        <SupplierEventsTable label="Supplier deployments on this device" rows={supplierWork} />
       </section>
 
       <section className="mt-8 rounded-xl border border-slate-200 bg-white p-4" aria-labelledby="placement-heading">

@@ -1,0 +1,71 @@
+'use server';
+
+import { revalidatePath } from 'next/cache';
+import { fromServiceError, fromZodError, type ActionState } from '@/app/ui/action-state';
+import { requireActor } from '@/lib/auth/session';
+import { LineErrors } from '@/lib/errors';
+import { importAsSupplier } from '@/lib/suppliers/import';
+import { announceAsPerson, reportAsPerson } from '@/lib/suppliers/page-service';
+import { announceInput, reportInput } from '@/lib/suppliers/schema';
+
+const str = (v: FormDataEntryValue | null) => (typeof v === 'string' ? v.trim() : '');
+/** datetime-local fields are labelled UTC. */
+const utc = (v: string) => (v && !/[zZ]|[+-]\d\d:\d\d$/.test(v) ? `${v.length === 16 ? `${v}:00` : v}Z` : v);
+const optional = (v: string) => v || undefined;
+
+export async function announceAction(_: ActionState, form: FormData): Promise<ActionState> {
+  const input = announceInput.safeParse({
+    component: str(form.get('component')),
+    version: str(form.get('version')),
+    items: form.getAll('items').map(str).filter(Boolean),
+    windowStart: utc(str(form.get('windowStart'))),
+    windowEnd: utc(str(form.get('windowEnd'))),
+    changeRef: optional(str(form.get('changeRef'))),
+  });
+  if (!input.success) return fromZodError(input.error);
+  try {
+    const a = await announceAsPerson(await requireActor(), input.data);
+    revalidatePath('/supplier');
+    return { success: `Announced ${a.component} ${a.version} on ${a.items.map((i) => i.hostname).join(', ')}.` };
+  } catch (e) {
+    return fromServiceError(e);
+  }
+}
+
+export async function reportAction(_: ActionState, form: FormData): Promise<ActionState> {
+  const items = form.getAll('items').map(str).filter(Boolean);
+  const input = reportInput.safeParse({
+    component: str(form.get('component')),
+    changeRef: optional(str(form.get('changeRef'))),
+    reports: items.map((item) => ({
+      item,
+      status: str(form.get('status')),
+      version: str(form.get('version')),
+      sha256: optional(str(form.get('sha256'))),
+      evidence: optional(str(form.get('evidence'))),
+    })),
+  });
+  if (!input.success) return fromZodError(input.error);
+  try {
+    const results = await reportAsPerson(await requireActor(), input.data);
+    revalidatePath('/supplier');
+    const flagged = results.filter((r) => r.unauthorised).length;
+    return { success: `Recorded ${results.length} report(s)${flagged ? `; ${flagged} flagged as unauthorised change` : ''}.` };
+  } catch (e) {
+    return fromServiceError(e);
+  }
+}
+
+export async function importAction(_: ActionState, form: FormData): Promise<ActionState> {
+  const file = form.get('file');
+  const csv = file instanceof File && file.size > 0 ? await file.text() : str(form.get('csv'));
+  try {
+    const results = await importAsSupplier(await requireActor(), csv);
+    revalidatePath('/supplier');
+    return { success: `Imported ${results.length} line(s).` };
+  } catch (e) {
+    if (e instanceof LineErrors)
+      return { error: e.message, fieldErrors: Object.fromEntries(e.lines.map((l) => [`Line ${l.line}, ${l.field}`, [l.message]])) };
+    return fromServiceError(e);
+  }
+}
