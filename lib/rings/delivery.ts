@@ -122,14 +122,12 @@ export async function deployToFirstRing(p: DmlPrincipal, slug: string, version: 
         .returning();
       if (!claimed) throw lost;
       await savePhasePlan(tx, d!.id, template.phases);
-      await tx
-        .insert(deploymentRevisions)
-        .values({
-          deploymentId: d!.id,
-          version: 1,
-          snapshot: { releaseId: release.id, template: template.name, phases: template.phases },
-          reason: 'Created by the pipeline',
-        });
+      await tx.insert(deploymentRevisions).values({
+        deploymentId: d!.id,
+        version: 1,
+        snapshot: { releaseId: release.id, template: template.name, phases: template.phases },
+        reason: 'Created by the pipeline',
+      });
       await recordAudit(
         {
           actor: { kind: 'pipeline', id: p.tokenId },

@@ -174,15 +174,13 @@ export async function rollBack(actor: Actor, id: string, reason: string, now = n
           changeRef: d.changeRef,
         })
         .returning();
-      await tx
-        .insert(deploymentRevisions)
-        .values({
-          deploymentId: back!.id,
-          version: 1,
-          snapshot: { rollbackOf: id, releaseId: previous.id, deviceIds },
-          changedById: actor.id,
-          reason: reason || 'Roll back',
-        });
+      await tx.insert(deploymentRevisions).values({
+        deploymentId: back!.id,
+        version: 1,
+        snapshot: { rollbackOf: id, releaseId: previous.id, deviceIds },
+        changedById: actor.id,
+        reason: reason || 'Roll back',
+      });
       await tx
         .update(deployments)
         .set({

@@ -87,7 +87,12 @@ export default async function SuppliersPage() {
             </Table>
           </div>
           <div className="mt-4 grid gap-6 md:grid-cols-2">
-            <ActionForm layout="stacked" action={createCredentialAction} submitLabel="Create credential" label={`New credential for ${s.name}`}>
+            <ActionForm
+              layout="stacked"
+              action={createCredentialAction}
+              submitLabel="Create credential"
+              label={`New credential for ${s.name}`}
+            >
               <input type="hidden" name="supplierId" value={s.id} />
               <Field label="Credential name" name={`cred-name-${s.id}`}>
                 <input id={`cred-name-${s.id}`} name="name" required maxLength={100} className={inputClass} />
