@@ -17,6 +17,7 @@ import { recordAudit } from '@/lib/audit/service';
 import { assertRole, type Actor } from '@/lib/auth/roles';
 import { assertId, ConflictError, NotFoundError, ValidationError } from '@/lib/errors';
 import { askApprovers } from '@/lib/deployments/approval';
+import { assertChangeGate } from '@/lib/changes/gate';
 import { assertPromotionGate } from '@/lib/deployments/environments';
 import { activateIfDue } from '@/lib/deployments/lifecycle';
 import { assertMayManageProduct, type DmlPrincipal } from '@/lib/dml/principal';
@@ -95,6 +96,9 @@ export async function deployToFirstRing(p: DmlPrincipal, slug: string, version: 
   const made = await db
     .transaction(async (tx) => {
       await assertPromotionGate(tx, { productId: product.id, releaseId: release.id, environment: template.environment });
+      // A first ring in live is a live deployment like any other: the change the release was
+      // published under must be approved and cover it, or the pipeline is refused (422 changeRef).
+      await assertChangeGate(tx, { environment: template.environment, changeRef: release.changeRef, availableFrom: new Date() });
       const env = await tx.query.environments.findFirst({ where: eq(environments.key, template.environment) });
       const status = env?.approvalGroupId ? 'pending_approval' : 'scheduled';
       const [d] = await tx

@@ -1,8 +1,18 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { auditEvents, deploymentAssignments, deploymentPhases, deployments, entitlements, notifications, users } from '@/db/schema';
+import {
+  auditEvents,
+  deploymentAssignments,
+  deploymentPhases,
+  deployments,
+  entitlements,
+  notifications,
+  pipelineDeployments,
+  users,
+} from '@/db/schema';
 import { POST as deployFirstRing } from '@/app/api/v1/products/[slug]/releases/[version]/deployments/route';
 import { listDeviceAssignments } from '@/lib/deployments/device-assignments';
+import { setPromotionPath } from '@/lib/deployments/promotion-path';
 import { runDeploymentSchedule } from '@/lib/deployments/lifecycle';
 import { createDeployment, scheduleDeployment, updateDeployment } from '@/lib/deployments/service';
 import { ConflictError, ValidationError } from '@/lib/errors';
@@ -313,5 +323,23 @@ describe(`continuous delivery to a first ring (${engine})`, () => {
       .from(auditEvents)
       .where(and(eq(auditEvents.entityId, d.id), eq(auditEvents.action, 'deployment.created')));
     expect(audit[0]!.actorKind).toBe('pipeline');
+
+    // A first ring in live is gated like any live deployment: the release's change must cover it.
+    await setPromotionPath(m, product.id, ['live']);
+    await saveRingTemplate(lena, product.id, {
+      name: 'Live pilot',
+      targetId: target.id,
+      environment: 'live',
+      haltFailurePercent: 20,
+      haltMinReports: 10,
+      phases: [phase({ name: 'Pilot', percent: 50 })],
+    });
+    const unchanged = await newerRelease(product.id, '999.2.0');
+    const refused = await call('obsidian', '999.2.0');
+    expect(refused.status).toBe(422);
+    expect(await refused.json()).toMatchObject({ field: 'changeRef' });
+    expect(
+      await db().query.pipelineDeployments.findFirst({ where: eq(pipelineDeployments.releaseId, unchanged.release.id) }),
+    ).toBeUndefined();
   });
 });
