@@ -130,6 +130,8 @@ test('a supplier announces and reports firmware, the change manager approves, th
 
   // The supplier's own page shows its scope and work, and nothing of Contoso's.
   const sam = await as(browser, demo.supplier);
+  // Signing in lands a supplier's person on their own page, not on a catalogue they may not see.
+  await expect(sam).toHaveURL(/\/supplier$/);
   await sam.goto('/supplier');
   await expect(sam.getByTestId('supplier-event').filter({ hasText: '17.12.1' })).toHaveCount(2);
   await expect(sam.getByText(`Kernel hotfix ${suffix}`)).toHaveCount(0);

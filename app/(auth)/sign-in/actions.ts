@@ -14,7 +14,7 @@ export interface SignInState {
 /** Only same-site paths: an open redirect after sign-in would be a phishing aid. */
 function safeCallback(value: FormDataEntryValue | null): string {
   const s = typeof value === 'string' ? value : '';
-  return s.startsWith('/') && !s.startsWith('//') && !s.startsWith('/\\') ? s : '/catalogue';
+  return s.startsWith('/') && !s.startsWith('//') && !s.startsWith('/\\') ? s : '/';
 }
 
 /** "Sign in with <IdP>": off to the OpenID provider (Auth.js adds PKCE, state and nonce). */

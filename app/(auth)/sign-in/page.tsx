@@ -30,9 +30,10 @@ interface Search {
 }
 
 export default async function SignInPage({ searchParams }: { searchParams: Promise<Search> }) {
-  if (await currentActor()) redirect('/catalogue');
+  // "/" sends each person to their landing page (the catalogue; a supplier's people to /supplier).
+  if (await currentActor()) redirect('/');
   const params = await searchParams;
-  const callbackUrl = typeof params.callbackUrl === 'string' ? params.callbackUrl : '/catalogue';
+  const callbackUrl = typeof params.callbackUrl === 'string' ? params.callbackUrl : '/';
   const error = errorMessage(typeof params.error === 'string' ? params.error : undefined);
   const sso = oidcEnabled();
   // With local sign-in off, the password form is only for administrators, behind ?break-glass=1.
