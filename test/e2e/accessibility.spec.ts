@@ -17,7 +17,7 @@ const pagesByRole: Record<keyof typeof demo, string[]> = {
     '/library/products/keepassxc',
     '/library/components?name=zlib',
   ],
-  desk: ['/desk', '/desk?source=supplier', '/desk/products/firefox', '/desk/drift', '/desk/advisories'],
+  desk: ['/desk', '/desk?source=supplier', '/desk/products/firefox', '/desk/drift', '/desk/advisories', '/desk/supplier-work'],
   admin: ['/admin', '/admin/suppliers', '/admin/audit', '/admin/groups', '/admin/jobs', '/admin/advisories', '/deployments/environments'],
   deployments: ['/deployments', '/deployments/new', '/deployments/calendar', '/deployments/targets', '/deployments/targets/new'],
   changes: ['/changes'],

@@ -10,6 +10,7 @@ import { addSupplierPerson, createSupplier } from '@/lib/suppliers/admin';
 import { announceDeployment } from '@/lib/suppliers/announce';
 import { authenticateSupplier, revokeSupplierCredential } from '@/lib/suppliers/credentials';
 import { importAsSupplier, importForSupplier } from '@/lib/suppliers/import';
+import { supplierPlannedAgainstDone } from '@/lib/suppliers/planned-vs-done';
 import { reportDeployments } from '@/lib/suppliers/report';
 import { actor } from '../support/actors';
 import { approvedChange, supplierCredential, supplierId } from '../support/changes';
@@ -257,5 +258,34 @@ describe(`supplier reports (${engine})`, () => {
     expect(after.length - before.length).toBe(2);
     // The ledger is append-only, whatever code tries.
     await expect(db().update(supplierEvents).set({ unauthorised: false })).rejects.toThrow();
+  });
+});
+
+describe(`supplier work, planned against happened (${engine})`, () => {
+  it('sets each announcement against the latest report per item: in window, overdue, done; the desk only', async () => {
+    const p = await authenticateSupplier((await supplierCredential()).authorization);
+    const announced = await announceDeployment(p, {
+      component: 'Firewall firmware',
+      version: '7.4.9',
+      items: ['core-sw-01', 'edge-fw-01'],
+      ...window(),
+    });
+    await reportDeployments(p, {
+      announcementId: announced.id,
+      reports: [{ item: 'core-sw-01', status: 'succeeded', version: '7.4.9' }],
+    });
+    const desk = await actor('desk@example.com');
+    const find = async (now?: Date) => (await supplierPlannedAgainstDone(desk, now)).find((r) => r.id === announced.id)!;
+    expect(await find()).toMatchObject({ items: 2, succeeded: 1, unreported: 1, failed: 0, state: 'in window' });
+    expect(await find(new Date(Date.now() + 2 * hour))).toMatchObject({ state: 'overdue' });
+    expect(await find(new Date(Date.now() - 2 * hour))).toMatchObject({ state: 'upcoming' });
+
+    // A later report counts, not an earlier one: edge-fw-01 started, then failed.
+    await reportDeployments(p, { announcementId: announced.id, reports: [{ item: 'edge-fw-01', status: 'started', version: '7.4.9' }] });
+    expect(await find(new Date(Date.now() + 2 * hour))).toMatchObject({ started: 1, unreported: 0, state: 'overdue' });
+    await reportDeployments(p, { announcementId: announced.id, reports: [{ item: 'edge-fw-01', status: 'failed', version: '7.4.9' }] });
+    expect(await find(new Date(Date.now() + 2 * hour))).toMatchObject({ succeeded: 1, failed: 1, started: 0, state: 'done' });
+
+    await expect(supplierPlannedAgainstDone(await actor('alice@example.com'))).rejects.toBeInstanceOf(ForbiddenError);
   });
 });

@@ -63,6 +63,10 @@ export default async function DeskPage({ searchParams }: { searchParams: Promise
             <Link href="/desk/advisories" className="text-indigo-700 hover:underline">
               Vulnerable versions on devices →
             </Link>
+            ·{' '}
+            <Link href="/desk/supplier-work" className="text-indigo-700 hover:underline">
+              Supplier work: planned against happened →
+            </Link>
           </p>
         </div>
         {parsed.success && (
