@@ -108,3 +108,9 @@ export async function announcementsAround(actor: Actor, daysBack: number, daysAh
     .orderBy(asc(supplierAnnouncements.windowStart))
     .limit(500);
 }
+
+/** Suppliers a librarian may record past work for (names only). */
+export async function supplierChoices(actor: Actor) {
+  assertRole(actor, 'librarian', 'admin');
+  return getDb().select({ id: suppliers.id, name: suppliers.name }).from(suppliers).orderBy(asc(suppliers.name));
+}

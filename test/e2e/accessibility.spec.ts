@@ -16,6 +16,7 @@ const pagesByRole: Record<keyof typeof demo, string[]> = {
     '/library/products/new',
     '/library/products/keepassxc',
     '/library/components?name=zlib',
+    '/library/supplier-import',
   ],
   desk: ['/desk', '/desk?source=supplier', '/desk/products/firefox', '/desk/drift', '/desk/advisories', '/desk/supplier-work'],
   admin: ['/admin', '/admin/suppliers', '/admin/audit', '/admin/groups', '/admin/jobs', '/admin/advisories', '/deployments/environments'],

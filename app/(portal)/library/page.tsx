@@ -18,6 +18,10 @@ export default async function LibraryPage() {
             <Link href="/library/components" className="text-indigo-700 hover:underline">
               Which releases contain a component? →
             </Link>
+            ·{' '}
+            <Link href="/library/supplier-import" className="text-indigo-700 hover:underline">
+              Record past supplier work (CSV) →
+            </Link>
           </p>
         </div>
         <Link

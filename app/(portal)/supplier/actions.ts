@@ -3,10 +3,10 @@
 import { revalidatePath } from 'next/cache';
 import { fromServiceError, fromZodError, type ActionState } from '@/app/ui/action-state';
 import { requireActor } from '@/lib/auth/session';
-import { LineErrors } from '@/lib/errors';
 import { importAsSupplier } from '@/lib/suppliers/import';
 import { announceAsPerson, reportAsPerson } from '@/lib/suppliers/page-service';
 import { announceInput, reportInput } from '@/lib/suppliers/schema';
+import { csvOf, importAnswer } from './csv-import';
 
 const str = (v: FormDataEntryValue | null) => (typeof v === 'string' ? v.trim() : '');
 /** datetime-local fields are labelled UTC. */
@@ -57,15 +57,9 @@ export async function reportAction(_: ActionState, form: FormData): Promise<Acti
 }
 
 export async function importAction(_: ActionState, form: FormData): Promise<ActionState> {
-  const file = form.get('file');
-  const csv = file instanceof File && file.size > 0 ? await file.text() : str(form.get('csv'));
-  try {
-    const results = await importAsSupplier(await requireActor(), csv);
-    revalidatePath('/supplier');
-    return { success: `Imported ${results.length} line(s).` };
-  } catch (e) {
-    if (e instanceof LineErrors)
-      return { error: e.message, fieldErrors: Object.fromEntries(e.lines.map((l) => [`Line ${l.line}, ${l.field}`, [l.message]])) };
-    return fromServiceError(e);
-  }
+  const csv = await csvOf(form);
+  const actor = await requireActor();
+  const answer = await importAnswer(() => importAsSupplier(actor, csv));
+  if (answer.success) revalidatePath('/supplier');
+  return answer;
 }

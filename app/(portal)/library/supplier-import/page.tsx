@@ -1,0 +1,54 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { ActionForm } from '@/app/ui/action-form';
+import { Field, inputClass } from '@/app/ui/form';
+import { requireArea } from '@/lib/auth/session';
+import { IMPORT_COLUMNS } from '@/lib/suppliers/import';
+import { supplierChoices } from '@/lib/suppliers/queries';
+import { importForSupplierAction } from './actions';
+
+export const metadata: Metadata = { title: 'Record past supplier work' };
+export const dynamic = 'force-dynamic';
+
+/** A librarian records a batch of a supplier's past deployments, within that supplier's scope. */
+export default async function SupplierImportPage() {
+  const actor = await requireArea('/library');
+  const suppliers = await supplierChoices(actor);
+  return (
+    <article className="max-w-3xl">
+      <nav aria-label="Breadcrumb" className="text-sm text-slate-500">
+        <Link href="/library" className="hover:underline">
+          Library
+        </Link>{' '}
+        / Past supplier work
+      </nav>
+      <h1 className="mt-3 text-2xl font-semibold">Record past supplier work (CSV)</h1>
+      <p className="mt-1 text-slate-600">
+        For deployments a supplier did before it reported to the portal. Each line is checked, including the supplier’s scope; if any line
+        is wrong nothing is recorded and every line’s error is listed. Columns: <code>{IMPORT_COLUMNS.join(',')}</code>.
+      </p>
+      <div className="mt-4 rounded-xl border border-slate-200 bg-white p-4">
+        <ActionForm layout="stacked" action={importForSupplierAction} submitLabel="Import" label="Import past supplier work">
+          <Field label="Supplier" name="supplierId">
+            <select id="supplierId" name="supplierId" className={inputClass} defaultValue="">
+              <option value="" disabled>
+                Choose…
+              </option>
+              {suppliers.map((s) => (
+                <option key={s.id} value={s.id}>
+                  {s.name}
+                </option>
+              ))}
+            </select>
+          </Field>
+          <Field label="CSV file" name="file">
+            <input id="file" name="file" type="file" accept=".csv,text/csv" className={inputClass} />
+          </Field>
+          <Field label="…or paste the CSV" name="csv">
+            <textarea id="csv" name="csv" rows={5} className={`${inputClass} font-mono`} />
+          </Field>
+        </ActionForm>
+      </div>
+    </article>
+  );
+}
