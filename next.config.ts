@@ -20,8 +20,10 @@ const nextConfig: NextConfig = {
   // tsconfig of their own for Next.js to add that folder's types to; `npm test` has already
   // type-checked the code by then.
   ...(e2eDist ? { distDir: e2eDist, typescript: { tsconfigPath: `${e2eDist}.tsconfig.json`, ignoreBuildErrors: true } } : {}),
-  // forbidden() renders app/forbidden.tsx with a 403 when a page's own role check fails.
-  experimental: { authInterrupts: true },
+  // forbidden() renders app/forbidden.tsx with a 403 when a page's own role check fails. Server
+  // actions take up to 6 MB: the librarian's forms upload screenshots (2 MiB) and SBOMs (5 MB),
+  // each checked against its own smaller limit by the service; artifacts never go through actions.
+  experimental: { authInterrupts: true, serverActions: { bodySizeLimit: '6mb' } },
 };
 
 export default nextConfig;
