@@ -140,7 +140,11 @@ export function sigstoreInstance() {
     timestampAuthorities: [],
   };
 
-  function keylessBundle(bytes: Buffer, identity: { san: string; issuer: string }): string {
+  /**
+   * v0.1 (default): the log entry carries only a SET. v0.3: as cosign 3 / Rekor v1 make them, also a
+   * Merkle inclusion proof (a one-leaf tree) under a checkpoint signed by the log key.
+   */
+  function keylessBundle(bytes: Buffer, identity: { san: string; issuer: string }, version: '0.1' | '0.3' = '0.1'): string {
     const leaf = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     writeFileSync(join(dir, 'leaf.key'), leaf.privateKey.export({ type: 'pkcs8', format: 'pem' }));
     const san = identity.san.includes('@') ? `email:${identity.san}` : `URI:${identity.san}`;
@@ -179,11 +183,25 @@ export function sigstoreInstance() {
     // The SET: the log's signature over the canonical JSON of body, integratedTime, logID, logIndex (keys sorted).
     const setPayload = JSON.stringify({ body: body.toString('base64'), integratedTime, logID: logId.toString('hex'), logIndex });
     const set = sign('sha256', Buffer.from(setPayload), log.privateKey);
+    const rootHash = createHash('sha256')
+      .update(Buffer.concat([Buffer.from([0]), body]))
+      .digest();
+    const note = `rekor.test - 1\n1\n${rootHash.toString('base64')}\n`;
+    const noteSig = Buffer.concat([logId.subarray(0, 4), sign('sha256', Buffer.from(note), log.privateKey)]);
+    const inclusionProof = {
+      logIndex: '0',
+      rootHash: rootHash.toString('base64'),
+      treeSize: '1',
+      hashes: [],
+      checkpoint: { envelope: `${note}\n\u2014 rekor.test ${noteSig.toString('base64')}\n` },
+    };
     const bundle = {
-      // v0.1 is the bundle version whose log entries carry a SET (inclusion promise) rather than a checkpointed inclusion proof.
-      mediaType: 'application/vnd.dev.sigstore.bundle+json;version=0.1',
+      mediaType:
+        version === '0.3' ? 'application/vnd.dev.sigstore.bundle.v0.3+json' : 'application/vnd.dev.sigstore.bundle+json;version=0.1',
       verificationMaterial: {
-        x509CertificateChain: { certificates: [{ rawBytes: leafDer.toString('base64') }] },
+        ...(version === '0.3'
+          ? { certificate: { rawBytes: leafDer.toString('base64') } }
+          : { x509CertificateChain: { certificates: [{ rawBytes: leafDer.toString('base64') }] } }),
         tlogEntries: [
           {
             logIndex: String(logIndex),
@@ -191,6 +209,7 @@ export function sigstoreInstance() {
             kindVersion: { kind: 'hashedrekord', version: '0.0.1' },
             integratedTime: String(integratedTime),
             inclusionPromise: { signedEntryTimestamp: set.toString('base64') },
+            ...(version === '0.3' ? { inclusionProof } : {}),
             canonicalizedBody: body.toString('base64'),
           },
         ],

@@ -68,6 +68,9 @@ describe(`keyless Sigstore bundles against a configured trust root (${engine})`,
     const a = await upload(bytes, sigstore.keylessBundle(bytes, { san, issuer }));
     const [sig] = await db().select().from(artifactSignatures).where(eq(artifactSignatures.artifactId, a.id));
     expect(sig).toMatchObject({ keyId: id, kind: 'sigstore', signer: `${san} (${issuer})` });
+    // The current bundle format: the log entry also proves inclusion under a signed checkpoint.
+    const more = randomBytes(2000);
+    expect((await upload(more, sigstore.keylessBundle(more, { san, issuer }, '0.3'))).created).toBe(true);
   });
 
   it('refuses a certificate naming another identity or another issuer (identity mismatch)', async () => {
