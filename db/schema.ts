@@ -1204,8 +1204,13 @@ export const publisherKeys = pgTable(
     fingerprint: text('fingerprint').notNull(),
     /** Who the key says it is (OpenPGP user id) or the identity a librarian gave a Sigstore key. */
     identity: text('identity').notNull(),
-    /** Armored OpenPGP public key, or a PEM SPKI public key for Sigstore. */
+    /** Armored OpenPGP public key, or a PEM SPKI public key for Sigstore; empty for a keyless identity. */
     publicKey: text('public_key').notNull(),
+    /**
+     * Sigstore keyless only: the OIDC issuer the Fulcio certificate must name. Such a row trusts
+     * the identity (certificate SAN, in `identity`) rather than a key.
+     */
+    oidcIssuer: text('oidc_issuer'),
     /** The key's own expiry (OpenPGP), if any. */
     expiresAt: timestamp('expires_at', { withTimezone: true }),
     /** Rotation: signatures are accepted until this moment, then the key is retired. */

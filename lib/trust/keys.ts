@@ -14,11 +14,18 @@ export interface AddKeyInput {
   /** Sigstore only: the key hint bundles name, and whom it stands for. */
   hint?: string;
   identity?: string;
+  /**
+   * Sigstore keyless: the OIDC issuer the Fulcio certificate must name (e.g.
+   * https://token.actions.githubusercontent.com). With it, `identity` is the certificate SAN
+   * (an email or URI) and no public key is given: the configured trust root vouches for the key.
+   */
+  issuer?: string;
 }
 
 /** Reads what a key says about itself; an unreadable key is a 422 on `publicKey`. */
 async function describeKey(input: AddKeyInput) {
   if (input.kind === 'openpgp') {
+    if (input.issuer) throw new ValidationError('An OIDC issuer belongs to a Sigstore keyless identity only.', 'issuer');
     let key: openpgp.Key;
     try {
       key = await openpgp.readKey({ armoredKey: input.publicKey });
@@ -33,6 +40,18 @@ async function describeKey(input: AddKeyInput) {
       identity: input.identity || user?.user.userID?.userID || key.getFingerprint(),
       publicKey: key.armor(),
       expiresAt: expiry instanceof Date ? expiry : null,
+    };
+  }
+  if (input.issuer) {
+    if (!/^https?:\/\/\S+$/.test(input.issuer)) throw new ValidationError('Give the OIDC issuer as a URL.', 'issuer');
+    if (!input.identity) throw new ValidationError('Give the identity the certificate names (its SAN: an email or URI).', 'identity');
+    if (input.publicKey.trim()) throw new ValidationError('A keyless identity takes no public key; leave it empty.', 'publicKey');
+    return {
+      fingerprint: `${input.identity} via ${input.issuer}`,
+      identity: input.identity,
+      oidcIssuer: input.issuer,
+      publicKey: '',
+      expiresAt: null,
     };
   }
   if (!input.hint) throw new ValidationError('Give the key hint the Sigstore bundles name.', 'hint');
@@ -64,7 +83,13 @@ export async function addPublisherKey(actor: Actor, productId: string, input: Ad
         action: 'publisher_key.added',
         entityType: 'publisher_key',
         entityId: row!.id,
-        after: { productId, kind: input.kind, fingerprint: described.fingerprint, identity: described.identity },
+        after: {
+          productId,
+          kind: input.kind,
+          fingerprint: described.fingerprint,
+          identity: described.identity,
+          issuer: input.issuer ?? null,
+        },
       },
       tx,
     );
@@ -142,6 +167,7 @@ export async function listPublisherKeys(productId: string) {
       label: publisherKeys.label,
       fingerprint: publisherKeys.fingerprint,
       identity: publisherKeys.identity,
+      oidcIssuer: publisherKeys.oidcIssuer,
       expiresAt: publisherKeys.expiresAt,
       retiredAt: publisherKeys.retiredAt,
       revokedAt: publisherKeys.revokedAt,

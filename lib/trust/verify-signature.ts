@@ -7,6 +7,7 @@ import { eq } from 'drizzle-orm';
 import type { DbOrTx } from '@/db';
 import { publisherKeys, type PublisherKey, type PublisherKeyKind } from '@/db/schema';
 import { ValidationError } from '@/lib/errors';
+import { verifyKeylessBundle } from './verify-sigstore-keyless';
 
 export interface VerifiedSignature {
   keyId: string;
@@ -96,6 +97,18 @@ async function verifyOpenPgp(keys: PublisherKey[], raw: Buffer, readArtifact: ()
   return { keyId: match.row.id, kind: 'openpgp' as const, signer: `${match.row.identity} (${match.row.fingerprint})` };
 }
 
+/** Sigstore verifies over the whole artifact in memory, so its size is bounded. */
+async function readWhole(readArtifact: () => Promise<Readable>): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of await readArtifact()) {
+    size += (chunk as Buffer).length;
+    if (size > SIGSTORE_MAX_BYTES) throw refuse('Signature refused: files over 512 MB must be signed with OpenPGP.');
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
 async function verifySigstore(keys: PublisherKey[], json: unknown, readArtifact: () => Promise<Readable>, now: Date) {
   let bundle;
   try {
@@ -104,21 +117,22 @@ async function verifySigstore(keys: PublisherKey[], json: unknown, readArtifact:
     throw refuse(`Signature refused: bad signature — not a valid Sigstore bundle (${(e as Error).message}).`);
   }
   const material = bundle.verificationMaterial.content;
-  if (material.$case !== 'publicKey')
-    throw refuse('Signature refused: identity mismatch — only key-based Sigstore bundles (a trusted public key hint) are accepted.');
+  if (material.$case !== 'publicKey') {
+    // Keyless: a certificate (or chain) naming the signer, checked against the configured trust root.
+    const artifact = await readWhole(readArtifact);
+    const identities = keys.filter((k) => k.kind === 'sigstore' && k.oidcIssuer);
+    const { row, signer } = verifyKeylessBundle(identities, bundle, artifact);
+    const refusal = keyRefusal(row, now);
+    if (refusal) throw refuse(refusal);
+    return { keyId: row.id, kind: 'sigstore' as const, signer };
+  }
   const hint = material.publicKey.hint;
-  const row = keys.find((k) => k.kind === 'sigstore' && k.fingerprint === hint);
+  const row = keys.find((k) => k.kind === 'sigstore' && !k.oidcIssuer && k.fingerprint === hint);
   if (!row) throw refuse(`Signature refused: unknown key — Sigstore key "${hint}" is not a trusted key of this product.`);
   const refusal = keyRefusal(row, now);
   if (refusal) throw refuse(refusal);
 
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of await readArtifact()) {
-    size += (chunk as Buffer).length;
-    if (size > SIGSTORE_MAX_BYTES) throw refuse('Signature refused: files over 512 MB must be signed with OpenPGP.');
-    chunks.push(chunk as Buffer);
-  }
+  const artifact = await readWhole(readArtifact);
   // Offline trust root: the product's own keys, no transparency log or timestamp authority.
   const verifier = new Verifier(
     {
@@ -131,7 +145,7 @@ async function verifySigstore(keys: PublisherKey[], json: unknown, readArtifact:
     { tlogThreshold: 0, ctlogThreshold: 0, timestampThreshold: 0 },
   );
   try {
-    verifier.verify(toSignedEntity(bundle, Buffer.concat(chunks)));
+    verifier.verify(toSignedEntity(bundle, artifact));
   } catch (e) {
     throw refuse(`Signature refused: bad signature — it does not match this file (${(e as Error).message}).`);
   }

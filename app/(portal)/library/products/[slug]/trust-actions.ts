@@ -24,12 +24,11 @@ async function run(slug: string, done: string, call: () => Promise<unknown>): Pr
 const keyInput = z.object({
   kind: z.enum(['openpgp', 'sigstore'], { error: 'Choose OpenPGP or Sigstore.' }),
   label: text({ error: 'Give the key a label.' }).trim().min(1, 'Give the key a label.').max(200),
-  publicKey: text({ error: 'Paste the public key.' })
-    .trim()
-    .min(1, 'Paste the public key.')
-    .max(20_000, 'A public key is at most 20,000 characters.'),
+  // Empty only for a Sigstore keyless identity; the service says which kind needs a key.
+  publicKey: text({ error: 'Paste the public key.' }).trim().max(20_000, 'A public key is at most 20,000 characters.').default(''),
   hint: text().trim().max(200).optional(),
   identity: text().trim().max(300).optional(),
+  issuer: text().trim().max(300).optional(),
 });
 
 export async function addKeyAction(productId: string, slug: string, _: ActionState, form: FormData): Promise<ActionState> {

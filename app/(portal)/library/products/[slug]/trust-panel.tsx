@@ -92,7 +92,7 @@ export async function TrustPanel({ productId, slug }: { productId: string; slug:
             Kind
             <select name="kind" className={inputClass} defaultValue="openpgp">
               <option value="openpgp">OpenPGP (gpg)</option>
-              <option value="sigstore">Sigstore / cosign public key</option>
+              <option value="sigstore">Sigstore (cosign key, or keyless identity)</option>
             </select>
           </label>
           <label className="text-sm font-medium text-slate-700">
@@ -107,9 +107,13 @@ export async function TrustPanel({ productId, slug }: { productId: string; slug:
             Identity (optional; OpenPGP keys name their own)
             <input name="identity" className={inputClass} maxLength={300} />
           </label>
+          <label className="text-sm font-medium text-slate-700">
+            OIDC issuer (Sigstore keyless only; the identity is then the certificate SAN)
+            <input name="issuer" className={inputClass} maxLength={300} placeholder="https://token.actions.githubusercontent.com" />
+          </label>
           <label className="text-sm font-medium text-slate-700 sm:col-span-2">
-            Public key (armored, or PEM)
-            <textarea name="publicKey" rows={5} className={`${inputClass} font-mono text-xs`} required />
+            Public key (armored, or PEM; empty for a keyless identity)
+            <textarea name="publicKey" rows={5} className={`${inputClass} font-mono text-xs`} />
           </label>
         </ActionForm>
       </details>

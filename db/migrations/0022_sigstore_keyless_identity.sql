@@ -1,0 +1,1 @@
+ALTER TABLE "publisher_keys" ADD COLUMN "oidc_issuer" text;
