@@ -7,6 +7,7 @@ import { IMPORT_COLUMNS } from '@/lib/suppliers/import';
 import { supplierEventStatusValues } from '@/db/schema';
 import { SupplierEventsTable } from '@/app/ui/supplier-events-table';
 import { announceAction, importAction, reportAction } from './actions';
+import { CsvImportFields } from './csv-import-fields';
 
 export const metadata: Metadata = { title: 'Supplier' };
 export const dynamic = 'force-dynamic';
@@ -98,12 +99,7 @@ export default async function SupplierPage() {
           Columns: <code>{IMPORT_COLUMNS.join(',')}</code>. If any line is wrong nothing is recorded and every line’s error is listed.
         </p>
         <ActionForm layout="stacked" action={importAction} submitLabel="Import">
-          <Field label="CSV file" name="i-file">
-            <input id="i-file" name="file" type="file" accept=".csv,text/csv" className={inputClass} />
-          </Field>
-          <Field label="…or paste the CSV" name="i-csv">
-            <textarea id="i-csv" name="csv" rows={4} className={`${inputClass} font-mono`} />
-          </Field>
+          <CsvImportFields idPrefix="i-" />
         </ActionForm>
       </section>
       <section aria-labelledby="history">

@@ -5,6 +5,7 @@ import { Field, inputClass } from '@/app/ui/form';
 import { requireArea } from '@/lib/auth/session';
 import { IMPORT_COLUMNS } from '@/lib/suppliers/import';
 import { supplierChoices } from '@/lib/suppliers/queries';
+import { CsvImportFields } from '../../supplier/csv-import-fields';
 import { importForSupplierAction } from './actions';
 
 export const metadata: Metadata = { title: 'Record past supplier work' };
@@ -41,12 +42,7 @@ export default async function SupplierImportPage() {
               ))}
             </select>
           </Field>
-          <Field label="CSV file" name="file">
-            <input id="file" name="file" type="file" accept=".csv,text/csv" className={inputClass} />
-          </Field>
-          <Field label="…or paste the CSV" name="csv">
-            <textarea id="csv" name="csv" rows={5} className={`${inputClass} font-mono`} />
-          </Field>
+          <CsvImportFields />
         </ActionForm>
       </div>
     </article>
