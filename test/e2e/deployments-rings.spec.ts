@@ -161,3 +161,30 @@ test('a two-ring plan: the pilot installs, its gate is met and ring 2 starts', a
   }
   await shot(dana, 'rings');
 });
+
+test("the librarian sets the product's first ring on its library page, and sees it saved", async ({ browser }) => {
+  test.setTimeout(120_000);
+  const lib = await newPage(browser, demo.librarian);
+  await lib.goto('/library/products/vlc-media-player');
+  const ring = lib.getByRole('region', { name: 'First ring (continuous delivery)' });
+  await expect(ring).toContainText('None yet');
+  await ring.getByLabel('First ring name').fill(`Pilot ring ${suffix}`);
+  await ring.getByLabel('Ring target').selectOption({ label: 'Linux servers' });
+  await ring.getByLabel('Ring environment').selectOption('test');
+  await ring.getByLabel('Ring intent').selectOption('required');
+  await ring.getByRole('group', { name: 'Phase 1' }).getByLabel('Percentage (cumulative)').fill('25');
+  await ring.getByRole('button', { name: 'Save first ring' }).click();
+  await expect(ring.getByText('First ring saved.')).toBeVisible({ timeout: 30_000 });
+  await lib.reload();
+  await expect(lib.getByTestId('ring-template')).toContainText(`Pilot ring ${suffix}`);
+  await expect(lib.getByTestId('ring-template')).toContainText('Linux servers');
+  await expect(lib.getByTestId('ring-template')).toContainText('25 %, gate 90 % succeeded');
+  await lib.getByText('Change the first ring').click();
+  for (const width of [1280, 390]) {
+    await lib.setViewportSize({ width, height: 900 });
+    const results = await new AxeBuilder({ page: lib }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+    const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    expect(serious, JSON.stringify(serious, null, 2)).toEqual([]);
+  }
+  await shot(lib, 'ring-template');
+});

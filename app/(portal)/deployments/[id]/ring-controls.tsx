@@ -52,7 +52,7 @@ export function RingControls({
       )}
       {halted && (
         <form onSubmit={submitKeepingInput(resume, startTransition)} className="flex flex-wrap items-end gap-2">
-          <Field label="Why resume" name="reason">
+          <Field label="Why resume" name="reason-resume">
             <input id="reason-resume" name="reason" className={inputClass} maxLength={2000} />
           </Field>
           <button type="submit" disabled={resuming} className={button}>
@@ -84,7 +84,7 @@ export function RingControls({
       {(halted || status === 'active') && (
         <form onSubmit={submitKeepingInput(rollBack, startTransition)} className="flex flex-wrap items-end gap-2">
           <FormError state={back} />
-          <Field label="Why roll back" name="reason">
+          <Field label="Why roll back" name="reason-back">
             <input id="reason-back" name="reason" className={inputClass} maxLength={2000} />
           </Field>
           <button type="submit" disabled={backing} className={`${button} text-red-700`}>
