@@ -36,14 +36,7 @@ export async function RingTemplate({ actor, productId, slug }: { actor: Actor; p
           None yet: the pipeline cannot deploy this product by itself until a first ring is saved.
         </p>
       )}
-      <details className="mt-3" open={!template}>
-        <summary className="cursor-pointer text-sm font-medium text-indigo-700">
-          {template ? 'Change the first ring' : 'Set up the first ring'}
-        </summary>
-        <div className="mt-3">
-          <RingTemplateForm productId={productId} slug={slug} saved={template} targets={targets} environments={environments} />
-        </div>
-      </details>
+      <RingTemplateForm productId={productId} slug={slug} saved={template} targets={targets} environments={environments} />
     </section>
   );
 }
