@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { getDb } from '@/db';
 import {
@@ -59,6 +59,24 @@ export async function saveRingTemplate(actor: Actor, productId: string, raw: Rin
       tx,
     );
   });
+}
+
+/** The librarian's ring template form: the saved template (if any), live targets and environments. */
+export async function ringTemplateForm(actor: Actor, productId: string) {
+  assertRole(actor, 'librarian', 'admin');
+  assertId(productId, 'No such product.');
+  const db = getDb();
+  const template = await db.query.ringTemplates.findFirst({ where: eq(ringTemplates.productId, productId) });
+  const targetChoices = await db
+    .select({ id: targets.id, name: targets.name })
+    .from(targets)
+    .where(eq(targets.archived, false))
+    .orderBy(asc(targets.name));
+  const environmentChoices = await db
+    .select({ key: environments.key, name: environments.name })
+    .from(environments)
+    .orderBy(asc(environments.rank));
+  return { template: template ?? null, targets: targetChoices, environments: environmentChoices };
 }
 
 export async function getRingTemplate(productId: string) {

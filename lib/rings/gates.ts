@@ -137,6 +137,17 @@ export async function evaluateAfterReports(deploymentIds: string[], now: Date = 
   return run.halted;
 }
 
+/**
+ * One deployment's gates judged now, as the tick would: a manager who sees the reports in need
+ * not wait up to five minutes for the scheduler (the rules are the tick's; nothing is overridden).
+ */
+export async function evaluateDeploymentGates(deploymentId: string, now: Date = new Date()): Promise<GateRun> {
+  const run: GateRun = { halted: [], gatesMet: [], started: [] };
+  const phases = await countPhases(getDb(), now, sql`d.id = ${deploymentId}`);
+  if (needsAction(phases)) await actOn(deploymentId, now, run);
+  return run;
+}
+
 /** Whether a phased deployment still has phases to start (it does not complete before they ran). */
 export async function hasUnstartedPhases(tx: Tx, deploymentId: string): Promise<boolean> {
   const [row] = await tx

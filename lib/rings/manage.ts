@@ -16,7 +16,7 @@ import { assertId, ConflictError, NotFoundError, retryOnContention, ValidationEr
 import { promoteWaiting } from '@/lib/requests/fulfilment';
 import { assertManager } from '@/lib/deployments/access';
 import { assignDevices, revokeGranted } from '@/lib/deployments/assign';
-import { startPhase } from './gates';
+import { evaluateDeploymentGates, startPhase, type GateRun } from './gates';
 
 async function lock(tx: Tx, id: string): Promise<Deployment> {
   const [d] = await tx.select().from(deployments).where(eq(deployments.id, id)).for('update');
@@ -53,6 +53,16 @@ export async function startNextPhase(actor: Actor, id: string, position: number,
         throw new ConflictError('That phase has started already.', 'position');
     }),
   );
+}
+
+/** A manager has the gates judged now instead of at the scheduler's next tick (same rules). */
+export async function checkGatesNow(actor: Actor, id: string, now = new Date()): Promise<GateRun> {
+  assertManager(actor);
+  assertId(id, 'No such deployment.');
+  const d = await getDb().query.deployments.findFirst({ where: eq(deployments.id, id) });
+  if (!d) throw new NotFoundError('No such deployment.');
+  if (d.status !== 'active') throw new ConflictError(`Only an active deployment has gates to check; this one is ${d.status}.`);
+  return evaluateDeploymentGates(id, now);
 }
 
 /** halted → active. Counting restarts, so the failures that halted it do not halt it again at once. */

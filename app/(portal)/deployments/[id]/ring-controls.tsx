@@ -3,7 +3,7 @@
 import { startTransition, useActionState } from 'react';
 import type { ActionState } from '@/app/ui/action-state';
 import { Field, FormError, inputClass, submitKeepingInput } from '@/app/ui/form';
-import { resumeAction, rollBackAction, rollForwardAction, startPhaseAction } from '../ring-actions';
+import { checkGatesAction, resumeAction, rollBackAction, rollForwardAction, startPhaseAction } from '../ring-actions';
 
 const button = 'rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-slate-50 disabled:opacity-60';
 
@@ -20,6 +20,7 @@ export function RingControls({
   fixedReleases: { id: string; version: string }[];
 }) {
   const [started, start, starting] = useActionState<ActionState, FormData>(startPhaseAction.bind(null, id), {});
+  const [checked, check, checking] = useActionState<ActionState, FormData>(checkGatesAction.bind(null, id), {});
   const [resumed, resume, resuming] = useActionState<ActionState, FormData>(resumeAction.bind(null, id), {});
   const [forward, rollForward, forwarding] = useActionState<ActionState, FormData>(rollForwardAction.bind(null, id), {});
   const [back, rollBack, backing] = useActionState<ActionState, FormData>(rollBackAction.bind(null, id), {});
@@ -31,17 +32,27 @@ export function RingControls({
       </h2>
       <FormError state={started} />
       <FormError state={resumed} />
-      {status === 'active' && nextPhase !== null && (
-        <form onSubmit={submitKeepingInput(start, startTransition)}>
-          <input type="hidden" name="position" value={nextPhase} />
-          <button type="submit" disabled={starting} className={button}>
-            Start phase {nextPhase} now
-          </button>
-        </form>
+      <FormError state={checked} />
+      {status === 'active' && (
+        <div className="flex flex-wrap gap-2">
+          <form onSubmit={submitKeepingInput(check, startTransition)}>
+            <button type="submit" disabled={checking} className={button}>
+              Check the gates now
+            </button>
+          </form>
+          {nextPhase !== null && (
+            <form onSubmit={submitKeepingInput(start, startTransition)}>
+              <input type="hidden" name="position" value={nextPhase} />
+              <button type="submit" disabled={starting} className={button}>
+                Start phase {nextPhase} now
+              </button>
+            </form>
+          )}
+        </div>
       )}
       {halted && (
         <form onSubmit={submitKeepingInput(resume, startTransition)} className="flex flex-wrap items-end gap-2">
-          <Field label="Why resume" name="reason">
+          <Field label="Why resume" name="reason-resume">
             <input id="reason-resume" name="reason" className={inputClass} maxLength={2000} />
           </Field>
           <button type="submit" disabled={resuming} className={button}>
@@ -73,7 +84,7 @@ export function RingControls({
       {(halted || status === 'active') && (
         <form onSubmit={submitKeepingInput(rollBack, startTransition)} className="flex flex-wrap items-end gap-2">
           <FormError state={back} />
-          <Field label="Why roll back" name="reason">
+          <Field label="Why roll back" name="reason-back">
             <input id="reason-back" name="reason" className={inputClass} maxLength={2000} />
           </Field>
           <button type="submit" disabled={backing} className={`${button} text-red-700`}>

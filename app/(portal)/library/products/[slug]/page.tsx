@@ -15,6 +15,7 @@ import { policyWarnings } from '@/lib/catalogue/policy-health';
 import { trustSummary } from '@/lib/trust/documents';
 import { ReleaseTrustInfo } from './release-trust';
 import { TrustPanel } from './trust-panel';
+import { RingTemplate } from './ring-template';
 
 export const metadata: Metadata = { title: 'Manage product' };
 
@@ -79,6 +80,8 @@ export default async function ManageProductPage({ params }: { params: Promise<{ 
       <Seats usage={seats} slug={product.slug} />
 
       <TrustPanel productId={product.id} slug={product.slug} />
+
+      <RingTemplate actor={actor} productId={product.id} slug={product.slug} />
 
       <section className="mt-8 rounded-xl border border-slate-200 bg-white p-5" aria-labelledby="new-release">
         <h2 id="new-release" className="font-semibold">
