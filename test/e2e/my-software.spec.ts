@@ -47,10 +47,13 @@ test('the librarian sets an uninstall command on a published build', async ({ pa
   await signIn(page, demo.librarian);
   await page.goto('/library/products/firefox');
   const form = page.getByTestId('uninstall-command-form').first();
+  await form.locator('summary').click();
   await form.getByRole('textbox').fill('/usr/bin/apt-get remove -y firefox');
   await form.getByRole('button', { name: 'Save' }).click();
   await expect(form.getByRole('status')).toHaveText('Uninstall command saved.');
   await page.reload();
+  await expect(page.getByTestId('uninstall-command-form').first().locator('summary')).toContainText('/usr/bin/apt-get remove -y firefox');
+  await page.getByTestId('uninstall-command-form').first().locator('summary').click();
   await expect(page.getByTestId('uninstall-command-form').first().getByRole('textbox')).toHaveValue('/usr/bin/apt-get remove -y firefox');
   for (const vp of viewports) {
     await page.setViewportSize(vp);

@@ -22,33 +22,39 @@ export function UninstallCommandForm({
   const [state, save, saving] = useActionState(uninstallCommandAction.bind(null, slug), {});
   const id = useId();
   return (
-    <form onSubmit={submitKeepingInput(save, startTransition)} className="w-full" data-testid="uninstall-command-form">
-      <input type="hidden" name="artifactId" value={artifactId} />
-      <label htmlFor={id} className="text-xs font-medium text-slate-700">
-        Uninstall command ({platform})
-      </label>
-      <div className="mt-1 flex flex-wrap gap-2">
-        <input
-          id={id}
-          name="uninstallCommand"
-          defaultValue={command ?? ''}
-          maxLength={1000}
-          placeholder="none: the agent deletes the file it placed"
-          className={`${inputClass} min-w-0 flex-1 font-mono text-xs`}
-          aria-describedby={`${id}-hint`}
-        />
-        <button
-          type="submit"
-          disabled={saving}
-          className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-slate-50 disabled:opacity-60"
-        >
-          Save
-        </button>
-      </div>
-      <p id={`${id}-hint`} className="mt-1 text-xs text-slate-600">
-        Run by the agent when an owner removes this software. Changes are audited.
-      </p>
-      <FormError state={state} />
-    </form>
+    // Folded: six builds a release, each with an open form, would bury the release controls.
+    <details className="w-full text-xs" data-testid="uninstall-command-form">
+      <summary className="cursor-pointer text-slate-700">
+        Uninstall command: {command ? <code className="break-all font-mono">{command}</code> : 'none (the agent deletes the file)'}
+      </summary>
+      <form onSubmit={submitKeepingInput(save, startTransition)} className="mt-2">
+        <input type="hidden" name="artifactId" value={artifactId} />
+        <label htmlFor={id} className="text-xs font-medium text-slate-700">
+          Uninstall command ({platform})
+        </label>
+        <div className="mt-1 flex flex-wrap gap-2">
+          <input
+            id={id}
+            name="uninstallCommand"
+            defaultValue={command ?? ''}
+            maxLength={1000}
+            placeholder="none: the agent deletes the file it placed"
+            className={`${inputClass} min-w-0 flex-1 font-mono text-xs`}
+            aria-describedby={`${id}-hint`}
+          />
+          <button
+            type="submit"
+            disabled={saving}
+            className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-slate-50 disabled:opacity-60"
+          >
+            Save
+          </button>
+        </div>
+        <p id={`${id}-hint`} className="mt-1 text-xs text-slate-600">
+          Run by the agent when an owner removes this software. Changes are audited.
+        </p>
+        <FormError state={state} />
+      </form>
+    </details>
   );
 }
