@@ -8,6 +8,7 @@ import { getMySoftware, type InstalledSoftware } from '@/lib/deployments/my-soft
 import type { DeviceRemoval } from '@/lib/removals/queries';
 import { AssignmentActions } from './assignment-actions';
 import { RemovalActions, RemoveSoftware } from './removal-controls';
+import { FailedSection, UpdatesSection, WaitingSection } from './status-sections';
 
 export const metadata: Metadata = { title: 'My software' };
 export const dynamic = 'force-dynamic';
@@ -43,6 +44,10 @@ export default async function MySoftwarePage({ params }: { params: Promise<{ id:
       </p>
       <h1 className="mt-2 text-2xl font-semibold">Software on {sw.device.hostname}</h1>
       <p className="mt-1 text-slate-600">{platformLabels[sw.device.platform as Platform] ?? sw.device.platform}</p>
+
+      <UpdatesSection sw={sw} />
+      <WaitingSection sw={sw} />
+      <FailedSection sw={sw} />
 
       <section aria-labelledby="assigned" className="mt-6">
         <h2 id="assigned" className="text-lg font-semibold">
@@ -117,18 +122,21 @@ export default async function MySoftwarePage({ params }: { params: Promise<{ id:
               <tr>
                 <th className="px-4 py-2">Software</th>
                 <th className="px-4 py-2">Version</th>
-                <th className="px-4 py-2">Since</th>
-                <th className="px-4 py-2">From</th>
+                <th className="hidden px-4 py-2 sm:table-cell">Since</th>
+                <th className="hidden px-4 py-2 sm:table-cell">From</th>
                 <th className="px-4 py-2">Removal</th>
               </tr>
             </thead>
             <tbody>
               {sw.installed.map((i) => (
                 <tr key={i.product.slug} className="border-t border-slate-100">
-                  <td className="px-4 py-3 font-medium">{i.product.name}</td>
-                  <td className="px-4 py-3 font-mono text-xs">{i.version}</td>
-                  <td className="whitespace-nowrap px-4 py-3">{formatDateTime(i.since)}</td>
                   <td className="px-4 py-3">
+                    <div className="font-medium">{i.product.name}</div>
+                    <div className="text-xs text-slate-600 sm:hidden">since {formatDateTime(i.since)}</div>
+                  </td>
+                  <td className="px-4 py-3 font-mono text-xs">{i.version}</td>
+                  <td className="hidden whitespace-nowrap px-4 py-3 sm:table-cell">{formatDateTime(i.since)}</td>
+                  <td className="hidden px-4 py-3 sm:table-cell">
                     <Source s={i.source} />
                   </td>
                   <td className="px-4 py-3" data-testid="removal-cell">

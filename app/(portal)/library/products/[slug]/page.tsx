@@ -16,6 +16,8 @@ import { trustSummary } from '@/lib/trust/documents';
 import { ReleaseTrustInfo } from './release-trust';
 import { TrustPanel } from './trust-panel';
 import { RingTemplate } from './ring-template';
+import { UninstallCommandForm } from './uninstall-command-form';
+import { uninstallCommandsOf } from '@/lib/dml/uninstall-command';
 
 export const metadata: Metadata = { title: 'Manage product' };
 
@@ -23,10 +25,11 @@ export default async function ManageProductPage({ params }: { params: Promise<{ 
   const actor = await requireArea('/library');
   const product = await orNotFound(getProduct(actor, (await params).slug));
   const requireChangeRef = product.requireChangeRef;
-  const [seats, warnings, trust] = await Promise.all([
+  const [seats, warnings, trust, uninstallCommands] = await Promise.all([
     getSeatUsage(actor, product.id),
     policyWarnings(actor, product.id),
     trustSummary(product.releases.map((r) => r.id)),
+    uninstallCommandsOf(product.releases.map((r) => r.id)),
   ]);
   return (
     <div>
@@ -123,6 +126,14 @@ export default async function ManageProductPage({ params }: { params: Promise<{ 
                       <code className="break-all font-mono text-xs text-slate-600">{a.sha256}</code>
                       {a.corrupt && <span className="text-xs font-semibold text-red-700">failed integrity check</span>}
                       {r.status === 'draft' && <RemoveArtifactButton artifactId={a.id} slug={product.slug} />}
+                      {!a.corrupt && (
+                        <UninstallCommandForm
+                          artifactId={a.id}
+                          slug={product.slug}
+                          platform={platformLabels[a.platform]}
+                          command={uninstallCommands.get(a.id) ?? null}
+                        />
+                      )}
                     </li>
                   ))}
                 </ul>

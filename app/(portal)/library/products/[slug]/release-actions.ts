@@ -3,6 +3,7 @@
 import { revalidatePath } from 'next/cache';
 import { requireActor } from '@/lib/auth/session';
 import { removeArtifact } from '@/lib/dml/ingest';
+import { setUninstallCommand, uninstallCommandInput } from '@/lib/dml/uninstall-command';
 import type { DmlPrincipal } from '@/lib/dml/principal';
 import { createRelease, deleteDraftRelease, deprecateRelease, publishRelease, withdrawRelease } from '@/lib/dml/releases';
 import { publishInput, releaseInput, withdrawInput } from '@/lib/dml/schema';
@@ -58,4 +59,18 @@ export async function removeArtifactAction(artifactId: string, slug: string): Pr
 
 export async function revokeSeatAction(entitlementId: string, slug: string): Promise<ActionState> {
   return run(slug, 'Seat revoked.', async () => revokeEntitlement(await requireActor(), entitlementId, 'Revoked by a librarian'));
+}
+
+/** The uninstall command of one build; the service validates, checks the role and audits. */
+export async function uninstallCommandAction(slug: string, _: ActionState, form: FormData): Promise<ActionState> {
+  const input = uninstallCommandInput.safeParse({
+    artifactId: form.get('artifactId'),
+    uninstallCommand: form.get('uninstallCommand') ?? '',
+  });
+  if (!input.success) return fromZodError(input.error);
+  const artifactId = input.data.artifactId;
+  const command = input.data.uninstallCommand;
+  return run(slug, command ? 'Uninstall command saved.' : 'Uninstall command cleared.', async () =>
+    setUninstallCommand(await librarian(), { artifactId, uninstallCommand: command ?? '' }),
+  );
 }
