@@ -75,7 +75,9 @@ test('download the served agent, verify it, enrol, sync by its systemd unit, ins
   await lib.getByRole('button', { name: 'Create draft release' }).click();
   const release = lib.getByTestId('release-2.0.0');
   await release.getByLabel('Platform').selectOption('linux-x64');
-  await release.locator('input[type=file]').setInputFiles({ name: 'tool-2.0.0.tar.gz', mimeType: 'application/gzip', buffer: build });
+  await release
+    .getByLabel('File', { exact: true })
+    .setInputFiles({ name: 'tool-2.0.0.tar.gz', mimeType: 'application/gzip', buffer: build });
   await release.getByRole('button', { name: 'Upload artifact' }).click();
   await expect(release.getByTestId('upload-result')).toContainText(sha(build), { timeout: 30_000 });
   await release.getByRole('button', { name: 'Publish' }).click();

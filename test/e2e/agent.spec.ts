@@ -41,7 +41,9 @@ async function publish(lib: Page, version: string, bytes: Buffer) {
   await lib.getByRole('button', { name: 'Create draft release' }).click();
   const release = lib.getByTestId(`release-${version}`);
   await release.getByLabel('Platform').selectOption('linux-x64');
-  await release.locator('input[type=file]').setInputFiles({ name: `tool-${version}.tar.gz`, mimeType: 'application/gzip', buffer: bytes });
+  await release
+    .getByLabel('File', { exact: true })
+    .setInputFiles({ name: `tool-${version}.tar.gz`, mimeType: 'application/gzip', buffer: bytes });
   await release.getByRole('button', { name: 'Upload artifact' }).click();
   await expect(release.getByTestId('upload-result')).toContainText(sha(bytes), { timeout: 60_000 });
   await release.getByRole('button', { name: 'Publish' }).click();

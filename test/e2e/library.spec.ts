@@ -38,7 +38,7 @@ test.describe('library', () => {
     await expect(release.getByText('draft', { exact: true })).toBeVisible();
 
     // A wrong expected hash is refused and nothing is stored.
-    await release.locator('input[type=file]').setInputFiles(file);
+    await release.getByLabel('File', { exact: true }).setInputFiles(file);
     await release.getByLabel(/Expected SHA-256/).fill('0'.repeat(64));
     await release.getByRole('button', { name: 'Upload artifact' }).click();
     await expect(release.getByTestId('upload-error')).toContainText('not the expected');

@@ -76,7 +76,7 @@ test('a pipeline publishes a signed build with an SBOM; an advisory flags the de
   await librarian.getByText('Add a key').click();
   const addKey = librarian.getByTestId('add-key');
   await addKey.getByLabel('Label').fill(`GIMP CI ${stamp}`);
-  await addKey.getByLabel('Public key (armored, or PEM)').fill(publicKey);
+  await addKey.getByLabel('Public key').fill(publicKey);
   await addKey.getByRole('button', { name: 'Add key' }).click();
   await expect(addKey.getByRole('status')).toHaveText('Key added.');
   const policy = librarian.getByTestId('trust-policy');
