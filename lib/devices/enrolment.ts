@@ -1,6 +1,6 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { getDb } from '@/db';
-import { devices, users, type Platform } from '@/db/schema';
+import { devices, removals, users, type Platform } from '@/db/schema';
 import { recordAudit } from '@/lib/audit/service';
 import { UnauthorizedError } from '@/lib/errors';
 import { parseInput } from '@/lib/pipeline/schema';
@@ -22,6 +22,8 @@ export interface AuthenticatedDevice {
   platform: Platform;
   /** As stored before this call: check-in writes it only when the agent reports another. */
   agentVersion: string | null;
+  /** A removal waits for this device: check-in then reads it (most check-ins have none and skip the query). */
+  removalPending?: boolean;
 }
 
 /**
@@ -95,17 +97,26 @@ export async function authenticateDevice(authorization: string | null | undefine
     hostname: string;
     platform: Platform;
     agent_version: string | null;
+    removal_pending: boolean;
   }>(sql`
     with found as (
-      select d.id, d.owner_id, d.hostname, d.platform, d.agent_version, d.last_seen_at
+      select d.id, d.owner_id, d.hostname, d.platform, d.agent_version, d.last_seen_at,
+             exists (select 1 from ${removals} r where r.device_id = d.id and r.status = 'pending') as removal_pending
       from ${devices} d join ${users} u on u.id = d.owner_id and u.active
       where d.token_hash = ${hash} and d.status = 'active'
     ), touched as (
       update ${devices} set last_seen_at = now() from found
       where ${devices.id} = found.id and (found.last_seen_at is null or found.last_seen_at < now() - interval '1 minute')
     )
-    select id, owner_id, hostname, platform, agent_version from found`);
+    select id, owner_id, hostname, platform, agent_version, removal_pending from found`);
   const d = result.rows[0];
   if (!d) throw new UnauthorizedError(UNAUTHORIZED);
-  return { deviceId: d.id, ownerId: d.owner_id, hostname: d.hostname, platform: d.platform, agentVersion: d.agent_version };
+  return {
+    deviceId: d.id,
+    ownerId: d.owner_id,
+    hostname: d.hostname,
+    platform: d.platform,
+    agentVersion: d.agent_version,
+    removalPending: d.removal_pending,
+  };
 }

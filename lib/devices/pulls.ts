@@ -134,7 +134,8 @@ export async function checkIn(
   if (device.agentVersion !== data.agentVersion) await recordAgentVersion(device.deviceId, data.agentVersion);
   const [{ pulls, assignments }, offered] = await Promise.all([
     listPullsAndAssignments(device.deviceId),
-    listPendingRemovals(device.deviceId),
+    // Told by authentication, so a check-in stays at two statements when nothing is to be removed.
+    device.removalPending === false ? [] : listPendingRemovals(device.deviceId),
   ]);
   return {
     deviceId: device.deviceId,

@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { auditEvents, entitlements, products, removals, serviceRequests, type InstallEventType } from '@/db/schema';
 import type { Actor } from '@/lib/auth/roles';
 import { getMySoftware } from '@/lib/deployments/my-software';
+import { authenticateDevice } from '@/lib/devices/enrolment';
 import { checkIn, listPulls } from '@/lib/devices/pulls';
 import { ConflictError, NotFoundError } from '@/lib/errors';
 import { recordInstallEvents } from '@/lib/installs/record';
@@ -69,7 +70,7 @@ describe(`removals from My software (${engine})`, () => {
     // Asked, not done: the entitlement and the seat stay; the agent is told to remove, not to pull.
     expect((await db().query.entitlements.findFirst({ where: eq(entitlements.id, pull.entitlementId) }))!.status).toBe('active');
     expect(await requestStatus(bobs.id)).toBe('waiting_for_seat');
-    const seen = await checkIn(device.auth, { agentVersion: '0.2.0' });
+    const seen = await checkIn(await authenticateDevice(`Bearer ${device.token}`), { agentVersion: '0.2.0' });
     expect(seen.removals).toEqual([
       expect.objectContaining({ removalId: removal.id, product: { slug: 'gimp', name: gimp.name }, uninstallCommand: null }),
     ]);
@@ -81,7 +82,7 @@ describe(`removals from My software (${engine})`, () => {
     expect(await removalOf(removal.id)).toMatchObject({ status: 'failed', errorText: 'in use' });
     expect((await db().query.entitlements.findFirst({ where: eq(entitlements.id, pull.entitlementId) }))!.status).toBe('active');
     expect(await requestStatus(bobs.id)).toBe('waiting_for_seat');
-    expect((await checkIn(device.auth, { agentVersion: '0.2.0' })).removals).toEqual([]); // waits for a retry
+    expect((await checkIn(await authenticateDevice(`Bearer ${device.token}`), { agentVersion: '0.2.0' })).removals).toEqual([]); // waits for a retry
     expect((await getMySoftware(alice, device.id)).installed.map((i) => i.product.slug)).toContain('gimp');
 
     await expect(retryRemoval(bob, { removalId: removal.id })).rejects.toBeInstanceOf(NotFoundError);
@@ -110,7 +111,7 @@ describe(`removals from My software (${engine})`, () => {
     expect(await removalOf(removal.id)).toMatchObject({ status: 'cancelled' });
     await expect(cancelRemoval(alice, { removalId: removal.id })).rejects.toBeInstanceOf(ConflictError);
     expect((await listPulls(device.id)).map((p) => p.artifact.id)).toContain(pull.artifact.id);
-    expect((await checkIn(device.auth, { agentVersion: '0.2.0' })).removals).toEqual([]);
+    expect((await checkIn(await authenticateDevice(`Bearer ${device.token}`), { agentVersion: '0.2.0' })).removals).toEqual([]);
   });
 
   it('software a required deployment puts on the device cannot be removed (it would only come back)', async () => {
