@@ -10,6 +10,7 @@ import { createDb, getDb, pgliteExtensions, setDbHandle, type DbHandle } from '@
 import { JobQueue } from '@/lib/jobs/queue';
 import { engine, setupTestDb } from '../support/db';
 import { testQueueSettings } from '../support/jobs';
+import { decodeQuotedPrintable } from '../support/mail';
 
 // The worker started below reads SMTP_URL when lib/env is first imported.
 const port = vi.hoisted(() => {
@@ -27,7 +28,8 @@ const server = new SMTPServer({
     let body = '';
     stream.on('data', (c: Buffer) => (body += c.toString()));
     stream.on('end', () => {
-      received.push({ to: session.envelope.rcptTo.map((r) => r.address), body });
+      // Mail with approval links has long lines, which nodemailer sends quoted-printable.
+      received.push({ to: session.envelope.rcptTo.map((r) => r.address), body: decodeQuotedPrintable(body) });
       callback();
     });
   },
