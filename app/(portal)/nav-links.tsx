@@ -15,7 +15,7 @@ export function NavLinks({ links }: { links: { href: string; label: string }[] }
             <Link
               href={l.href}
               aria-current={active ? 'page' : undefined}
-              className={`block whitespace-nowrap rounded-md px-3 py-1.5 font-medium ${active ? 'bg-indigo-50 text-indigo-700' : 'text-slate-600 hover:bg-slate-100 hover:text-slate-900'}`}
+              className={`block whitespace-nowrap rounded-md px-2.5 py-1.5 font-medium ${active ? 'bg-indigo-50 text-indigo-700' : 'text-slate-600 hover:bg-slate-100 hover:text-slate-900'}`}
             >
               {l.label}
             </Link>

@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { platformValues } from '@/db/schema';
-import { requireActor } from '@/lib/auth/session';
+import { requireArea } from '@/lib/auth/session';
 import { catalogueQuery, SEARCH_MAX } from '@/lib/catalogue/schema';
 import { listCatalogue } from '@/lib/catalogue/service';
 import { platformLabels } from '@/app/ui/format';
@@ -13,7 +13,7 @@ export const metadata: Metadata = { title: 'Catalogue' };
 type Search = Record<string, string | string[] | undefined>;
 
 export default async function CataloguePage({ searchParams }: { searchParams: Promise<Search> }) {
-  const actor = await requireActor();
+  const actor = await requireArea('/catalogue');
   const raw = await searchParams;
   const query = catalogueQuery.parse({ q: raw.q, category: raw.category, platform: raw.platform, page: raw.page });
   const shortened = typeof raw.q === 'string' && raw.q.trim().length > SEARCH_MAX;

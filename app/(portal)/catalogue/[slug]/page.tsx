@@ -3,7 +3,7 @@ import { orNotFound } from '@/app/ui/or-not-found';
 import Link from 'next/link';
 import { cache } from 'react';
 import type { Actor } from '@/lib/auth/roles';
-import { requireActor } from '@/lib/auth/session';
+import { requireArea } from '@/lib/auth/session';
 import { getProduct, type ProductDetail } from '@/lib/catalogue/service';
 import { seesEverything } from '@/lib/catalogue/visibility';
 import { NotFoundError } from '@/lib/errors';
@@ -24,7 +24,7 @@ type Props = { params: Promise<{ slug: string }> };
 
 // Metadata and page share one read per request.
 const load = cache(async (slug: string): Promise<{ actor: Actor; product: ProductDetail; librarianView: boolean }> => {
-  const actor = await requireActor();
+  const actor = await requireArea('/catalogue');
   return { actor, product: await orNotFound(getProduct(actor, slug)), librarianView: seesEverything(actor) };
 });
 
