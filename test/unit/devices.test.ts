@@ -115,6 +115,7 @@ describe(`device enrolment (${engine})`, () => {
       hostname: 'alice-enrol-1',
       platform: 'linux-x64',
       agentVersion: '0.9.1',
+      removalPending: false,
     });
     const actions = await db().select({ action: auditEvents.action }).from(auditEvents).where(eq(auditEvents.entityId, device.id));
     expect(actions.map((a) => a.action)).toEqual(['device.registered', 'device.enrolled']);
