@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { defineConfig } from 'vitest/config';
 
@@ -28,6 +29,9 @@ const dbFree = [
 
 export default defineConfig({
   test: {
+    // Much of a service test's time is spent waiting (on PostgreSQL, the job runner's poll, SMTP,
+    // S3), not computing: one more fork than there are cores keeps a 2-core CI machine busy.
+    maxWorkers: os.availableParallelism() + 1,
     projects: engines.map((engine) => ({
       ...shared,
       test: {
