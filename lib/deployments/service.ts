@@ -74,31 +74,34 @@ async function writeRevision(tx: Tx, d: Deployment, actor: Actor, reason: string
 
 /** A new deployment, as a draft (version 1). */
 export async function createDeployment(actor: Actor, input: DeploymentInput): Promise<{ id: string }> {
-  assertManager(actor);
   return getDb()
-    .transaction(async (tx) => {
-      const { productId } = await checkPlan(tx, input);
-      const [row] = await tx
-        .insert(deployments)
-        .values({ ...columnsOf(input), productId, createdById: actor.id })
-        .returning();
-      await savePhasePlan(tx, row!.id, input.phases);
-      await writeRevision(tx, row!, actor, 'Created');
-      await recordAudit(
-        {
-          actor: { kind: 'user', id: actor.id },
-          action: 'deployment.created',
-          entityType: 'deployment',
-          entityId: row!.id,
-          after: { ...snapshotOf(row!), phases: input.phases },
-        },
-        tx,
-      );
-      return { id: row!.id };
-    })
+    .transaction((tx) => insertDeployment(tx, actor, input))
     .catch((e: unknown) => {
       throw asInputError(e);
     });
+}
+
+/** createDeployment inside the caller's transaction, for a deployment that belongs with other writes. */
+export async function insertDeployment(tx: Tx, actor: Actor, input: DeploymentInput): Promise<{ id: string }> {
+  assertManager(actor);
+  const { productId } = await checkPlan(tx, input);
+  const [row] = await tx
+    .insert(deployments)
+    .values({ ...columnsOf(input), productId, createdById: actor.id })
+    .returning();
+  await savePhasePlan(tx, row!.id, input.phases);
+  await writeRevision(tx, row!, actor, 'Created');
+  await recordAudit(
+    {
+      actor: { kind: 'user', id: actor.id },
+      action: 'deployment.created',
+      entityType: 'deployment',
+      entityId: row!.id,
+      after: { ...snapshotOf(row!), phases: input.phases },
+    },
+    tx,
+  );
+  return { id: row!.id };
 }
 
 /** Reads and locks a deployment, refusing a stale version (someone saved since the editor loaded it). */
