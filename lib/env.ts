@@ -110,7 +110,7 @@ const schema = z.object({
 export type Env = z.infer<typeof schema>;
 
 /** Validates a set of variables (process.env at start-up); throws naming every invalid one. */
-export function parseEnv(source: NodeJS.ProcessEnv): Env {
+export function parseEnv(source: Record<string, string | undefined>): Env {
   const parsed = schema.safeParse({
     ...source,
     // An empty variable means "unset", as it does in most shells' .env files.
