@@ -7,7 +7,8 @@ import { asInputError, assertId, ConflictError, NotFoundError, retryOnContention
 import { promoteWaiting } from '@/lib/requests/fulfilment';
 import { assertManager } from './access';
 import { askApprovers } from './approval';
-import { revokeGranted } from './assign';
+import { assignDevices, revokeGranted } from './assign';
+import { cutoverSwitchJob } from './cutover-switch';
 import { assertChangeGate } from '@/lib/changes/gate';
 import { assertPromotionGate } from './environments';
 import type { ChangeMeta, DeploymentInput } from './schema';
@@ -170,6 +171,12 @@ export async function updateDeployment(actor: Actor, id: string, input: Deployme
         tx,
       );
       if (status === 'pending_approval') await askApprovers(tx, after!);
+      // A running big bang whose cut-over moved: the switch moves with it (runs now if it is due).
+      if (status === 'active' && after!.cutoverAt?.getTime() !== before.cutoverAt?.getTime()) {
+        if (after!.cutoverAt && after!.cutoverAt > new Date())
+          await enqueue(tx, cutoverSwitchJob, { deploymentId: id }, { startAfter: after!.cutoverAt });
+        else await assignDevices(tx, id, { kind: 'user', id: actor.id });
+      }
       // A scheduled deployment whose start moved later gets its activation at the new moment.
       if (status === 'scheduled' && after!.availableFrom > new Date())
         await enqueue(tx, activateDeploymentJob, { deploymentId: id }, { startAfter: after!.availableFrom });

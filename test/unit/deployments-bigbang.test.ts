@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { artifacts, deployments, entitlements, products, releases } from '@/db/schema';
 import { cutoverSwitchJob } from '@/lib/deployments/cutover-switch';
 import { getDeploymentDetail } from '@/lib/deployments/queries';
-import { createDeployment, scheduleDeployment } from '@/lib/deployments/service';
+import { createDeployment, scheduleDeployment, updateDeployment } from '@/lib/deployments/service';
 import { seatsInUse } from '@/lib/deployments/seats';
 import { createTarget } from '@/lib/deployments/targets';
 import { setDevicePlacement } from '@/lib/devices/placement';
@@ -82,5 +82,24 @@ describe(`big bang through the planning services (${engine})`, () => {
     expect((await listPulls(dev.id)).map((p) => p.release.id)).toEqual([neu.id]);
     expect(await seatsInUse(db(), product.id)).toBe(1); // the seat moved with the switch, none taken twice
     await expect(authorizeDownload(asDevice, await target(old.artifactId))).rejects.toMatchObject({ status: 403, field: 'deployment' });
+  });
+  it("moving a running big bang's cut-over to now switches the devices at once", async () => {
+    const [alice, dana, desk] = [await actor('alice@example.com'), await actor('dana@example.com'), await actor('desk@example.com')];
+    const dev = await enrolledDevice(alice, 'bb-svc-2');
+    await setDevicePlacement(desk, dev.id, { kind: 'workstation', site: null, country: null, environment: 'test' });
+    const { product, releases: rs } = await releasesOf('git');
+    const [old, neu] = [rs.at(-2)!, rs.at(-1)!];
+    const requested = await entitle(dev.id, product.id, old.id);
+    const t = await createTarget(dana, { name: 'Big bang moved', description: '', rules: { deviceIds: [dev.id] } });
+    const input = plan({ name: 'Git big bang moved', releaseId: neu.id, targetId: t.id, cutoverAt: new Date(Date.now() + 3_600_000) });
+    const d = await createDeployment(dana, input);
+    await scheduleDeployment(dana, d.id, 1);
+    const statusOf = async (id: string) => (await db().query.entitlements.findFirst({ where: eq(entitlements.id, id) }))!.status;
+    expect(await statusOf(requested.id)).toBe('active');
+
+    await updateDeployment(dana, d.id, { ...input, cutoverAt: new Date() }, { expectedVersion: 1, reason: 'Everyone is ready' });
+    expect(await statusOf(requested.id)).toBe('revoked');
+    const asDevice = { kind: 'device' as const, deviceId: dev.id, ownerId: dev.ownerId };
+    await expect(authorizeDownload(asDevice, await target(neu.artifactId))).resolves.toMatchObject({ entitlement: { deploymentId: d.id } });
   });
 });
