@@ -1,9 +1,19 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 
 // The only reader of process.env: everything else asks this module.
+
+function readableFile(p: string): boolean {
+  try {
+    accessSync(p, constants.R_OK);
+    return statSync(p).isFile();
+  } catch {
+    return false;
+  }
+}
+
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   DATABASE_URL: z.string().url().optional(),
@@ -87,42 +97,52 @@ const schema = z.object({
   LOCAL_SIGN_IN: z.enum(['on', 'off'], 'LOCAL_SIGN_IN is on or off').default('on'),
   /** Bearer token of the SCIM 2.0 endpoint (/scim/v2); unset = SCIM is off. */
   SCIM_TOKEN: z.string().min(32, 'SCIM_TOKEN must be at least 32 characters').optional(),
+  /**
+   * Sigstore TrustedRoot JSON for keyless signatures (lib/trust/sigstore-trust-root.ts); unset =
+   * keyless bundles are refused. The path is checked here; the file is re-read at each check.
+   */
+  SIGSTORE_TRUSTED_ROOT: z
+    .string()
+    .refine(readableFile, 'SIGSTORE_TRUSTED_ROOT must name a readable file (a Sigstore TrustedRoot JSON)')
+    .optional(),
 });
 
 export type Env = z.infer<typeof schema>;
 
-function load(): Env {
+/** Validates a set of variables (process.env at start-up); throws naming every invalid one. */
+export function parseEnv(source: Record<string, string | undefined>): Env {
   const parsed = schema.safeParse({
-    ...process.env,
+    ...source,
     // An empty variable means "unset", as it does in most shells' .env files.
-    DATABASE_URL: process.env.DATABASE_URL || undefined,
-    DATABASE_MIGRATION_URL: process.env.DATABASE_MIGRATION_URL || undefined,
-    AUTH_SECRET: process.env.AUTH_SECRET || undefined,
-    DML_STORAGE_DIR: process.env.DML_STORAGE_DIR || undefined,
-    SMTP_URL: process.env.SMTP_URL || undefined,
-    DML_S3_BUCKET: process.env.DML_S3_BUCKET || undefined,
-    DML_S3_ENDPOINT: process.env.DML_S3_ENDPOINT || undefined,
-    DML_S3_REGION: process.env.DML_S3_REGION || undefined,
-    DML_S3_ACCESS_KEY_ID: process.env.DML_S3_ACCESS_KEY_ID || undefined,
-    DML_S3_SECRET_ACCESS_KEY: process.env.DML_S3_SECRET_ACCESS_KEY || undefined,
-    DML_S3_FORCE_PATH_STYLE: process.env.DML_S3_FORCE_PATH_STYLE || undefined,
-    LOG_LEVEL: process.env.LOG_LEVEL || undefined,
-    METRICS_TOKEN: process.env.METRICS_TOKEN || undefined,
-    SHUTDOWN_GRACE_SECONDS: process.env.SHUTDOWN_GRACE_SECONDS || undefined,
-    JOBS_WORKER: process.env.JOBS_WORKER || undefined,
-    AUTH_URL: process.env.AUTH_URL || undefined,
-    LOCAL_SIGN_IN: process.env.LOCAL_SIGN_IN || undefined,
-    OIDC_SCOPES: process.env.OIDC_SCOPES || undefined,
-    OIDC_DISPLAY_NAME: process.env.OIDC_DISPLAY_NAME || undefined,
-    OIDC_GROUPS_CLAIM: process.env.OIDC_GROUPS_CLAIM || undefined,
-    OIDC_UNKNOWN_USERS: process.env.OIDC_UNKNOWN_USERS || undefined,
-    OIDC_ISSUER: process.env.OIDC_ISSUER || undefined,
-    OIDC_CLIENT_ID: process.env.OIDC_CLIENT_ID || undefined,
-    OIDC_CLIENT_SECRET: process.env.OIDC_CLIENT_SECRET || undefined,
-    OIDC_MANAGER_CLAIM: process.env.OIDC_MANAGER_CLAIM || undefined,
-    OIDC_EXTERNAL_ID_CLAIM: process.env.OIDC_EXTERNAL_ID_CLAIM || undefined,
-    OIDC_GROUP_MAP: process.env.OIDC_GROUP_MAP || undefined,
-    SCIM_TOKEN: process.env.SCIM_TOKEN || undefined,
+    DATABASE_URL: source.DATABASE_URL || undefined,
+    DATABASE_MIGRATION_URL: source.DATABASE_MIGRATION_URL || undefined,
+    AUTH_SECRET: source.AUTH_SECRET || undefined,
+    DML_STORAGE_DIR: source.DML_STORAGE_DIR || undefined,
+    SMTP_URL: source.SMTP_URL || undefined,
+    DML_S3_BUCKET: source.DML_S3_BUCKET || undefined,
+    DML_S3_ENDPOINT: source.DML_S3_ENDPOINT || undefined,
+    DML_S3_REGION: source.DML_S3_REGION || undefined,
+    DML_S3_ACCESS_KEY_ID: source.DML_S3_ACCESS_KEY_ID || undefined,
+    DML_S3_SECRET_ACCESS_KEY: source.DML_S3_SECRET_ACCESS_KEY || undefined,
+    DML_S3_FORCE_PATH_STYLE: source.DML_S3_FORCE_PATH_STYLE || undefined,
+    LOG_LEVEL: source.LOG_LEVEL || undefined,
+    METRICS_TOKEN: source.METRICS_TOKEN || undefined,
+    SHUTDOWN_GRACE_SECONDS: source.SHUTDOWN_GRACE_SECONDS || undefined,
+    JOBS_WORKER: source.JOBS_WORKER || undefined,
+    AUTH_URL: source.AUTH_URL || undefined,
+    LOCAL_SIGN_IN: source.LOCAL_SIGN_IN || undefined,
+    OIDC_SCOPES: source.OIDC_SCOPES || undefined,
+    OIDC_DISPLAY_NAME: source.OIDC_DISPLAY_NAME || undefined,
+    OIDC_GROUPS_CLAIM: source.OIDC_GROUPS_CLAIM || undefined,
+    OIDC_UNKNOWN_USERS: source.OIDC_UNKNOWN_USERS || undefined,
+    OIDC_ISSUER: source.OIDC_ISSUER || undefined,
+    OIDC_CLIENT_ID: source.OIDC_CLIENT_ID || undefined,
+    OIDC_CLIENT_SECRET: source.OIDC_CLIENT_SECRET || undefined,
+    OIDC_MANAGER_CLAIM: source.OIDC_MANAGER_CLAIM || undefined,
+    OIDC_EXTERNAL_ID_CLAIM: source.OIDC_EXTERNAL_ID_CLAIM || undefined,
+    OIDC_GROUP_MAP: source.OIDC_GROUP_MAP || undefined,
+    SCIM_TOKEN: source.SCIM_TOKEN || undefined,
+    SIGSTORE_TRUSTED_ROOT: source.SIGSTORE_TRUSTED_ROOT || undefined,
   });
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
@@ -131,7 +151,7 @@ function load(): Env {
   return parsed.data;
 }
 
-export const env = load();
+export const env = parseEnv(process.env);
 
 // turbopackIgnore: these folders hold run-time data, not files to trace into the build output.
 export const dataDir = path.resolve(/*turbopackIgnore: true*/ env.DATA_DIR);

@@ -18,6 +18,17 @@ export function fromZodError(error: z.ZodError): ActionState {
 }
 
 /**
+ * Like fromZodError, but errors inside lists are also keyed by their full path (phases.1.percent),
+ * so each row of a repeating field group (a deployment's or ring template's phases) shows its own.
+ */
+export function fromZodErrorByPath(error: z.ZodError): ActionState {
+  const state = fromZodError(error);
+  const fieldErrors: Record<string, string[]> = { ...(state.fieldErrors as Record<string, string[]>) };
+  for (const issue of error.issues) if (issue.path.length > 1) (fieldErrors[issue.path.join('.')] ??= []).push(issue.message);
+  return { ...state, fieldErrors };
+}
+
+/**
  * Maps a service error to form state. Only typed, user-facing errors are shown; anything else is
  * rethrown so the error boundary handles it (and nothing internal reaches the page).
  */

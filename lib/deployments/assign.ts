@@ -1,9 +1,10 @@
-import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, not, sql } from 'drizzle-orm';
 import type { Tx } from '@/db';
 import { deploymentAssignments, deployments, devices, entitlements, targets } from '@/db/schema';
 import { recordAudit, type AuditActor } from '@/lib/audit/service';
 import { lockProduct, promoteWaiting } from '@/lib/requests/fulfilment';
 import { phaseOfDeviceSql, phasesOf, startAfterSql } from '@/lib/rings/phases';
+import { awaitsCutoverSql } from './cutover';
 import { deploymentCondition } from './rules-sql';
 import { grantAssignment, needsNewSeat, seatsInUse } from './seats';
 
@@ -81,7 +82,7 @@ export async function assignDevices(tx: Tx, deploymentId: string, actor: AuditAc
   return counts;
 }
 
-/** Required assignments without an entitlement get one, oldest first, while seats last. */
+/** Required assignments without an entitlement get one, oldest first, while seats last (a big bang's from its cut-over). */
 async function grantWaiting(tx: Tx, d: typeof deployments.$inferSelect) {
   const product = await lockProduct(tx, d.productId);
   const pending = await tx
@@ -89,7 +90,12 @@ async function grantWaiting(tx: Tx, d: typeof deployments.$inferSelect) {
     .from(deploymentAssignments)
     .innerJoin(devices, eq(devices.id, deploymentAssignments.deviceId))
     .where(
-      and(eq(deploymentAssignments.deploymentId, d.id), isNull(deploymentAssignments.endedAt), isNull(deploymentAssignments.entitlementId)),
+      and(
+        eq(deploymentAssignments.deploymentId, d.id),
+        isNull(deploymentAssignments.endedAt),
+        isNull(deploymentAssignments.entitlementId),
+        not(awaitsCutoverSql(sql`${d.id}`, sql`${devices.id}`)),
+      ),
     )
     .orderBy(asc(deploymentAssignments.assignedAt), asc(deploymentAssignments.deviceId));
   let free = product.seatLimit === null ? Infinity : product.seatLimit - (await seatsInUse(tx, d.productId));

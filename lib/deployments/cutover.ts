@@ -1,6 +1,6 @@
-import { and, eq, isNotNull, isNull } from 'drizzle-orm';
+import { and, eq, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '@/db';
-import { deploymentAssignments, deployments, releases } from '@/db/schema';
+import { deploymentAssignments, deployments, devices, entitlements, releases } from '@/db/schema';
 import { ForbiddenError } from '@/lib/errors';
 
 /**
@@ -52,4 +52,23 @@ export async function cutoverRefusal(
     }
   }
   return null;
+}
+
+/**
+ * SQL condition: `deviceSql`'s assignment to big-bang deployment `deploymentSql` waits for the
+ * cut-over before it is granted, because the device holds a valid entitlement to the product now.
+ * Superseding that entitlement at activation would leave the device nothing it may download until
+ * the cut-over (the new release is refused before it, cutoverRefusal). So the old entitlement
+ * stays as it is, and the first assignment run from the cut-over on revokes it and grants the
+ * deployment's in one transaction (grantWaiting via assignDevices; cutoverSwitchJob runs one at
+ * the cut-over). Such an assignment is not "waiting for a seat": its device holds its seat.
+ */
+export function awaitsCutoverSql(deploymentSql: SQL, deviceSql: SQL): SQL {
+  return sql`exists (
+    select 1 from ${deployments} kd
+    join ${devices} kv on kv.id = ${deviceSql}
+    join ${entitlements} ke on ke.device_id = kv.id and ke.user_id = kv.owner_id and ke.product_id = kd.product_id
+      and ke.status = 'active' and (ke.expires_at is null or ke.expires_at > now())
+      and ke.deployment_id is distinct from kd.id
+    where kd.id = ${deploymentSql} and kd.cutover_at > now())`;
 }

@@ -3,7 +3,9 @@ import { getDb } from '@/db';
 import { deployments } from '@/db/schema';
 import { recordAudit } from '@/lib/audit/service';
 import { retryOnContention } from '@/lib/errors';
+import { enqueue } from '@/lib/jobs/enqueue';
 import { assignDevices } from './assign';
+import { cutoverSwitchJob } from './cutover-switch';
 import { deploymentSuccess } from './environments';
 import { evaluateGates, hasUnstartedPhases } from '@/lib/rings/gates';
 import { startFirstPhase } from '@/lib/rings/phases';
@@ -69,7 +71,7 @@ async function activate(id: string, now: Date): Promise<boolean> {
         .update(deployments)
         .set({ status: 'active', activatedAt: now, updatedAt: now })
         .where(and(eq(deployments.id, id), eq(deployments.status, 'scheduled'), lte(deployments.availableFrom, now)))
-        .returning({ id: deployments.id, version: deployments.version });
+        .returning({ id: deployments.id, version: deployments.version, cutoverAt: deployments.cutoverAt });
       if (!d) return false; // another runner got there first, or it was cancelled meanwhile
       await recordAudit(
         {
@@ -83,6 +85,8 @@ async function activate(id: string, now: Date): Promise<boolean> {
       );
       await startFirstPhase(tx, id, now);
       await assignDevices(tx, id);
+      // Devices keep what they hold until a big bang's cut-over; the switch is queued for then.
+      if (d.cutoverAt && d.cutoverAt > now) await enqueue(tx, cutoverSwitchJob, { deploymentId: id }, { startAfter: d.cutoverAt });
       return true;
     }),
   );

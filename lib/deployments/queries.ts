@@ -1,4 +1,4 @@
-import { and, inArray, asc, desc, eq, gte, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, inArray, asc, desc, eq, gte, isNull, lt, not, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { getDb } from '@/db';
 import {
@@ -18,6 +18,7 @@ import type { Actor } from '@/lib/auth/roles';
 import { assertId, NotFoundError } from '@/lib/errors';
 import { text } from '@/lib/text';
 import { assertManager } from './access';
+import { awaitsCutoverSql } from './cutover';
 import { deploymentDecisions } from './approval';
 import { deploymentSuccess } from './environments';
 import { seatShortfall } from './seats';
@@ -105,6 +106,7 @@ export async function getDeploymentDetail(actor: Actor, id: string) {
               eq(deploymentAssignments.deploymentId, id),
               isNull(deploymentAssignments.endedAt),
               isNull(deploymentAssignments.entitlementId),
+              not(awaitsCutoverSql(sql`${id}`, sql`${devices.id}`)),
             ),
           )
           .orderBy(asc(deploymentAssignments.assignedAt))

@@ -1,6 +1,7 @@
-import { and, count, eq, isNull, sql } from 'drizzle-orm';
+import { and, count, eq, isNull, not, sql } from 'drizzle-orm';
 import type { DbOrTx, Tx } from '@/db';
 import { deploymentAssignments, devices, entitlements, type Deployment, type Product } from '@/db/schema';
+import { awaitsCutoverSql } from './cutover';
 import { deploymentCondition } from './rules-sql';
 
 /** Active entitlements of a product that hold a licence seat. */
@@ -112,6 +113,7 @@ export async function seatShortfall(
               eq(deploymentAssignments.deploymentId, deployment.id),
               isNull(deploymentAssignments.endedAt),
               isNull(deploymentAssignments.entitlementId),
+              not(awaitsCutoverSql(sql`${deployment.id}`, sql`${deploymentAssignments.deviceId}`)),
             ),
           )
       : [{ n: 0 }];

@@ -7,7 +7,8 @@ import { asInputError, assertId, ConflictError, NotFoundError, retryOnContention
 import { promoteWaiting } from '@/lib/requests/fulfilment';
 import { assertManager } from './access';
 import { askApprovers } from './approval';
-import { revokeGranted } from './assign';
+import { assignDevices, revokeGranted } from './assign';
+import { cutoverSwitchJob } from './cutover-switch';
 import { assertChangeGate } from '@/lib/changes/gate';
 import { assertPromotionGate } from './environments';
 import type { ChangeMeta, DeploymentInput } from './schema';
@@ -74,31 +75,34 @@ async function writeRevision(tx: Tx, d: Deployment, actor: Actor, reason: string
 
 /** A new deployment, as a draft (version 1). */
 export async function createDeployment(actor: Actor, input: DeploymentInput): Promise<{ id: string }> {
-  assertManager(actor);
   return getDb()
-    .transaction(async (tx) => {
-      const { productId } = await checkPlan(tx, input);
-      const [row] = await tx
-        .insert(deployments)
-        .values({ ...columnsOf(input), productId, createdById: actor.id })
-        .returning();
-      await savePhasePlan(tx, row!.id, input.phases);
-      await writeRevision(tx, row!, actor, 'Created');
-      await recordAudit(
-        {
-          actor: { kind: 'user', id: actor.id },
-          action: 'deployment.created',
-          entityType: 'deployment',
-          entityId: row!.id,
-          after: { ...snapshotOf(row!), phases: input.phases },
-        },
-        tx,
-      );
-      return { id: row!.id };
-    })
+    .transaction((tx) => insertDeployment(tx, actor, input))
     .catch((e: unknown) => {
       throw asInputError(e);
     });
+}
+
+/** createDeployment inside the caller's transaction, for a deployment that belongs with other writes. */
+export async function insertDeployment(tx: Tx, actor: Actor, input: DeploymentInput): Promise<{ id: string }> {
+  assertManager(actor);
+  const { productId } = await checkPlan(tx, input);
+  const [row] = await tx
+    .insert(deployments)
+    .values({ ...columnsOf(input), productId, createdById: actor.id })
+    .returning();
+  await savePhasePlan(tx, row!.id, input.phases);
+  await writeRevision(tx, row!, actor, 'Created');
+  await recordAudit(
+    {
+      actor: { kind: 'user', id: actor.id },
+      action: 'deployment.created',
+      entityType: 'deployment',
+      entityId: row!.id,
+      after: { ...snapshotOf(row!), phases: input.phases },
+    },
+    tx,
+  );
+  return { id: row!.id };
 }
 
 /** Reads and locks a deployment, refusing a stale version (someone saved since the editor loaded it). */
@@ -167,6 +171,12 @@ export async function updateDeployment(actor: Actor, id: string, input: Deployme
         tx,
       );
       if (status === 'pending_approval') await askApprovers(tx, after!);
+      // A running big bang whose cut-over moved: the switch moves with it (runs now if it is due).
+      if (status === 'active' && after!.cutoverAt?.getTime() !== before.cutoverAt?.getTime()) {
+        if (after!.cutoverAt && after!.cutoverAt > new Date())
+          await enqueue(tx, cutoverSwitchJob, { deploymentId: id }, { startAfter: after!.cutoverAt });
+        else await assignDevices(tx, id, { kind: 'user', id: actor.id });
+      }
       // A scheduled deployment whose start moved later gets its activation at the new moment.
       if (status === 'scheduled' && after!.availableFrom > new Date())
         await enqueue(tx, activateDeploymentJob, { deploymentId: id }, { startAfter: after!.availableFrom });

@@ -1,5 +1,5 @@
 import { and, asc, count, eq, inArray, sql } from 'drizzle-orm';
-import { getDb, type DbOrTx } from '@/db';
+import { getDb, type DbOrTx, type Tx } from '@/db';
 import { devices, environments, groups, targets, users, type TargetRules } from '@/db/schema';
 import { recordAudit } from '@/lib/audit/service';
 import type { Actor } from '@/lib/auth/roles';
@@ -64,33 +64,37 @@ export async function previewTarget(actor: Actor, rules: TargetRulesInput, limit
   return { count: total[0]?.n ?? 0, first };
 }
 
-const nameTaken = (e: unknown) => (sqlState(e) === '23505' ? new ValidationError('A target with this name exists already.', 'name') : e);
+export const nameTaken = (e: unknown) =>
+  sqlState(e) === '23505' ? new ValidationError('A target with this name exists already.', 'name') : e;
 
 export async function createTarget(actor: Actor, input: TargetInput): Promise<{ id: string }> {
-  assertManager(actor);
-  const rules = normalise(input.rules);
   return getDb()
-    .transaction(async (tx) => {
-      await checkReferences(tx, rules);
-      const [row] = await tx
-        .insert(targets)
-        .values({ name: input.name, description: input.description, rules, createdById: actor.id })
-        .returning({ id: targets.id });
-      await recordAudit(
-        {
-          actor: { kind: 'user', id: actor.id },
-          action: 'target.created',
-          entityType: 'target',
-          entityId: row!.id,
-          after: { ...input, rules },
-        },
-        tx,
-      );
-      return row!;
-    })
+    .transaction((tx) => insertTarget(tx, actor, input))
     .catch((e: unknown) => {
       throw nameTaken(e);
     });
+}
+
+/** createTarget inside the caller's transaction, for a target that belongs with other writes. */
+export async function insertTarget(tx: Tx, actor: Actor, input: TargetInput): Promise<{ id: string }> {
+  assertManager(actor);
+  const rules = normalise(input.rules);
+  await checkReferences(tx, rules);
+  const [row] = await tx
+    .insert(targets)
+    .values({ name: input.name, description: input.description, rules, createdById: actor.id })
+    .returning({ id: targets.id });
+  await recordAudit(
+    {
+      actor: { kind: 'user', id: actor.id },
+      action: 'target.created',
+      entityType: 'target',
+      entityId: row!.id,
+      after: { ...input, rules },
+    },
+    tx,
+  );
+  return row!;
 }
 
 /**

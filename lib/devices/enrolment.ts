@@ -23,7 +23,7 @@ export interface AuthenticatedDevice {
   /** As stored before this call: check-in writes it only when the agent reports another. */
   agentVersion: string | null;
   /** A removal waits for this device: check-in then reads it (most check-ins have none and skip the query). */
-  removalPending?: boolean;
+  removalPending: boolean;
 }
 
 /**

@@ -135,7 +135,7 @@ export async function checkIn(
   const [{ pulls, assignments }, offered] = await Promise.all([
     listPullsAndAssignments(device.deviceId),
     // Told by authentication, so a check-in stays at two statements when nothing is to be removed.
-    device.removalPending === false ? [] : listPendingRemovals(device.deviceId),
+    device.removalPending ? listPendingRemovals(device.deviceId) : [],
   ]);
   return {
     deviceId: device.deviceId,

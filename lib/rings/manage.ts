@@ -1,6 +1,7 @@
 import { and, desc, eq, isNotNull, isNull, lt, sql } from 'drizzle-orm';
 import { getDb, type Tx } from '@/db';
 import {
+  changeRecords,
   deploymentAssignments,
   deploymentPhases,
   deploymentRevisions,
@@ -8,10 +9,12 @@ import {
   installEvents,
   releases,
   targets,
+  type ChangeRecord,
   type Deployment,
 } from '@/db/schema';
 import { recordAudit } from '@/lib/audit/service';
 import type { Actor } from '@/lib/auth/roles';
+import { GATED_ENVIRONMENT } from '@/lib/changes/gate';
 import { assertId, ConflictError, NotFoundError, retryOnContention, ValidationError } from '@/lib/errors';
 import { promoteWaiting } from '@/lib/requests/fulfilment';
 import { assertManager } from '@/lib/deployments/access';
@@ -133,9 +136,28 @@ export async function rollForward(actor: Actor, id: string, releaseId: string, r
 }
 
 /**
+ * The change a rollback is carried out under. A rollback to the release that was live before is the
+ * approved change's remediation plan (ITIL: a change is approved together with how to back it
+ * out), so it asks for no new approval and ignores the change's state and window; but it is work
+ * done under that change, so it is recorded on it. A live deployment without any change has no
+ * remediation plan to invoke: refused (a change must be raised for that rollback first).
+ */
+async function rollbackChange(tx: Tx, d: Deployment): Promise<ChangeRecord | null> {
+  const ref = d.changeRef?.trim();
+  const change = ref ? await tx.query.changeRecords.findFirst({ where: eq(changeRecords.reference, ref) }) : undefined;
+  if (!change && d.environment === GATED_ENVIRONMENT)
+    throw new ValidationError(
+      `This live deployment was made under no change record${ref ? ` (no change ${ref})` : ''}, so no approved remediation covers a rollback. Raise a change first.`,
+      'changeRef',
+    );
+  return change ?? null;
+}
+
+/**
  * Rolls back: a required deployment of the previous published release to exactly the devices that
  * installed the bad one (from the ledger), active at once; the bad deployment is cancelled, its
- * assignments ended. Returns the new deployment's id.
+ * assignments ended. Runs under the bad deployment's change without a new approval, recorded on
+ * that change (see rollbackChange). Returns the new deployment's id.
  */
 export async function rollBack(actor: Actor, id: string, reason: string, now = new Date()): Promise<{ id: string }> {
   assertManager(actor);
@@ -144,6 +166,7 @@ export async function rollBack(actor: Actor, id: string, reason: string, now = n
     getDb().transaction(async (tx) => {
       const d = await lock(tx, id);
       if (d.status !== 'halted' && d.status !== 'active') throw new ConflictError(`This deployment is ${d.status}.`);
+      const change = await rollbackChange(tx, d);
       const [bad] = await tx.select().from(releases).where(eq(releases.id, d.releaseId));
       const [previous] = await tx
         .select()
@@ -217,6 +240,25 @@ export async function rollBack(actor: Actor, id: string, reason: string, now = n
         reason,
       });
       await audit(tx, actor, 'deployment.created', back!.id, { rollbackOf: id, releaseId: previous.id, devices: deviceIds.length });
+      if (change)
+        await recordAudit(
+          {
+            actor: { kind: 'user', id: actor.id },
+            action: 'change.remediation_carried_out',
+            entityType: 'change',
+            entityId: change.id,
+            after: {
+              deploymentId: id,
+              rollbackDeploymentId: back!.id,
+              from: bad!.version,
+              to: previous.version,
+              devices: deviceIds.length,
+              changeState: change.state,
+              reason,
+            },
+          },
+          tx,
+        );
       await assignDevices(tx, back!.id, { kind: 'user', id: actor.id });
       if (freed) await promoteWaiting(tx, d.productId);
       return { id: back!.id };

@@ -2,12 +2,12 @@ import { and, desc, eq, notInArray } from 'drizzle-orm';
 import { getDb } from '@/db';
 import { advisories, releases } from '@/db/schema';
 import { assertRole, type Actor } from '@/lib/auth/roles';
-import { createDeployment } from '@/lib/deployments/service';
+import { insertDeployment } from '@/lib/deployments/service';
 import { listEnvironments } from '@/lib/deployments/environments';
 import { deploymentInput } from '@/lib/deployments/schema';
-import { createTarget } from '@/lib/deployments/targets';
+import { insertTarget, nameTaken } from '@/lib/deployments/targets';
 import { withdrawRelease } from '@/lib/dml/releases';
-import { NotFoundError, ValidationError } from '@/lib/errors';
+import { asInputError, NotFoundError, ValidationError } from '@/lib/errors';
 import { devicesRunning, releasesAffectedBy } from './advisories';
 
 export interface ExposureRow {
@@ -74,8 +74,8 @@ export async function listExposure(actor: Actor, only?: { advisoryId: string; re
 /**
  * One-click remediation: a required deployment of the fixed release to exactly the devices now
  * running the affected release (a target listing them), created as a draft so the normal planning
- * and approval flow applies. The target and the deployment are created by their own services
- * (two transactions): a refused deployment leaves an unused target behind, never a deployment.
+ * and approval flow applies. The target exists only for this deployment, so both are written in
+ * one transaction: a refused deployment leaves no orphan target behind.
  */
 export async function proposeFixDeployment(
   actor: Actor,
@@ -84,26 +84,33 @@ export async function proposeFixDeployment(
 ): Promise<{ deploymentId: string; devices: number }> {
   const [row] = await listExposure(actor, { advisoryId, releaseId });
   if (!row) throw new NotFoundError('No device runs this release under this advisory any more.', 'advisory');
-  if (!row.fixedRelease)
-    throw new ValidationError(`${row.product} has no published release that fixes ${advisoryId}; publish one first.`, 'release');
+  const fixed = row.fixedRelease;
+  if (!fixed) throw new ValidationError(`${row.product} has no published release that fixes ${advisoryId}; publish one first.`, 'release');
   const envs = row.devices.map((d) => d.environment).filter((e): e is string => !!e);
   const environment = mostCommon(envs) ?? (await listEnvironments())[0]?.key;
   if (!environment) throw new ValidationError('Set up an environment first.', 'environment');
   const stamp = new Date().toISOString().slice(0, 16).replace('T', ' ');
-  const target = await createTarget(actor, {
-    name: `${advisoryId}: ${row.product} ${row.version} devices (${stamp})`,
-    description: `Devices running ${row.product} ${row.version}, affected by ${advisoryId}.`,
-    rules: { deviceIds: row.devices.map((d) => d.id) },
-  });
-  const input = deploymentInput.parse({
-    name: `Fix ${advisoryId}: ${row.product} ${row.fixedRelease.version}`,
-    releaseId: row.fixedRelease.id,
-    targetId: target.id,
-    environment,
-    intent: 'required',
-    availableFrom: new Date().toISOString(),
-  });
-  const { id } = await createDeployment(actor, input);
+  const input = (targetId: string) =>
+    deploymentInput.parse({
+      name: `Fix ${advisoryId}: ${row.product} ${fixed.version}`,
+      releaseId: fixed.id,
+      targetId,
+      environment,
+      intent: 'required',
+      availableFrom: new Date().toISOString(),
+    });
+  const { id } = await getDb()
+    .transaction(async (tx) => {
+      const target = await insertTarget(tx, actor, {
+        name: `${advisoryId}: ${row.product} ${row.version} devices (${stamp})`,
+        description: `Devices running ${row.product} ${row.version}, affected by ${advisoryId}.`,
+        rules: { deviceIds: row.devices.map((d) => d.id) },
+      });
+      return insertDeployment(tx, actor, input(target.id));
+    })
+    .catch((e: unknown) => {
+      throw asInputError(nameTaken(e));
+    });
   return { deploymentId: id, devices: row.devices.length };
 }
 

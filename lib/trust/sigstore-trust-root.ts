@@ -1,16 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { TrustedRoot } from '@sigstore/protobuf-specs';
 import { toTrustMaterial, type TrustMaterial } from '@sigstore/verify';
+import { env } from '@/lib/env';
 
 /**
  * The Sigstore trust root for keyless (Fulcio certificate) bundles, read from the file named by
- * `SIGSTORE_TRUSTED_ROOT` (a TrustedRoot JSON: certificateAuthorities, tlogs, ctlogs,
+ * `SIGSTORE_TRUSTED_ROOT` (lib/env.ts; a TrustedRoot JSON: certificateAuthorities, tlogs, ctlogs,
  * timestampAuthorities — e.g. `trusted_root.json` from the public good instance's TUF repository,
  * or a private deployment's). Nothing is fetched: verification is fully offline. Read at each
  * verification so an operator can rotate the file without a restart; it is small.
  */
 export function loadSigstoreTrustRoot(): { material: TrustMaterial; ctlogThreshold: number } | null {
-  const path = process.env.SIGSTORE_TRUSTED_ROOT;
+  const path = env.SIGSTORE_TRUSTED_ROOT;
   if (!path) return null;
   let json: unknown;
   try {

@@ -243,6 +243,7 @@ test('required deployment into live: CAB approval, one agent installs, one fails
   const waiting = runAgent('a', 'sync');
   expect(waiting.status, waiting.stderr + waiting.stdout).toBe(0);
   expect(existsSync(installedFile('a', '2.0.0'))).toBe(false);
+  expect((await asDevice(v1Path)).status()).toBe(200); // and 1.0.0 is still served until the cut-over
 
   // After it: the old release is refused, naming the deployment, and the agent moves to 2.0.0.
   await expect.poll(() => Date.now(), { timeout: 240_000, intervals: [1_000] }).toBeGreaterThan(cutover.getTime());
@@ -251,6 +252,9 @@ test('required deployment into live: CAB approval, one agent installs, one fails
   expect(refused.error).toContain(bigBang);
   expect(refused.error).toContain(bigBangId);
   expect(refused.error).toContain('2.0.0');
+  // Until the cut-over A kept its 1.0.0 entitlement; the switch job queued for the cut-over (the
+  // queue is polled every 2 s) swaps it for the deployment's, and then 2.0.0 is served.
+  await expect.poll(async () => (await asDevice(v2Path)).status(), { timeout: 30_000 }).toBe(200);
   const moved = runAgent('a', 'sync');
   expect(moved.status, moved.stderr + moved.stdout).toBe(0);
   expect(sha(readFileSync(installedFile('a', '2.0.0')))).toBe(sha(v2));

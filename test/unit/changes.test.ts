@@ -1,21 +1,22 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { changeRecords, productPromotionSteps } from '@/db/schema';
+import { auditEvents, changeRecords, deployments, productPromotionSteps } from '@/db/schema';
 import type { Actor } from '@/lib/auth/roles';
 import { createChange, decideChange, moveChange } from '@/lib/changes/service';
 import { createDeployment, scheduleDeployment, updateDeployment } from '@/lib/deployments/service';
 import { ForbiddenError } from '@/lib/errors';
+import { rollBack } from '@/lib/rings/manage';
 import { actor } from '../support/actors';
 import { approvedChange } from '../support/changes';
 import { engine, setupTestDb } from '../support/db';
-import { fleetAt, plan, publishedRelease, siteTarget } from '../support/deployment-plans';
+import { fleetAt, newerRelease, plan, publishedRelease, siteTarget } from '../support/deployment-plans';
 
 const db = setupTestDb();
 const day = 86_400_000;
 const inDays = (d: number) => new Date(Date.now() + d * day);
 
 /** A draft into live of a release that already passed staging (so only the change gate is in the way). */
-async function liveDraft(site: string, over: { changeRef?: string; availableFrom?: Date; deadline?: Date } = {}) {
+async function liveDraft(site: string, over: { changeRef?: string; availableFrom?: Date; deadline?: Date; releaseId?: string } = {}) {
   const m = await actor('dana@example.com');
   const { release, product } = await publishedRelease('vlc-media-player');
   // Its own promotion path is live alone: the promotion gate (tested elsewhere) is not in the way.
@@ -133,5 +134,41 @@ describe(`change records (${engine})`, () => {
     await moveChange(chris, { changeId: race.id, to: 'implemented' });
     await moveChange(chris, { changeId: race.id, to: 'closed' });
     await expect(moveChange(dana, { changeId: race.id, to: 'closed' })).rejects.toBeInstanceOf(ForbiddenError);
+  });
+});
+
+describe(`rolling back a live deployment (${engine})`, () => {
+  /** An active live deployment of a new (bad) release, made under `changeRef`. */
+  async function activeLive(site: string, changeRef: string | null) {
+    const m = await actor('dana@example.com');
+    const { product } = await publishedRelease('vlc-media-player');
+    const bad = await newerRelease(product.id, `990.${Math.floor(Math.random() * 1e6)}.0`);
+    const { id } = await liveDraft(site, { changeRef: changeRef ?? '', releaseId: bad.release.id });
+    // As if approved and started (the gates on the way there are tested above).
+    await db().update(deployments).set({ status: 'active', activatedAt: new Date(), changeRef }).where(eq(deployments.id, id));
+    return { m, id };
+  }
+
+  it("is the change's remediation: no new approval, recorded on the change; refused when there was no change", async () => {
+    const change = await approvedChange();
+    const { m, id } = await activeLive('BackChg', change.reference);
+    // Carried out already: a rollback under it still needs no new approval.
+    await db().update(changeRecords).set({ state: 'implemented' }).where(eq(changeRecords.id, change.id));
+    const back = await rollBack(m, id, 'crashes on start');
+    expect((await db().query.deployments.findFirst({ where: eq(deployments.id, back.id) }))!.changeRef).toBe(change.reference);
+    const onChange = await db()
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.entityType, 'change'), eq(auditEvents.entityId, change.id)));
+    expect(onChange).toEqual([
+      expect.objectContaining({
+        action: 'change.remediation_carried_out',
+        after: expect.objectContaining({ deploymentId: id, rollbackDeploymentId: back.id, reason: 'crashes on start' }),
+      }),
+    ]);
+
+    const none = await activeLive('BackNone', null);
+    await expect(rollBack(none.m, none.id, 'crashes')).rejects.toMatchObject({ status: 422, field: 'changeRef' });
+    expect((await db().query.deployments.findFirst({ where: eq(deployments.id, none.id) }))!.status).toBe('active');
   });
 });

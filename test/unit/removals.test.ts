@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import { auditEvents, entitlements, products, removals, serviceRequests, type InstallEventType } from '@/db/schema';
 import type { Actor } from '@/lib/auth/roles';
 import { getMySoftware } from '@/lib/deployments/my-software';
@@ -70,7 +70,11 @@ describe(`removals from My software (${engine})`, () => {
     // Asked, not done: the entitlement and the seat stay; the agent is told to remove, not to pull.
     expect((await db().query.entitlements.findFirst({ where: eq(entitlements.id, pull.entitlementId) }))!.status).toBe('active');
     expect(await requestStatus(bobs.id)).toBe('waiting_for_seat');
-    const seen = await checkIn(await authenticateDevice(`Bearer ${device.token}`), { agentVersion: '0.2.0' });
+    const authenticated = await authenticateDevice(`Bearer ${device.token}`);
+    // Always a boolean (never left out): check-in reads removals only when it is true.
+    expectTypeOf(authenticated.removalPending).toEqualTypeOf<boolean>();
+    expect(authenticated.removalPending).toBe(true);
+    const seen = await checkIn(authenticated, { agentVersion: '0.2.0' });
     expect(seen.removals).toEqual([
       expect.objectContaining({ removalId: removal.id, product: { slug: 'gimp', name: gimp.name }, uninstallCommand: null }),
     ]);

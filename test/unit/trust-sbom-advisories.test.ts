@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, like, sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { artifacts, deployments, entitlements, products, releases, sbomComponents, targets } from '@/db/schema';
 import type { Actor } from '@/lib/auth/roles';
@@ -194,6 +194,30 @@ describe(`advisories on the estate (${engine})`, () => {
     expect(d).toMatchObject({ status: 'draft', intent: 'required', releaseId: rows[0]!.fixedRelease!.id });
     const [t] = await db().select().from(targets).where(eq(targets.id, d!.targetId));
     expect((t!.rules as { deviceIds: string[] }).deviceIds.sort()).toEqual([...exposed].sort());
+
+    // The target and the deployment belong together: when the deployment cannot be stored (here a
+    // constraint the database enforces for this one advisory), the target is not stored either.
+    const refused = `OSV-REFUSED-${randomUUID().slice(0, 8)}`;
+    await importAdvisories(admin, [{ name: 'r.json', text: JSON.stringify({ ...osv, id: refused }) }]);
+    const [again] = (await listExposure(desk)).filter((r) => r.advisoryId === refused);
+    await db().execute(sql.raw(`alter table deployments add constraint refuse_fix_test check (name not like 'Fix ${refused}%')`));
+    try {
+      await expect(proposeFixDeployment(dana, refused, again!.releaseId)).rejects.toThrow(/insert into "deployments"/);
+    } finally {
+      await db().execute(sql.raw('alter table deployments drop constraint refuse_fix_test'));
+    }
+    expect(
+      await db()
+        .select()
+        .from(targets)
+        .where(like(targets.name, `${refused}%`)),
+    ).toEqual([]);
+    expect(
+      await db()
+        .select()
+        .from(deployments)
+        .where(like(deployments.name, `Fix ${refused}%`)),
+    ).toEqual([]);
   });
 
   it('blocks publishing a release a critical advisory affects (via its SBOM) unless overridden', async () => {

@@ -1,10 +1,20 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+
+// lib/env reads SIGSTORE_TRUSTED_ROOT once when it loads: write the root and name it before any import.
+const sigstore = await vi.hoisted(async () => {
+  const { sigstoreInstance } = await import('../support/signing');
+  const instance = sigstoreInstance();
+  process.env.SIGSTORE_TRUSTED_ROOT = instance.writeTrustedRoot();
+  return instance;
+});
+
 import { artifacts, artifactSignatures, products } from '@/db/schema';
 import type { Actor } from '@/lib/auth/roles';
 import { ingestArtifact } from '@/lib/dml/ingest';
 import { createRelease } from '@/lib/dml/releases';
+import { env } from '@/lib/env';
 import { AppError, ValidationError } from '@/lib/errors';
 import { addPublisherKey, revokePublisherKey } from '@/lib/trust/keys';
 import { actor } from '../support/actors';
@@ -15,18 +25,11 @@ const db = setupTestDb();
 let librarian: Actor;
 let productId: string;
 const lib = () => ({ kind: 'user' as const, actor: librarian });
-const sigstore = sigstoreInstance();
 const issuer = 'https://token.actions.githubusercontent.com';
-const previousRoot = process.env.SIGSTORE_TRUSTED_ROOT;
 
 beforeAll(async () => {
   librarian = await actor('librarian@example.com');
   productId = (await db().query.products.findFirst({ where: eq(products.slug, 'git') }))!.id;
-  process.env.SIGSTORE_TRUSTED_ROOT = sigstore.writeTrustedRoot();
-});
-afterAll(() => {
-  if (previousRoot === undefined) delete process.env.SIGSTORE_TRUSTED_ROOT;
-  else process.env.SIGSTORE_TRUSTED_ROOT = previousRoot;
 });
 
 async function* body(b: Buffer) {
@@ -114,13 +117,14 @@ describe(`keyless Sigstore bundles against a configured trust root (${engine})`,
 
     const live = `live-${randomUUID()}@git.test`;
     await trustIdentity(live);
-    const root = process.env.SIGSTORE_TRUSTED_ROOT;
-    delete process.env.SIGSTORE_TRUSTED_ROOT;
+    // The portal as started without the setting (env is the validated settings object).
+    const root = env.SIGSTORE_TRUSTED_ROOT;
+    env.SIGSTORE_TRUSTED_ROOT = undefined;
     try {
       const e = await refusal(upload(bytes, sigstore.keylessBundle(bytes, { san: live, issuer })));
       expect(e.message).toMatch(/SIGSTORE_TRUSTED_ROOT/);
     } finally {
-      process.env.SIGSTORE_TRUSTED_ROOT = root;
+      env.SIGSTORE_TRUSTED_ROOT = root;
     }
   });
 

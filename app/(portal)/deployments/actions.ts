@@ -8,7 +8,7 @@ import { changeMeta, deploymentInput } from '@/lib/deployments/schema';
 import { cancelDeployment, createDeployment, scheduleDeployment, updateDeployment } from '@/lib/deployments/service';
 import { text } from '@/lib/text';
 import { phasesFromForm } from '@/lib/rings/schema';
-import { fromServiceError, fromZodError, type ActionState } from '@/app/ui/action-state';
+import { fromServiceError, fromZodError, fromZodErrorByPath, type ActionState } from '@/app/ui/action-state';
 
 /** The form's fields with its repeating phase rows folded into `phases` (hours posted as *Minutes are converted by the schema). */
 const formFields = (form: FormData) => {
@@ -16,17 +16,9 @@ const formFields = (form: FormData) => {
   return { ...fields, phases: phasesFromForm(fields) };
 };
 
-/** Field errors keyed by their full path (phases.1.percent), so each phase input shows its own. */
-function fromDeploymentZodError(error: z.ZodError): ActionState {
-  const state = fromZodError(error);
-  const fieldErrors: Record<string, string[]> = { ...(state.fieldErrors as Record<string, string[]>) };
-  for (const issue of error.issues) if (issue.path.length > 1) (fieldErrors[issue.path.join('.')] ??= []).push(issue.message);
-  return { ...state, fieldErrors };
-}
-
 export async function createDeploymentAction(_: ActionState, form: FormData): Promise<ActionState> {
   const input = deploymentInput.safeParse(formFields(form));
-  if (!input.success) return fromDeploymentZodError(input.error);
+  if (!input.success) return fromZodErrorByPath(input.error);
   let id: string;
   try {
     ({ id } = await createDeployment(await requireActor(), input.data));
@@ -40,7 +32,7 @@ export async function createDeploymentAction(_: ActionState, form: FormData): Pr
 export async function updateDeploymentAction(id: string, _: ActionState, form: FormData): Promise<ActionState> {
   const fields = formFields(form);
   const input = deploymentInput.safeParse(fields);
-  if (!input.success) return fromDeploymentZodError(input.error);
+  if (!input.success) return fromZodErrorByPath(input.error);
   const meta = changeMeta.safeParse(fields);
   if (!meta.success) return fromZodError(meta.error);
   try {

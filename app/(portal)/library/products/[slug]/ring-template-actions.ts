@@ -4,19 +4,13 @@ import { revalidatePath } from 'next/cache';
 import { requireActor } from '@/lib/auth/session';
 import { ringTemplateInput, saveRingTemplate } from '@/lib/rings/delivery';
 import { phasesFromForm } from '@/lib/rings/schema';
-import { fromServiceError, fromZodError, type ActionState } from '@/app/ui/action-state';
+import { fromServiceError, fromZodErrorByPath, type ActionState } from '@/app/ui/action-state';
 
 /** A librarian saves the product's first ring (continuous delivery); the service checks the role. */
 export async function saveRingTemplateAction(productId: string, slug: string, _: ActionState, form: FormData): Promise<ActionState> {
   const fields = Object.fromEntries(form);
   const input = ringTemplateInput.safeParse({ ...fields, phases: phasesFromForm(fields) });
-  if (!input.success) {
-    // Phase errors keyed by their full path (phases.0.percent), so each phase input shows its own.
-    const state = fromZodError(input.error);
-    const fieldErrors: Record<string, string[]> = { ...(state.fieldErrors as Record<string, string[]>) };
-    for (const issue of input.error.issues) if (issue.path.length > 1) (fieldErrors[issue.path.join('.')] ??= []).push(issue.message);
-    return { ...state, fieldErrors };
-  }
+  if (!input.success) return fromZodErrorByPath(input.error);
   try {
     await saveRingTemplate(await requireActor(), productId, input.data);
   } catch (e) {
