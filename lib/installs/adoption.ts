@@ -1,5 +1,5 @@
 import { and, asc, count, desc, eq, gte, sql } from 'drizzle-orm';
-import { getDb } from '@/db';
+import { getDb, type Db } from '@/db';
 import {
   adoptionDays,
   adoptionErrorDays,
@@ -38,9 +38,10 @@ export interface ProductAdoption {
   topErrors: { text: string; count: number; lastAt: Date }[];
 }
 
-/** The last `n` UTC days, ending today, as YYYY-MM-DD. */
-function lastDays(n: number, now: Date) {
+/** The view's ADOPTION_DAYS UTC days, ending today, as YYYY-MM-DD. */
+export function adoptionWindow(now: Date) {
   const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+  const n = ADOPTION_DAYS;
   return { days: Array.from({ length: n }, (_, i) => new Date(today - (n - 1 - i) * DAY_MS).toISOString().slice(0, 10)) };
 }
 
@@ -56,45 +57,14 @@ export async function getProductAdoption(actor: Actor, slug: string, now = new D
   const db = getDb();
   const product = await db.query.products.findFirst({ where: eq(products.slug, slug) });
   if (!product) throw new NotFoundError('No such product.');
-  const { days } = lastDays(ADOPTION_DAYS, now);
-  const first = days[0]!;
-  const last = days.at(-1)!;
-  const a = adoptionDays;
-  const ae = adoptionErrorDays;
-  const c = deviceCurrentInstalls;
-  const failures = sql<number>`sum(${ae.failures})`.mapWith(Number);
+  const { days } = adoptionWindow(now);
+  const reads = adoptionReads(db, product.id, days);
   const [releaseRows, current, changesByDay, outcomes, topErrors] = await Promise.all([
-    db.select().from(releases).where(eq(releases.productId, product.id)),
-    db.select({ releaseId: c.releaseId, devices: count() }).from(c).where(eq(c.productId, product.id)).groupBy(c.releaseId),
-    // Days before the window fold into the day before it (the starting count); days after today,
-    // from a device whose clock runs ahead, into today, so the last day counts everything.
-    db
-      .select({
-        releaseId: a.releaseId,
-        day: sql<string>`greatest(least(${a.day}, ${last}::date), ${first}::date - 1)::text`,
-        devices: sql<number>`sum(${a.devicesDelta})`.mapWith(Number),
-      })
-      .from(a)
-      .where(eq(a.productId, product.id))
-      .groupBy(a.releaseId, sql`2`),
-    db
-      .select({
-        releaseId: a.releaseId,
-        platform: artifacts.platform,
-        failed: sql<number>`sum(${a.failed})`.mapWith(Number),
-        succeeded: sql<number>`sum(${a.succeeded})`.mapWith(Number),
-      })
-      .from(a)
-      .innerJoin(artifacts, eq(artifacts.id, a.artifactId))
-      .where(and(eq(a.productId, product.id), gte(a.day, first)))
-      .groupBy(a.releaseId, artifacts.platform),
-    db
-      .select({ text: ae.errorText, count: failures, lastAt: sql<Date>`max(${ae.lastAt})`.mapWith(ae.lastAt) })
-      .from(ae)
-      .where(and(eq(ae.productId, product.id), gte(ae.day, first)))
-      .groupBy(ae.errorText)
-      .orderBy(desc(failures), asc(ae.errorText))
-      .limit(5),
+    reads.releases,
+    reads.current,
+    reads.changesByDay,
+    reads.outcomes,
+    reads.topErrors,
   ]);
 
   const currentBy = new Map(current.map((c) => [c.releaseId, c.devices]));
@@ -124,6 +94,49 @@ export async function getProductAdoption(actor: Actor, slug: string, now = new D
       .map(([platform, o]) => ({ platform, ...o }))
       .sort((a, b) => b.failed - a.failed || a.platform.localeCompare(b.platform)),
     topErrors,
+  };
+}
+
+/** The statements the adoption view runs for one product over `days` (the benchmark times them raw, too). */
+export function adoptionReads(db: Db, productId: string, days: string[]) {
+  const first = days[0]!;
+  const last = days.at(-1)!;
+  const a = adoptionDays;
+  const ae = adoptionErrorDays;
+  const c = deviceCurrentInstalls;
+  const failures = sql<number>`sum(${ae.failures})`.mapWith(Number);
+  return {
+    releases: db.select().from(releases).where(eq(releases.productId, productId)),
+    current: db.select({ releaseId: c.releaseId, devices: count() }).from(c).where(eq(c.productId, productId)).groupBy(c.releaseId),
+    // Days before the window fold into the day before it (the starting count); days after today,
+    // from a device whose clock runs ahead, into today, so the last day counts everything.
+    changesByDay: db
+      .select({
+        releaseId: a.releaseId,
+        day: sql<string>`greatest(least(${a.day}, ${last}::date), ${first}::date - 1)::text`,
+        devices: sql<number>`sum(${a.devicesDelta})`.mapWith(Number),
+      })
+      .from(a)
+      .where(eq(a.productId, productId))
+      .groupBy(a.releaseId, sql`2`),
+    outcomes: db
+      .select({
+        releaseId: a.releaseId,
+        platform: artifacts.platform,
+        failed: sql<number>`sum(${a.failed})`.mapWith(Number),
+        succeeded: sql<number>`sum(${a.succeeded})`.mapWith(Number),
+      })
+      .from(a)
+      .innerJoin(artifacts, eq(artifacts.id, a.artifactId))
+      .where(and(eq(a.productId, productId), gte(a.day, first)))
+      .groupBy(a.releaseId, artifacts.platform),
+    topErrors: db
+      .select({ text: ae.errorText, count: failures, lastAt: sql<Date>`max(${ae.lastAt})`.mapWith(ae.lastAt) })
+      .from(ae)
+      .where(and(eq(ae.productId, productId), gte(ae.day, first)))
+      .groupBy(ae.errorText)
+      .orderBy(desc(failures), asc(ae.errorText))
+      .limit(5),
   };
 }
 
