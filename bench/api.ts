@@ -21,6 +21,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { scratchDatabaseOrExit } from './tools';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -30,11 +31,6 @@ const SECONDS = arg('seconds', 10);
 const DEVICES = arg('devices', 2000);
 const CONNECTIONS = arg('connections', 64);
 const DIST = '.next-bench-api';
-const withDatabase = (url: string, name: string) => {
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return u.toString();
-};
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -206,16 +202,8 @@ async function measure(name: string, port: number, tokens: string[], pid: number
 }
 
 async function main() {
-  const url = process.env.DATABASE_URL;
-  if (!url) {
-    console.error('DATABASE_URL is not set: this benchmark runs against PostgreSQL (e.g. postgres://postgres@127.0.0.1:5432/postgres).');
-    process.exit(process.argv.includes('--if-configured') ? 0 : 1);
-  }
-  const name = `portal_bench_api_${process.pid}`;
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  const benchUrl = withDatabase(url, name);
+  const database = await scratchDatabaseOrExit('api');
+  const benchUrl = database.url;
   const children: ChildProcess[] = [];
   try {
     let t = Date.now();
@@ -265,8 +253,7 @@ async function main() {
   } finally {
     for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
     await new Promise((r) => setTimeout(r, 500));
-    await admin.query(`drop database if exists ${name} with (force)`);
-    await admin.end();
+    await database.drop();
   }
 }
 

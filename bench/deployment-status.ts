@@ -16,6 +16,7 @@ import { createDb, setDbHandle } from '../db';
 import { runMigrations } from '../db/migrate';
 import type { Actor } from '../lib/auth/roles';
 import { getDeploymentStatus, listDeploymentDevices, statusCountsSql } from '../lib/deployments/status';
+import { scratchDatabaseOrExit } from './tools';
 
 const RUNS = 10;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -103,21 +104,11 @@ async function seed(raw: pg.Client, n: number): Promise<string> {
 }
 
 async function main() {
-  const url = process.env.DATABASE_MIGRATION_URL || process.env.DATABASE_URL;
-  if (!url) {
-    console.error('DATABASE_URL is not set: this benchmark runs against PostgreSQL (e.g. postgres://postgres@127.0.0.1:5432/postgres).');
-    process.exit(process.argv.includes('--if-configured') ? 0 : 1);
-  }
+  const database = await scratchDatabaseOrExit('deploy');
   const n = arg('--devices', 50_000);
-  const name = `portal_bench_deploy_${process.pid}`;
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const benchUrl = new URL(url);
-  benchUrl.pathname = `/${name}`;
-  const handle = createDb({ kind: 'postgres', url: benchUrl.toString() });
+  const handle = createDb({ kind: 'postgres', url: database.url });
   setDbHandle(handle);
-  const raw = new pg.Client({ connectionString: benchUrl.toString() });
+  const raw = new pg.Client({ connectionString: database.url });
   try {
     await raw.connect();
     await runMigrations(handle);
@@ -169,9 +160,7 @@ async function main() {
   } finally {
     await raw.end().catch(() => {});
     await handle.close();
-    if (!process.argv.includes('--keep')) await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    else console.log(`Kept the database ${name}.`);
-    await admin.end();
+    await database.drop();
   }
 }
 

@@ -13,7 +13,6 @@ import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { LocalStorage } from '../lib/dml/local-storage';
 import {
   curlParallel,
@@ -23,6 +22,7 @@ import {
   parseSize,
   rangeLatency,
   run,
+  scratchDatabase,
   startJsonChild,
   startNginx,
   stopChild,
@@ -36,24 +36,6 @@ const freePort = () =>
       s.close(() => resolve(port));
     });
   });
-
-/** With DATABASE_URL: a scratch database on that server for the download server (dropped after). */
-async function scratchDatabase(): Promise<{ url: string; drop: () => Promise<void> } | null> {
-  if (!process.env.DATABASE_URL) return null;
-  const name = `portal_bench_${Date.now().toString(36)}`;
-  const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(process.env.DATABASE_URL);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await admin.end();
-    },
-  };
-}
 
 interface Row {
   path: string;
@@ -100,7 +82,8 @@ async function main() {
     const stored = ingest.result;
     const objectFile = path.join(dir, 'object.json');
     await writeFile(objectFile, JSON.stringify(stored));
-    const database = await scratchDatabase();
+    // With a PostgreSQL server configured, the download server uses a database of its own on it.
+    const database = await scratchDatabase('dml');
     if (database) stops.push(database.drop);
     const { child, ready } = await startJsonChild(
       process.execPath,

@@ -18,6 +18,7 @@ import { users } from '../db/schema';
 import type { Actor } from '../lib/auth/roles';
 import { inboxStatement, listInbox, type InboxFilter } from '../lib/requests/inbox';
 import { addUndecidable, BENCH_ACTORS, seedInboxWorld } from './inbox-seed';
+import { scratchDatabaseOrExit } from './tools';
 
 const RUNS = 20;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -81,22 +82,11 @@ async function pageCursor(actor: Actor, n: number, filter: InboxFilter = {}): Pr
 }
 
 async function main() {
-  const url = process.env.DATABASE_URL;
-  if (!url) {
-    console.error('DATABASE_URL is not set: this benchmark runs against PostgreSQL (e.g. postgres://postgres@127.0.0.1:5432/postgres).');
-    // Part of `npm run bench`, which must not fail on a machine without PostgreSQL configured.
-    process.exit(process.argv.includes('--if-configured') ? 0 : 1);
-  }
+  const database = await scratchDatabaseOrExit('inbox');
   const pending = arg('--pending', 10_000);
-  const name = `portal_bench_inbox_${process.pid}`;
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const benchUrl = new URL(url);
-  benchUrl.pathname = `/${name}`;
-  const handle = createDb({ kind: 'postgres', url: benchUrl.toString() });
+  const handle = createDb({ kind: 'postgres', url: database.url });
   setDbHandle(handle);
-  const raw = new pg.Client({ connectionString: benchUrl.toString() });
+  const raw = new pg.Client({ connectionString: database.url });
   try {
     await raw.connect();
     await runMigrations(handle);
@@ -136,9 +126,7 @@ async function main() {
   } finally {
     await raw.end().catch(() => {});
     await handle.close();
-    if (!process.argv.includes('--keep')) await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    else console.log(`Kept the database ${name}.`);
-    await admin.end();
+    await database.drop();
   }
 }
 

@@ -15,6 +15,7 @@ import { createDb, setDbHandle } from '../db';
 import { runMigrations } from '../db/migrate';
 import { countPhasesSql } from '../lib/rings/counts';
 import { evaluateGates } from '../lib/rings/gates';
+import { scratchDatabaseOrExit } from './tools';
 
 const RUNS = 10;
 const DEPLOYMENTS = 100;
@@ -75,21 +76,11 @@ async function seed(raw: pg.Client, n: number) {
 }
 
 async function main() {
-  const url = process.env.DATABASE_MIGRATION_URL || process.env.DATABASE_URL;
-  if (!url) {
-    console.error('DATABASE_URL is not set: this benchmark runs against PostgreSQL (e.g. postgres://postgres@127.0.0.1:5432/postgres).');
-    process.exit(process.argv.includes('--if-configured') ? 0 : 1);
-  }
+  const database = await scratchDatabaseOrExit('rings');
   const n = arg('--devices', 50_000);
-  const name = `portal_bench_rings_${process.pid}`;
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const benchUrl = new URL(url);
-  benchUrl.pathname = `/${name}`;
-  const handle = createDb({ kind: 'postgres', url: benchUrl.toString() });
+  const handle = createDb({ kind: 'postgres', url: database.url });
   setDbHandle(handle);
-  const raw = new pg.Client({ connectionString: benchUrl.toString() });
+  const raw = new pg.Client({ connectionString: database.url });
   try {
     await raw.connect();
     await runMigrations(handle);
@@ -119,8 +110,7 @@ async function main() {
   } finally {
     await raw.end().catch(() => {});
     await handle.close();
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
+    await database.drop();
   }
 }
 

@@ -1,4 +1,4 @@
-/** Helpers shared by the benchmark scripts: sizes, timing with peak RSS, child processes, nginx. */
+/** Helpers shared by the benchmark scripts: scratch databases, sizes, timing with peak RSS, child processes, nginx. */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomFillSync } from 'node:crypto';
 import { mkdir, open, writeFile } from 'node:fs/promises';
@@ -6,9 +6,60 @@ import http from 'node:http';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
+import pg from 'pg';
 
 export const MiB = 1024 * 1024;
 export const run = promisify(execFile);
+
+export interface ScratchDatabase {
+  name: string;
+  url: string;
+  /** Drops the database (or, with --keep on the command line, says it was kept). */
+  drop: () => Promise<void>;
+}
+
+/**
+ * A database of the benchmark's own (`portal_bench_<tag>_<pid>`) on the PostgreSQL server that
+ * DATABASE_MIGRATION_URL, else DATABASE_URL, names; null when neither is set.
+ */
+export async function scratchDatabase(tag: string): Promise<ScratchDatabase | null> {
+  const server = process.env.DATABASE_MIGRATION_URL || process.env.DATABASE_URL;
+  if (!server) return null;
+  const name = `portal_bench_${tag}_${process.pid}`;
+  const admin = new pg.Client({ connectionString: server });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } catch (e) {
+    await admin.end();
+    throw e;
+  }
+  const url = new URL(server);
+  url.pathname = `/${name}`;
+  return {
+    name,
+    url: url.toString(),
+    drop: async () => {
+      try {
+        if (process.argv.includes('--keep')) console.log(`Kept the database ${name}.`);
+        else await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      } finally {
+        await admin.end();
+      }
+    },
+  };
+}
+
+/**
+ * scratchDatabase for the benchmarks that need PostgreSQL: without a server they say so and exit,
+ * with 0 under --if-configured (`npm run bench` must not fail on a machine without PostgreSQL).
+ */
+export async function scratchDatabaseOrExit(tag: string): Promise<ScratchDatabase> {
+  const database = await scratchDatabase(tag);
+  if (database) return database;
+  console.error('DATABASE_URL is not set: this benchmark runs against PostgreSQL (e.g. postgres://postgres@127.0.0.1:5432/postgres).');
+  process.exit(process.argv.includes('--if-configured') ? 0 : 1);
+}
 
 export function parseSize(s: string | undefined, fallback: number): number {
   if (!s) return fallback;

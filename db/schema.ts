@@ -5,6 +5,7 @@ import {
   boolean,
   check,
   char,
+  date,
   index,
   integer,
   jsonb,
@@ -754,7 +755,7 @@ export type ApprovalLink = typeof approvalLinks.$inferSelect;
 // Derived state kept beside the ledger (lib/installs/current-table.ts keeps and checks it)
 // ---------------------------------------------------------------------------------------------
 /**
- * What each device runs now, per product: the ledger's answer (lib/installs/current.ts),
+ * What each device runs now, per product: the ledger's answer (lib/installs/current-table.ts),
  * maintained in the transaction that records each install or uninstall, so the desk reads
  * O(devices) rows instead of replaying O(events). The ledger stays the source of truth.
  */
@@ -787,6 +788,49 @@ export const deviceCurrentInstalls = pgTable(
     index('device_current_installs_product_idx').on(t.productId, t.releaseId),
     index('device_current_installs_release_idx').on(t.releaseId, t.since),
   ],
+);
+
+/**
+ * Per product, artifact and UTC day: how many devices made that artifact their current install
+ * that day, minus how many stopped running it (upgraded, uninstalled), and how many installs of
+ * it succeeded and failed. Summing devices_delta up to a day gives the devices on each release at
+ * that day's end, so the adoption view reads O(artifacts × days) rows, however many events there
+ * are. Kept in the transaction that records the events (lib/installs/adoption-days.ts), and
+ * checked against (or rebuilt from) the ledger like device_current_installs.
+ */
+export const adoptionDays = pgTable(
+  'adoption_days',
+  {
+    productId: uuid('product_id')
+      .notNull()
+      .references(() => products.id, { onDelete: 'restrict' }),
+    releaseId: uuid('release_id')
+      .notNull()
+      .references(() => releases.id, { onDelete: 'restrict' }),
+    artifactId: uuid('artifact_id')
+      .notNull()
+      .references(() => artifacts.id, { onDelete: 'restrict' }),
+    day: date('day', { mode: 'string' }).notNull(),
+    devicesDelta: integer('devices_delta').notNull().default(0),
+    succeeded: integer('succeeded').notNull().default(0),
+    failed: integer('failed').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.productId, t.day, t.artifactId] })],
+);
+
+/** Per product, UTC day and error text (its first 200 characters): failed installs, and the latest. */
+export const adoptionErrorDays = pgTable(
+  'adoption_error_days',
+  {
+    productId: uuid('product_id')
+      .notNull()
+      .references(() => products.id, { onDelete: 'restrict' }),
+    day: date('day', { mode: 'string' }).notNull(),
+    errorText: text('error_text').notNull(),
+    failures: integer('failures').notNull(),
+    lastAt: timestamp('last_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.productId, t.day, t.errorText] })],
 );
 
 /**

@@ -1,10 +1,11 @@
-import { and, asc, count, desc, eq, gte, inArray, sql } from 'drizzle-orm';
-import { getDb } from '@/db';
+import { and, asc, count, desc, eq, gte, sql } from 'drizzle-orm';
+import { getDb, type Db } from '@/db';
 import {
+  adoptionDays,
+  adoptionErrorDays,
   artifacts,
   deviceCurrentInstalls,
   devices,
-  installEvents,
   products,
   releases,
   users,
@@ -13,7 +14,6 @@ import {
 } from '@/db/schema';
 import { assertRole, type Actor } from '@/lib/auth/roles';
 import { NotFoundError } from '@/lib/errors';
-import { replayAdoption, type LedgerStep } from './current';
 
 export const ADOPTION_DAYS = 90;
 const DAY_MS = 86_400_000;
@@ -38,68 +38,38 @@ export interface ProductAdoption {
   topErrors: { text: string; count: number; lastAt: Date }[];
 }
 
-/** The last `n` UTC days (ending today) and the instant each of them ends. */
-function lastDays(n: number, now: Date) {
+/** The view's ADOPTION_DAYS UTC days, ending today, as YYYY-MM-DD. */
+export function adoptionWindow(now: Date) {
   const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
-  const starts = Array.from({ length: n }, (_, i) => today - (n - 1 - i) * DAY_MS);
-  return { days: starts.map((t) => new Date(t).toISOString().slice(0, 10)), ends: starts.map((t) => new Date(t + DAY_MS)) };
+  const n = ADOPTION_DAYS;
+  return { days: Array.from({ length: n }, (_, i) => new Date(today - (n - 1 - i) * DAY_MS).toISOString().slice(0, 10)) };
 }
 
 /**
  * Which versions of a product devices run now, how that changed over the last 90 days, and
  * where installs fail. Current versions come from device_current_installs (one row per device);
- * the timeline replays the product's installs and uninstalls from the ledger (see ./current).
+ * the timeline, outcomes and errors from adoption_days and adoption_error_days, kept per day as
+ * events are recorded (./adoption-days.ts): no read here grows with the number of events.
+ * Outcomes and errors count the 90 UTC days the timeline shows (the first from its midnight).
  */
 export async function getProductAdoption(actor: Actor, slug: string, now = new Date()): Promise<ProductAdoption> {
   assertRole(actor, 'service_desk', 'admin');
   const db = getDb();
   const product = await db.query.products.findFirst({ where: eq(products.slug, slug) });
   if (!product) throw new NotFoundError('No such product.');
-  const e = installEvents;
-  const since = new Date(now.getTime() - ADOPTION_DAYS * DAY_MS);
-  const recent = and(eq(e.productId, product.id), gte(e.occurredAt, since), inArray(e.type, ['install_succeeded', 'install_failed']));
-  const outcomes = {
-    failed: sql<number>`count(*) filter (where ${e.type} = 'install_failed')`.mapWith(Number),
-    succeeded: sql<number>`count(*) filter (where ${e.type} = 'install_succeeded')`.mapWith(Number),
-  };
-
-  const c = deviceCurrentInstalls;
-  const [releaseRows, current, outcomesByRelease, byPlatform, topErrors, steps] = await Promise.all([
-    db.select().from(releases).where(eq(releases.productId, product.id)),
-    db.select({ releaseId: c.releaseId, devices: count() }).from(c).where(eq(c.productId, product.id)).groupBy(c.releaseId),
-    db
-      .select({ releaseId: e.releaseId, ...outcomes })
-      .from(e)
-      .where(recent)
-      .groupBy(e.releaseId),
-    db
-      .select({ platform: artifacts.platform, ...outcomes })
-      .from(e)
-      .innerJoin(artifacts, eq(artifacts.id, e.artifactId))
-      .where(recent)
-      .groupBy(artifacts.platform),
-    db
-      .select({
-        text: sql<string>`left(${e.errorText}, 200)`,
-        count: count(),
-        lastAt: sql<Date>`max(${e.occurredAt})`.mapWith(e.occurredAt),
-      })
-      .from(e)
-      .where(and(recent, eq(e.type, 'install_failed'), sql`${e.errorText} is not null`))
-      .groupBy(sql`1`)
-      .orderBy(desc(count()), sql`1`)
-      .limit(5),
-    db
-      .select({ deviceId: e.deviceId, releaseId: e.releaseId, type: e.type, occurredAt: e.occurredAt })
-      .from(e)
-      .where(and(eq(e.productId, product.id), inArray(e.type, ['install_succeeded', 'uninstalled'])))
-      .orderBy(asc(e.occurredAt), asc(e.id)),
+  const { days } = adoptionWindow(now);
+  const reads = adoptionReads(db, product.id, days);
+  const [releaseRows, current, changesByDay, outcomes, topErrors] = await Promise.all([
+    reads.releases,
+    reads.current,
+    reads.changesByDay,
+    reads.outcomes,
+    reads.topErrors,
   ]);
 
   const currentBy = new Map(current.map((c) => [c.releaseId, c.devices]));
-  const outcomeBy = new Map(outcomesByRelease.map((o) => [o.releaseId, o]));
-  const { days, ends } = lastDays(ADOPTION_DAYS, now);
-  const snapshots = replayAdoption(steps as LedgerStep[], ends);
+  const outcomeBy = tally(outcomes, (o) => o.releaseId);
+  const devicesPerDay = runningTotals(changesByDay, days);
   // Newest first, as people read version lists; drafts only when something was recorded on them.
   const versions = releaseRows
     .filter((r) => r.status !== 'draft' || currentBy.has(r.id) || outcomeBy.has(r.id))
@@ -113,16 +83,88 @@ export async function getProductAdoption(actor: Actor, slug: string, now = new D
       succeeded: outcomeBy.get(r.id)?.succeeded ?? 0,
     }));
   const series = versions
-    .map((v) => ({ releaseId: v.releaseId, version: v.version, values: snapshots.map((s) => s.get(v.releaseId) ?? 0) }))
+    .map((v) => ({ releaseId: v.releaseId, version: v.version, values: devicesPerDay.get(v.releaseId) ?? days.map(() => 0) }))
     .filter((s) => s.values.some((n) => n > 0));
 
   return {
     product: { id: product.id, slug: product.slug, name: product.name, publisher: product.publisher },
     versions,
     timeline: { days, series },
-    failuresByPlatform: byPlatform.sort((a, b) => b.failed - a.failed),
+    failuresByPlatform: [...tally(outcomes, (o) => o.platform)]
+      .map(([platform, o]) => ({ platform, ...o }))
+      .sort((a, b) => b.failed - a.failed || a.platform.localeCompare(b.platform)),
     topErrors,
   };
+}
+
+/** The statements the adoption view runs for one product over `days` (the benchmark times them raw, too). */
+export function adoptionReads(db: Db, productId: string, days: string[]) {
+  const first = days[0]!;
+  const last = days.at(-1)!;
+  const a = adoptionDays;
+  const ae = adoptionErrorDays;
+  const c = deviceCurrentInstalls;
+  const failures = sql<number>`sum(${ae.failures})`.mapWith(Number);
+  return {
+    releases: db.select().from(releases).where(eq(releases.productId, productId)),
+    current: db.select({ releaseId: c.releaseId, devices: count() }).from(c).where(eq(c.productId, productId)).groupBy(c.releaseId),
+    // Days before the window fold into the day before it (the starting count); days after today,
+    // from a device whose clock runs ahead, into today, so the last day counts everything.
+    changesByDay: db
+      .select({
+        releaseId: a.releaseId,
+        day: sql<string>`greatest(least(${a.day}, ${last}::date), ${first}::date - 1)::text`,
+        devices: sql<number>`sum(${a.devicesDelta})`.mapWith(Number),
+      })
+      .from(a)
+      .where(eq(a.productId, productId))
+      .groupBy(a.releaseId, sql`2`),
+    outcomes: db
+      .select({
+        releaseId: a.releaseId,
+        platform: artifacts.platform,
+        failed: sql<number>`sum(${a.failed})`.mapWith(Number),
+        succeeded: sql<number>`sum(${a.succeeded})`.mapWith(Number),
+      })
+      .from(a)
+      .innerJoin(artifacts, eq(artifacts.id, a.artifactId))
+      .where(and(eq(a.productId, productId), gte(a.day, first)))
+      .groupBy(a.releaseId, artifacts.platform),
+    topErrors: db
+      .select({ text: ae.errorText, count: failures, lastAt: sql<Date>`max(${ae.lastAt})`.mapWith(ae.lastAt) })
+      .from(ae)
+      .where(and(eq(ae.productId, productId), gte(ae.day, first)))
+      .groupBy(ae.errorText)
+      .orderBy(desc(failures), asc(ae.errorText))
+      .limit(5),
+  };
+}
+
+/** Failures and successes summed per key, leaving out keys with neither (as a count over no events would). */
+function tally<R extends { failed: number; succeeded: number }, K>(rows: R[], key: (row: R) => K) {
+  const out = new Map<K, { failed: number; succeeded: number }>();
+  for (const r of rows) {
+    if (r.failed + r.succeeded === 0) continue;
+    const t = out.get(key(r)) ?? { failed: 0, succeeded: 0 };
+    t.failed += r.failed;
+    t.succeeded += r.succeeded;
+    out.set(key(r), t);
+  }
+  return out;
+}
+
+/** Per release, the devices on it at the end of each day: the day's changes added to the day before's count. */
+function runningTotals(changes: { releaseId: string; day: string; devices: number }[], days: string[]) {
+  const index = new Map(days.map((d, i) => [d, i]));
+  const out = new Map<string, number[]>();
+  for (const c of changes) {
+    const values = out.get(c.releaseId) ?? days.map(() => 0);
+    // The day before the window carries the count it starts from.
+    values[index.get(c.day) ?? 0]! += c.devices;
+    out.set(c.releaseId, values);
+  }
+  for (const values of out.values()) for (let i = 1; i < values.length; i++) values[i]! += values[i - 1]!;
+  return out;
 }
 
 export interface DevicesOnRelease {

@@ -1,13 +1,22 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '@/db';
 import { deviceCurrentInstalls, installEvents } from '@/db/schema';
+import { rebuildAdoptionDays } from './adoption-days';
+import { lockDeviceLedger } from './ledger-lock';
 
 /*
- * device_current_installs holds, per device and product, the answer of the ledger rule in
- * ./current.ts. It is recomputed from the ledger for exactly the (device, product) pairs an
- * install or uninstall touched, in the transaction that records it: events arriving out of
- * occurred_at order or retried are then handled by the rule itself, which compares
- * (occurred_at, id), rather than by a second incremental version of it.
+ * What a device runs now is derived from the ledger, by this rule: per device and product, the
+ * latest `install_succeeded` (by occurred_at, id) is current, unless an `uninstalled` of that same
+ * release follows it. An uninstall of another release (the old version removed after an upgrade)
+ * leaves the new one current; a failed install or a download changes nothing. adoption_days
+ * (./adoption-days.ts) follows the same rule day by day.
+ *
+ * device_current_installs holds the rule's answer. It is recomputed from the ledger for exactly
+ * the (device, product) pairs an install or uninstall touched, in the transaction that records
+ * it: events arriving out of occurred_at order or retried are then handled by the rule itself,
+ * which compares (occurred_at, id), rather than by a second incremental version of it. It can be
+ * checked against the ledger at any time (`npm run db:check-current`), so readers use the table:
+ * O(devices), not O(events).
  */
 
 /** The rule as SQL: the current install of each (device, product) in scope. */
@@ -28,9 +37,6 @@ function derived(scope: SQL) {
     )`;
 }
 
-/** Advisory lock class for "current installs of one device" (the key is the device id's hash). */
-const CURRENT_LOCK_CLASS = 80_917;
-
 const columns = sql`device_id, product_id, release_id, artifact_id, sha256, request_id, deployment_id, since, event_id, user_reported`;
 
 /**
@@ -44,7 +50,7 @@ export async function refreshCurrentInstalls(tx: DbOrTx, deviceId: string, produ
     productIds.map((p) => sql`${p}::uuid`),
     sql`, `,
   )})`;
-  await tx.execute(sql`select pg_advisory_xact_lock(${CURRENT_LOCK_CLASS}, hashtext(${deviceId}))`);
+  await lockDeviceLedger(tx, deviceId);
   await tx.execute(sql`
     with now_current as (${derived(sql`e.device_id = ${deviceId} and e.product_id in ${products}`)}),
     gone as (
@@ -59,8 +65,12 @@ export async function refreshCurrentInstalls(tx: DbOrTx, deviceId: string, produ
       user_reported = excluded.user_reported`);
 }
 
-/** Replaces the whole table with the ledger's answer (bulk loads, such as the scale seeder, call this). */
+/**
+ * Replaces the whole table, and the adoption tables kept beside it (./adoption-days.ts), with the
+ * ledger's answer (bulk loads, such as the scale seeder, call this). Returns the table's rows.
+ */
 export async function rebuildCurrentInstalls(db: DbOrTx): Promise<number> {
+  await rebuildAdoptionDays(db);
   await db.execute(sql`delete from ${deviceCurrentInstalls}`);
   const { rows } = await db.execute<{ n: number }>(sql`
     with ins as (insert into ${deviceCurrentInstalls} (${columns}) select ${columns} from (${derived(sql`true`)}) d returning 1)

@@ -19,6 +19,7 @@ import { markFulfilled } from '@/lib/requests/lifecycle';
 import { reportsInput, type ReportsInput } from '@/lib/devices/schema';
 import { settleRemovals } from '@/lib/removals/service';
 import { coveringEntitlement, type HeldEntitlement } from './coverage';
+import { foldIntoAdoptionDays } from './adoption-days';
 import { refreshCurrentInstalls } from './current-table';
 import { evaluateAfterReports } from '@/lib/rings/gates';
 
@@ -80,7 +81,8 @@ async function assignedDeployments(db: DbOrTx, deviceId: string, ids: string[]):
  * entitlements (see coveringEntitlement) and linked to the device, its owner, the release, the
  * artifact's recorded hash, the request and its last approver. A retried event (same device and
  * idempotency key) is recorded once; a used key with a different event is a 409 naming it. The
- * device's current installs (device_current_installs) follow in the same transaction. A
+ * device's current installs (device_current_installs) and the adoption counts (adoption_days)
+ * follow in the same transaction. A
  * completed download fulfils the request; an uninstall ends the entitlement and passes its
  * licence seat on, and (with uninstall_failed) settles a removal asked for on My software.
  */
@@ -163,6 +165,12 @@ export async function recordInstallEvents(
       await endForUninstall(tx, r.entitlementId, device.deviceId, live.hostname);
     }
     for (const r of rows) if (r.type === 'install_failed' && r.deploymentId && fresh.has(r.idempotencyKey!)) failedIn.add(r.deploymentId);
+    // Last: its per-day rows are shared with every device reporting on the same artifact that day.
+    await foldIntoAdoptionDays(
+      tx,
+      device.deviceId,
+      inserted.map((r) => r.id),
+    );
     return { count: inserted.length };
   });
   // After commit (markFulfilled has its own transaction). It is conditional on 'approved', so

@@ -4,6 +4,7 @@ import { approvals, deviceCurrentInstalls, devices, entitlements, installEvents,
 import { recordAudit } from '@/lib/audit/service';
 import { hasRole, type Actor } from '@/lib/auth/roles';
 import { ConflictError, NotFoundError, retryOnContention } from '@/lib/errors';
+import { foldIntoAdoptionDays } from './adoption-days';
 import { refreshCurrentInstalls } from './current-table';
 
 export interface ConfirmedInstall {
@@ -104,6 +105,7 @@ export async function confirmInstalled(actor: Actor, requestId: string, at: Date
         },
         tx,
       );
+      await foldIntoAdoptionDays(tx, e.deviceId, [inserted[0]!.id]);
       return { recorded: true, version: download.version };
     }),
   );

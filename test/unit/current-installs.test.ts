@@ -73,7 +73,7 @@ async function tableSays(device: AuthenticatedDevice): Promise<string | null> {
   return row ? builds.find((b) => b.releaseId === row.releaseId)!.version : null;
 }
 
-/** The rule of lib/installs/current.ts, computed here in JS from the ledger rows, independently of the SQL. */
+/** The rule of lib/installs/current-table.ts, computed here in JS from the ledger rows, independently of the SQL. */
 async function ledgerSays(device: AuthenticatedDevice): Promise<string | null> {
   const rows = await db()
     .select()

@@ -13,6 +13,7 @@ import {
   listProductChoices,
   streamInstallRecordsCsv,
 } from '@/lib/installs/queries';
+import { foldIntoAdoptionDays } from '@/lib/installs/adoption-days';
 import { refreshCurrentInstalls } from '@/lib/installs/current-table';
 import { actor } from '../support/actors';
 import { parseCsv } from '../support/csv';
@@ -73,10 +74,12 @@ async function record(fixtures: Fixture[]): Promise<number[]> {
       occurredAt: typeof f.at === 'string' ? sql`${f.at}::timestamptz` : f.at,
     });
   }
-  const rows = await db().insert(installEvents).values(values).returning({ id: installEvents.id });
-  // Written past recordInstallEvents, so the current-state table is brought up to date as it would.
+  const rows = await db().insert(installEvents).values(values).returning({ id: installEvents.id, deviceId: installEvents.deviceId });
+  // Written past recordInstallEvents, so the current-state and adoption tables are brought up to date as it would.
   for (const deviceId of new Set(values.map((v) => v.deviceId))) {
     await refreshCurrentInstalls(db(), deviceId, [...new Set(values.filter((v) => v.deviceId === deviceId).map((v) => v.productId))]);
+    const ids = rows.filter((r) => r.deviceId === deviceId).map((r) => r.id);
+    await foldIntoAdoptionDays(db(), deviceId, ids);
   }
   return rows.map((r) => r.id);
 }
