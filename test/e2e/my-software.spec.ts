@@ -180,3 +180,52 @@ test('Updates and Failed on My software: an older version is offered the new one
   await alice.goto(`/catalogue?q=${encodeURIComponent(product.name)}&device=${deviceId}`);
   await expect(card.getByTestId('card-state')).toHaveText(`Installed 1.1.0 on ${hostname}`);
 });
+
+test('the seeded install history shows on the desk, a device page, My software and the catalogue (screenshots)', async ({ browser }) => {
+  test.setTimeout(120_000);
+  const history = '/work/shots/history';
+  const open = async (email: string) => {
+    const page = await (await browser.newContext()).newPage();
+    await signIn(page, email);
+    return page;
+  };
+  const shoot = async (page: Page, name: string) => {
+    for (const vp of viewports) {
+      await page.setViewportSize(vp);
+      await page.screenshot({ path: `${history}/${name}-${vp.name}.png`, fullPage: true });
+    }
+    await page.setViewportSize(viewports[0]!);
+  };
+
+  const desk = await open(demo.desk);
+  await desk.goto('/desk?device=ALICE-LT-4411');
+  await expect(desk.getByTestId('record-row').filter({ hasText: 'MSI error 1603' })).toHaveCount(1);
+  await desk.goto('/desk');
+  await expect(desk.getByTestId('record-row').first()).toBeVisible();
+  await shoot(desk, 'desk');
+  await desk.goto('/desk?device=bob-studio');
+  await desk
+    .getByTestId('device-matches')
+    .getByRole('link', { name: /bob-studio/ })
+    .click();
+  await expect(desk.getByTestId('current-software')).toContainText('LibreOffice');
+  await shoot(desk, 'desk-device');
+  await desk.goto('/desk/products/adobe-acrobat-reader');
+  await expect(desk.getByTestId('failures-empty')).toHaveCount(0);
+  await shoot(desk, 'desk-adoption');
+
+  const alice = await open(demo.requester);
+  await alice.goto('/devices');
+  await alice
+    .getByRole('row', { name: /ALICE-LT-4411/ })
+    .getByRole('link', { name: 'Software' })
+    .click();
+  await expect(alice.getByTestId('update-row').filter({ hasText: 'Adobe Acrobat Reader' })).toContainText('25.001.20531 → 25.001.20566');
+  await expect(alice.getByTestId('failed-row').filter({ hasText: 'LibreOffice' })).toContainText('MSI error 1603');
+  await shoot(alice, 'my-software');
+  await alice.goto('/catalogue?q=a');
+  await alice.getByLabel('Show the state on device').selectOption({ label: 'On ALICE-LT-4411' });
+  await alice.getByRole('button', { name: 'Search' }).click();
+  await expect(alice.getByTestId('card-state').first()).toBeVisible();
+  await shoot(alice, 'catalogue');
+});
