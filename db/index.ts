@@ -81,3 +81,20 @@ export function setDbHandle(handle: DbHandle): void {
 }
 
 export { schema };
+
+/**
+ * Runs `work` with `db` as the process-wide handle, then puts the previous one back. The seed
+ * drives services that call getDb() (the install ledger, request fulfilment) on the database its
+ * caller opened: opening a second PGlite on the same folder would corrupt it.
+ */
+export async function withDb<T>(db: Db, work: () => Promise<T>): Promise<T> {
+  const previous = holder.__portalDb;
+  // Closing is the caller's business: this borrowed handle never closes the database.
+  holder.__portalDb = { db, kind: previous?.kind ?? 'pglite', close: async () => {} };
+  try {
+    return await work();
+  } finally {
+    if (previous) holder.__portalDb = previous;
+    else delete holder.__portalDb;
+  }
+}

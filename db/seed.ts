@@ -11,6 +11,7 @@ import { seedTrust } from './seed-trust';
 import { seedSuppliers } from './seed-suppliers';
 import { seedProducts, type SeedPlatform, type SeedProduct } from './seed-data';
 import { seedIcons } from './seed-icons';
+import { seedInstallHistory } from './seed-history';
 
 /** Every demo account signs in with this password (shown in the README). */
 export const DEMO_PASSWORD = 'portal-demo';
@@ -284,6 +285,7 @@ export async function seed(db: Db, storage: DmlStorage = getStorage()): Promise<
   await seedDeployments(db, userId, groupId);
   await seedTrust(db, storage, librarianId);
   await seedSuppliers(db, userId);
+  await seedInstallHistory(db);
 }
 
 runIfMain(import.meta.url, async () => {

@@ -9,6 +9,7 @@ import { listScreenshots, type ScreenshotView } from './screenshots';
 import { requesterCanSee, seesEverything } from './visibility';
 
 export interface ProductCard {
+  id: string;
   slug: string;
   name: string;
   publisher: string;
@@ -91,6 +92,7 @@ export async function listCatalogue(actor: Actor, query: CatalogueQuery): Promis
   const current = await currentReleases(rows.map((r) => r.id));
   return {
     items: rows.map((r) => ({
+      id: r.id,
       slug: r.slug,
       name: r.name,
       publisher: r.publisher,

@@ -63,7 +63,7 @@ test('the service desk searches install records, exports them, and opens a devic
   await expect(page.getByTestId('form-error')).toContainText('This page link is no longer valid');
   await expectNoStackTrace(page);
 
-  // A device is found by name even with no records, and its page shows the seeded facts.
+  // A device is found by name, and its page shows the seeded facts and history (db/seed-history.ts).
   await page.goto('/desk?device=DESK-WS');
   await page
     .getByTestId('device-matches')
@@ -75,8 +75,11 @@ test('the service desk searches install records, exports them, and opens a devic
   await expect(page.getByTestId('device-status')).toHaveText('active');
   await expect(page.locator('dl')).toContainText('Sam Servicedesk');
   await expect(page.locator('dl')).toContainText('Windows x64');
-  await expect(page.getByTestId('software-empty')).toBeVisible();
-  await expect(page.getByTestId('timeline-empty')).toBeVisible();
+  const software = page.getByTestId('current-software');
+  await expect(software.getByRole('row', { name: /Microsoft Teams/ })).toContainText('25153.1010.3727.5483');
+  await expect(software.getByRole('row', { name: /Adobe Acrobat Reader/ })).toContainText('25.001.20566');
+  await expect(software.getByRole('row', { name: /Zoom Workplace/ })).toContainText('6.5.7');
+  await expect(page.getByTestId('timeline')).toContainText('Install succeeded');
   // Revoking needs a reason: without one nobody is asked to confirm, the service refuses, nothing changes.
   const actions = page.locator('#device-actions');
   const dialogs: string[] = [];
@@ -85,7 +88,7 @@ test('the service desk searches install records, exports them, and opens a devic
   await expect(actions.getByTestId('error-reason')).toHaveText('Give the reason for revoking.');
   expect(dialogs).toEqual([]);
   await expect(page.getByTestId('device-status')).toHaveText('active');
-  await page.screenshot({ path: 'test-results/screenshots/desk-device-empty.png', fullPage: true });
+  await page.screenshot({ path: 'test-results/screenshots/desk-device.png', fullPage: true });
   expect((await page.goto(`/desk/devices/${randomUUID()}`))?.status()).toBe(404);
 
   // A product's adoption page: its published and deprecated versions, nobody on them yet, an empty chart.

@@ -1,6 +1,8 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-import { demo, signIn } from './support';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { baseURL } from '../../playwright.config';
+import { addDevice, demo, signIn } from './support';
 
 const shots = '/work/shots/mysoftware';
 const viewports = [
@@ -60,4 +62,170 @@ test('the librarian sets an uninstall command on a published build', async ({ pa
     expect(await serious(page), `library product at ${vp.name}`).toEqual([]);
     await page.screenshot({ path: `${shots}/library-uninstall-${vp.name}.png`, fullPage: true });
   }
+});
+
+/** As the librarian: a release of `slug` with one Linux build, published (as in agent.spec.ts). */
+async function publish(lib: Page, slug: string, version: string) {
+  const bytes = randomBytes(64 * 1024);
+  await lib.goto(`/library/products/${slug}`);
+  await lib.getByLabel('Version').fill(version);
+  await lib.getByRole('button', { name: 'Create draft release' }).click();
+  const release = lib.getByTestId(`release-${version}`);
+  await release.getByLabel('Platform').selectOption('linux-x64');
+  await release
+    .getByLabel('File', { exact: true })
+    .setInputFiles({ name: `tool-${version}.tar.gz`, mimeType: 'application/gzip', buffer: bytes });
+  await release.getByRole('button', { name: 'Upload artifact' }).click();
+  await expect(release.getByTestId('upload-result')).toContainText(createHash('sha256').update(bytes).digest('hex'), { timeout: 60_000 });
+  await release.getByRole('button', { name: 'Publish' }).click();
+  await expect(release.getByText('published', { exact: true })).toBeVisible();
+}
+
+test('Updates and Failed on My software: an older version is offered the new one, a failure shows its error and is retried', async ({
+  browser,
+}) => {
+  test.setTimeout(240_000);
+  const suffix = Date.now().toString(36);
+  const product = { name: `Update Test Tool ${suffix}`, slug: `update-test-tool-${suffix}` };
+  const hostname = `update-box-${suffix}`;
+  const open = async (email: string) => {
+    const page = await (await browser.newContext()).newPage();
+    await signIn(page, email);
+    return page;
+  };
+
+  // A product with no approval policy and one release.
+  const lib = await open(demo.librarian);
+  await lib.goto('/library/products/new');
+  await lib.getByLabel('Name', { exact: true }).fill(product.name);
+  await lib.getByLabel('URL name').fill(product.slug);
+  await lib.getByLabel('Publisher').fill('Acme');
+  await lib.getByLabel('Category').fill('Utilities');
+  await lib.getByRole('button', { name: 'Create product' }).click();
+  await expect(lib.getByRole('heading', { name: product.name, level: 1 })).toBeVisible();
+  await publish(lib, product.slug, '1.0.0');
+
+  // Alice's own device, enrolled over the device API as the agent does.
+  const alice = await open(demo.requester);
+  await addDevice(alice, hostname, 'Linux x64');
+  const code = (await alice.getByTestId('enrolment-code').textContent())!.trim();
+  const enrol = await fetch(`${baseURL}/api/v1/devices/enrol`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ code, agentVersion: '1.4.2', hostname }),
+  });
+  expect(enrol.status).toBe(201);
+  const { deviceId, token } = (await enrol.json()) as { deviceId: string; token: string };
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  const pulls = async () => {
+    const res = await fetch(`${baseURL}/api/v1/device/pulls`, { headers });
+    expect(res.status).toBe(200);
+    return (
+      (await res.json()) as { items: { product: { slug: string }; release: { version: string }; artifact: { id: string } }[] }
+    ).items.filter((i) => i.product.slug === product.slug);
+  };
+  const report = async (type: string, artifactId: string, extra: Record<string, unknown> = {}) => {
+    const res = await fetch(`${baseURL}/api/v1/device/reports`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({
+        events: [{ idempotencyKey: randomUUID(), type, artifactId, occurredAt: new Date().toISOString(), agentVersion: '1.4.2', ...extra }],
+      }),
+    });
+    expect(res.status, await res.text()).toBeLessThan(300);
+  };
+
+  // Requested for "the current release and later" (approved at once), pulled and installed.
+  await alice.goto(`/catalogue/${product.slug}`);
+  const panel = alice.getByTestId('request-panel');
+  await panel.getByLabel('Device').selectOption({ label: `${hostname} · Linux x64` });
+  await panel.getByLabel('Why do you need it?').fill('Testing updates on My software.');
+  await panel.getByRole('button', { name: 'Submit request' }).click();
+  await expect(alice.getByText('Approved', { exact: true }).first()).toBeVisible();
+  const [v1] = await pulls();
+  expect(v1?.release.version).toBe('1.0.0');
+  await report('install_succeeded', v1!.artifact.id);
+
+  // A newer release: My software offers it, and so does the catalogue card for this device.
+  await publish(lib, product.slug, '1.1.0');
+  await alice.goto(`/devices/${deviceId}/software`);
+  const update = alice.getByTestId('update-row').filter({ hasText: product.name });
+  await expect(update).toContainText('1.0.0 → 1.1.0');
+  // The device has an agent, so the update is one step it takes by itself at its next sync.
+  await expect(update).toContainText('The portal agent installs 1.1.0 at its next sync.');
+  await alice.goto(`/catalogue?q=${encodeURIComponent(product.name)}&device=${deviceId}`);
+  const card = alice.getByTestId('product-list').getByRole('listitem').filter({ hasText: product.name });
+  await expect(card.getByTestId('card-state')).toHaveText(`Update available: 1.0.0 → 1.1.0 on ${hostname}`);
+  await expect(alice.getByLabel('Show the state on device')).toHaveValue(deviceId);
+
+  // The next sync pulls 1.1.0, and its install fails: Failed shows the installer's words.
+  const [v2] = await pulls();
+  expect(v2?.release.version).toBe('1.1.0');
+  const error = 'tar: Unexpected EOF in archive\ntar: Error is not recoverable: exiting now';
+  await report('install_failed', v2!.artifact.id, { exitCode: 2, errorText: error });
+  await alice.goto(`/devices/${deviceId}/software`);
+  const failed = alice.getByTestId('failed-row').filter({ hasText: product.name });
+  await expect(failed).toContainText('Install failed');
+  await expect(failed.locator('pre')).toHaveText(error);
+  await expect(failed.getByTestId('retry-note')).toHaveText('Retry: nothing to press, the portal agent tries again at its next sync.');
+
+  // Retry: the release is still offered, the agent installs it, and both sections clear.
+  const [again] = await pulls();
+  expect(again?.artifact.id).toBe(v2!.artifact.id);
+  await report('install_succeeded', v2!.artifact.id);
+  await alice.reload();
+  await expect(alice.getByTestId('failed-row').filter({ hasText: product.name })).toHaveCount(0);
+  await expect(alice.getByTestId('update-row').filter({ hasText: product.name })).toHaveCount(0);
+  await expect(alice.locator('main')).toContainText(`${product.name}`);
+  await alice.goto(`/catalogue?q=${encodeURIComponent(product.name)}&device=${deviceId}`);
+  await expect(card.getByTestId('card-state')).toHaveText(`Installed 1.1.0 on ${hostname}`);
+});
+
+test('the seeded install history shows on the desk, a device page, My software and the catalogue (screenshots)', async ({ browser }) => {
+  test.setTimeout(120_000);
+  const history = '/work/shots/history';
+  const open = async (email: string) => {
+    const page = await (await browser.newContext()).newPage();
+    await signIn(page, email);
+    return page;
+  };
+  const shoot = async (page: Page, name: string) => {
+    for (const vp of viewports) {
+      await page.setViewportSize(vp);
+      await page.screenshot({ path: `${history}/${name}-${vp.name}.png`, fullPage: true });
+    }
+    await page.setViewportSize(viewports[0]!);
+  };
+
+  const desk = await open(demo.desk);
+  await desk.goto('/desk?device=ALICE-LT-4411');
+  await expect(desk.getByTestId('record-row').filter({ hasText: 'MSI error 1603' })).toHaveCount(1);
+  await desk.goto('/desk');
+  await expect(desk.getByTestId('record-row').first()).toBeVisible();
+  await shoot(desk, 'desk');
+  await desk.goto('/desk?device=bob-studio');
+  await desk
+    .getByTestId('device-matches')
+    .getByRole('link', { name: /bob-studio/ })
+    .click();
+  await expect(desk.getByTestId('current-software')).toContainText('LibreOffice');
+  await shoot(desk, 'desk-device');
+  await desk.goto('/desk/products/adobe-acrobat-reader');
+  await expect(desk.getByTestId('failures-empty')).toHaveCount(0);
+  await shoot(desk, 'desk-adoption');
+
+  const alice = await open(demo.requester);
+  await alice.goto('/devices');
+  await alice
+    .getByRole('row', { name: /ALICE-LT-4411/ })
+    .getByRole('link', { name: 'Software' })
+    .click();
+  await expect(alice.getByTestId('update-row').filter({ hasText: 'Adobe Acrobat Reader' })).toContainText('25.001.20531 → 25.001.20566');
+  await expect(alice.getByTestId('failed-row').filter({ hasText: 'LibreOffice' })).toContainText('MSI error 1603');
+  await shoot(alice, 'my-software');
+  await alice.goto('/catalogue?q=a');
+  await alice.getByLabel('Show the state on device').selectOption({ label: 'On ALICE-LT-4411' });
+  await alice.getByRole('button', { name: 'Search' }).click();
+  await expect(alice.getByTestId('card-state').first()).toBeVisible();
+  await shoot(alice, 'catalogue');
 });

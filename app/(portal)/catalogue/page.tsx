@@ -3,9 +3,12 @@ import Link from 'next/link';
 import { platformValues } from '@/db/schema';
 import { requireArea } from '@/lib/auth/session';
 import { catalogueQuery, SEARCH_MAX } from '@/lib/catalogue/schema';
+import { catalogueDeviceStates } from '@/lib/catalogue/device-state';
 import { listCatalogue } from '@/lib/catalogue/service';
+import { orNotFound } from '@/app/ui/or-not-found';
 import { platformLabels } from '@/app/ui/format';
 import { ProductIcon } from '@/app/ui/product-icon';
+import { CardState } from './card-state';
 import { Pagination } from './pagination';
 
 export const metadata: Metadata = { title: 'Catalogue' };
@@ -18,10 +21,19 @@ export default async function CataloguePage({ searchParams }: { searchParams: Pr
   const query = catalogueQuery.parse({ q: raw.q, category: raw.category, platform: raw.platform, page: raw.page });
   const shortened = typeof raw.q === 'string' && raw.q.trim().length > SEARCH_MAX;
   const result = await listCatalogue(actor, query);
+  // Each card says what the product is on one of the actor's devices; the choice travels in the links.
+  const { devices, device, states } = await orNotFound(
+    catalogueDeviceStates(
+      actor,
+      result.items.map((p) => p.id),
+      typeof raw.device === 'string' && raw.device ? raw.device : undefined,
+    ),
+  );
+  const chosen = typeof raw.device === 'string' && device ? device.id : undefined;
   const filtered = Boolean(query.q || query.category || query.platform);
   const link = (change: Partial<Record<'q' | 'category' | 'platform' | 'page', string | undefined>>) => {
     const params = new URLSearchParams();
-    const merged = { q: query.q, category: query.category, platform: query.platform, ...change };
+    const merged = { q: query.q, category: query.category, platform: query.platform, device: chosen, ...change };
     for (const [k, v] of Object.entries(merged)) if (v) params.set(k, v);
     const s = params.toString();
     return s ? `/catalogue?${s}` : '/catalogue';
@@ -40,7 +52,7 @@ export default async function CataloguePage({ searchParams }: { searchParams: Pr
         role="search"
         method="get"
         action="/catalogue"
-        className="mt-6 grid gap-3 rounded-xl border border-slate-200 bg-white p-4 sm:grid-cols-[1fr_auto_auto]"
+        className={`mt-6 grid gap-3 rounded-xl border border-slate-200 bg-white p-4 ${devices.length ? 'sm:grid-cols-[1fr_auto_auto_auto]' : 'sm:grid-cols-[1fr_auto_auto]'}`}
       >
         <div>
           <label htmlFor="q" className="sr-only">
@@ -76,6 +88,25 @@ export default async function CataloguePage({ searchParams }: { searchParams: Pr
             ))}
           </select>
         </div>
+        {device && (
+          <div>
+            <label htmlFor="device" className="sr-only">
+              Show the state on device
+            </label>
+            <select
+              id="device"
+              name="device"
+              defaultValue={device.id}
+              className="block w-full rounded-md border border-slate-300 bg-white px-3 py-2"
+            >
+              {devices.map((d) => (
+                <option key={d.id} value={d.id}>
+                  On {d.hostname}
+                </option>
+              ))}
+            </select>
+          </div>
+        )}
         <button type="submit" className="rounded-md bg-indigo-600 px-4 py-2 font-medium text-white hover:bg-indigo-500">
           Search
         </button>
@@ -114,7 +145,7 @@ export default async function CataloguePage({ searchParams }: { searchParams: Pr
         {filtered && (
           <>
             {result.total === 1 ? ' matches' : ' match'} your filters ·{' '}
-            <Link href="/catalogue" className="font-medium text-indigo-700 hover:underline">
+            <Link href={chosen ? `/catalogue?device=${chosen}` : '/catalogue'} className="font-medium text-indigo-700 hover:underline">
               Clear filters
             </Link>
           </>
@@ -163,6 +194,7 @@ export default async function CataloguePage({ searchParams }: { searchParams: Pr
                     {p.currentVersion && <span className="font-medium text-slate-700">v{p.currentVersion}</span>}
                     {p.platforms.length > 0 && <> · {p.platforms.map((x) => platformLabels[x]).join(', ')}</>}
                   </p>
+                  {device && <CardState state={states.get(p.id)} hostname={device.hostname} />}
                 </div>
               </Link>
             </li>
