@@ -3,7 +3,7 @@ import Link from 'next/link';
 import { deploymentStatusValues } from '@/db/schema';
 import { requireArea } from '@/lib/auth/session';
 import { deploymentFilterChoices, deploymentFilters, listDeployments } from '@/lib/deployments/queries';
-import { DeploymentStatusBadge } from '@/app/ui/deployment-status-badge';
+import { DeploymentStatusBadge } from '@/app/ui/status-badge';
 import { formatDateTime } from '@/app/ui/format';
 import { inputClass } from '@/app/ui/form';
 import { cellClass, Table } from '@/app/ui/table';

@@ -9,6 +9,7 @@ import { formatDateTime, platformLabels } from '@/app/ui/format';
 import { RequestStatusBadge } from '@/app/ui/request-status-badge';
 import { ago, dueIn } from '../format';
 import { DecisionForm } from './decision-form';
+import { StatusBadge } from '@/app/ui/status-badge';
 
 export const metadata: Metadata = { title: 'Request' };
 
@@ -159,7 +160,9 @@ export default async function ApprovalRequestPage({ params }: { params: Promise<
                         <div className="font-medium">
                           {s.label}
                           {state === 'current' && (
-                            <span className="ml-2 rounded-full bg-indigo-50 px-2 py-0.5 text-xs font-medium text-indigo-700">waiting</span>
+                            <StatusBadge tone="accent" className="ml-2">
+                              waiting
+                            </StatusBadge>
                           )}
                           <span className="sr-only">{state === 'done' ? ' (done)' : state === 'open' ? ' (not reached)' : ''}</span>
                         </div>

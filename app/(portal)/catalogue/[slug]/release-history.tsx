@@ -1,7 +1,7 @@
 import type { ProductDetail } from '@/lib/catalogue/service';
 import { formatBytes, formatDate, platformLabels } from '@/app/ui/format';
 import { RenderedMarkdown } from '@/app/ui/markdown';
-import { ReleaseStatusBadge } from '@/app/ui/status-badge';
+import { ReleaseStatusBadge, StatusBadge } from '@/app/ui/status-badge';
 import { ReleaseProvenance } from './release-provenance';
 
 /**
@@ -31,9 +31,7 @@ export function ReleaseHistory({
             <li key={r.id} className="rounded-xl border border-slate-200 bg-white p-4" data-testid="release">
               <div className="flex flex-wrap items-center gap-2">
                 <h3 className="font-semibold">Version {r.version}</h3>
-                {r.id === currentId && (
-                  <span className="rounded-full bg-indigo-600 px-2 py-0.5 text-xs font-medium text-white">current</span>
-                )}
+                {r.id === currentId && <StatusBadge tone="strong">current</StatusBadge>}
                 {librarianView && <ReleaseStatusBadge status={r.status} />}
                 {r.publishedAt && <span className="text-sm text-slate-500">published {formatDate(r.publishedAt)}</span>}
                 {librarianView && r.changeRef && <span className="text-sm text-slate-500">· change {r.changeRef}</span>}

@@ -4,15 +4,16 @@ import { cellClass, Table } from '@/app/ui/table';
 import { formatDateTime } from '@/app/ui/format';
 import { requireArea } from '@/lib/auth/session';
 import { supplierPlannedAgainstDone, type AnnouncementOutcome } from '@/lib/suppliers/planned-vs-done';
+import { StatusBadge, type BadgeTone } from '@/app/ui/status-badge';
 
 export const metadata: Metadata = { title: 'Supplier work: planned against happened' };
 export const dynamic = 'force-dynamic';
 
-const stateStyle: Record<AnnouncementOutcome['state'], string> = {
-  upcoming: 'bg-slate-100 text-slate-800',
-  'in window': 'bg-sky-100 text-sky-900',
-  done: 'bg-emerald-100 text-emerald-900',
-  overdue: 'bg-amber-100 text-amber-900',
+const stateTone: Record<AnnouncementOutcome['state'], BadgeTone> = {
+  upcoming: 'neutral',
+  'in window': 'info',
+  done: 'success',
+  overdue: 'warning',
 };
 
 /** What suppliers said they would deploy, beside what they reported doing, per announcement. */
@@ -58,7 +59,7 @@ export default async function SupplierWorkPage() {
               <td className={cellClass}>{r.rolledBack}</td>
               <td className={cellClass}>{r.started + r.unreported}</td>
               <td className={cellClass}>
-                <span className={`rounded-full px-2 py-0.5 text-xs font-medium ${stateStyle[r.state]}`}>{r.state}</span>
+                <StatusBadge tone={stateTone[r.state]}>{r.state}</StatusBadge>
               </td>
             </tr>
           ))}

@@ -15,6 +15,7 @@ import { RevokeDeviceForm } from './revoke-form';
 import { PlacementForm } from './placement-form';
 import { getDevicePlacement } from '@/lib/devices/placement';
 import { listEnvironments } from '@/lib/deployments/environments';
+import { deviceStatusTones, StatusBadge } from '@/app/ui/status-badge';
 
 type Props = { params: Promise<{ id: string }> };
 
@@ -28,13 +29,6 @@ const load = cache(async (id: string) => {
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   return { title: `Device ${(await load((await params).id)).hostname}` };
 }
-
-const statusStyles: Record<string, string> = {
-  active: 'bg-emerald-50 text-emerald-800 ring-emerald-200',
-  pending: 'bg-amber-50 text-amber-800 ring-amber-200',
-  retired: 'bg-slate-100 text-slate-600 ring-slate-300',
-  revoked: 'bg-red-50 text-red-800 ring-red-200',
-};
 
 function RequestLink({ id }: { id: string | null }) {
   if (!id) return <span className="text-xs text-slate-500">none</span>;
@@ -77,12 +71,9 @@ export default async function DevicePage({ params }: Props) {
       </nav>
       <header className="mt-4 flex flex-wrap items-center gap-3">
         <h1 className="text-2xl font-semibold">{d.hostname}</h1>
-        <span
-          className={`rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${statusStyles[d.status]}`}
-          data-testid="device-status"
-        >
+        <StatusBadge tone={deviceStatusTones[d.status as keyof typeof deviceStatusTones] ?? 'neutral'} testId="device-status">
           {d.status}
-        </span>
+        </StatusBadge>
       </header>
       <dl className="mt-4 grid gap-x-8 gap-y-3 rounded-xl border border-slate-200 bg-white p-4 text-sm sm:grid-cols-2 lg:grid-cols-3">
         {facts.map(([k, v]) => (
