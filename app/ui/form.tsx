@@ -15,9 +15,12 @@ export function Field({
   name,
   error,
   hint,
+  labelHidden = false,
   children,
 }: {
   label: React.ReactNode;
+  /** For a lone search box whose placeholder and button say enough: the name is still there for screen readers. */
+  labelHidden?: boolean;
   name: string;
   error?: string;
   hint?: React.ReactNode;
@@ -26,7 +29,7 @@ export function Field({
   const describedBy = error ? `${name}-error` : hint ? `${name}-hint` : undefined;
   return (
     <div>
-      <label htmlFor={name} className="block text-sm font-medium text-slate-700">
+      <label htmlFor={name} className={labelHidden ? 'sr-only' : 'block text-sm font-medium text-slate-700'}>
         {label}
       </label>
       {wireControl(children, name, describedBy, Boolean(error))}

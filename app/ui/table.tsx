@@ -1,4 +1,24 @@
 import Link from 'next/link';
+import { isValidElement } from 'react';
+
+/** A header cell that needs a class of its own (hidden on a phone, a narrow checkbox column). */
+export interface HeadCell {
+  label: React.ReactNode;
+  className?: string;
+}
+
+const isHeadCell = (h: unknown): h is HeadCell => typeof h === 'object' && h !== null && !isValidElement(h) && 'label' in h;
+
+const looks = {
+  /** A list on its own: a bordered white card with a shaded header. */
+  card: {
+    box: 'rounded-xl border border-slate-200 bg-white',
+    head: 'border-b border-slate-200 bg-slate-50 text-xs uppercase text-slate-500',
+    th: 'px-4 py-2 font-medium',
+  },
+  /** A small list inside a card that already has its border. */
+  inset: { box: '', head: 'text-xs uppercase text-slate-500', th: 'py-1 pr-4 font-medium' },
+};
 
 /**
  * The portal's plain data table: a header row, body rows, a message when there are none and,
@@ -13,16 +33,21 @@ export function Table({
   empty,
   emptyTestId,
   pager,
+  look = 'card',
+  testId,
   className = '',
   children,
 }: {
   /** The region's accessible name; or `labelledBy`, the id of a heading that names it. */
   label?: string;
   labelledBy?: string;
-  head: React.ReactNode[];
+  head: (React.ReactNode | HeadCell)[];
   empty?: React.ReactNode | false;
   emptyTestId?: string;
   pager?: React.ReactNode;
+  look?: keyof typeof looks;
+  /** On the <table> itself. */
+  testId?: string;
   /** Spacing around the table (`mt-6`), never its look: that stays the same on every page. */
   className?: string;
   children: React.ReactNode;
@@ -30,20 +55,23 @@ export function Table({
   return (
     <>
       <div
-        className={`overflow-x-auto rounded-xl border border-slate-200 bg-white focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 ${className}`}
+        className={`overflow-x-auto focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 ${looks[look].box} ${className}`}
         role="region"
         aria-label={labelledBy ? undefined : label}
         aria-labelledby={labelledBy}
         tabIndex={0}
       >
-        <table className="w-full text-left text-sm">
-          <thead className="border-b border-slate-200 bg-slate-50 text-xs uppercase text-slate-500">
+        <table className="w-full text-left text-sm" data-testid={testId}>
+          <thead className={looks[look].head}>
             <tr>
-              {head.map((h, i) => (
-                <th key={i} scope="col" className="px-4 py-2 font-medium">
-                  {h === '' ? <span className="sr-only">Actions</span> : h}
-                </th>
-              ))}
+              {head.map((h, i) => {
+                const cell = isHeadCell(h) ? h : { label: h };
+                return (
+                  <th key={i} scope="col" className={`${looks[look].th} ${cell.className ?? ''}`}>
+                    {cell.label === '' ? <span className="sr-only">Actions</span> : cell.label}
+                  </th>
+                );
+              })}
             </tr>
           </thead>
           <tbody>{children}</tbody>
