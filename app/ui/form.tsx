@@ -7,7 +7,8 @@ export const inputClass =
 /**
  * A labelled field with its hint and error, wired for screen readers: the control inside (the
  * child whose id is `name`, or a bare input, select or textarea) is marked invalid and described
- * by the error, or else by the hint, unless it says otherwise itself. One place for the label's
+ * by the error, or else by the hint, unless it says otherwise itself; without a name of its own
+ * it is submitted under `name`. One place for the label's
  * contrast and the error's wording, so every form gets a fix to them.
  */
 export function Field({
@@ -57,6 +58,7 @@ function wireControl(children: React.ReactNode, name: string, describedBy: strin
     if (!isControl || props.type === 'hidden') return child;
     return cloneElement(child, {
       id: name,
+      name: props.name ?? name,
       'aria-invalid': props['aria-invalid'] ?? (invalid ? true : undefined),
       'aria-describedby': props['aria-describedby'] ?? describedBy,
     });
