@@ -3,6 +3,7 @@ import Link from 'next/link';
 import { requireArea } from '@/lib/auth/session';
 import { listApiTokens, listTokenProductChoices, type ApiTokenView } from '@/lib/pipeline/tokens';
 import { CreateTokenForm, RevokeTokenButton } from './token-form';
+import { cellClass, Table } from '@/app/ui/table';
 
 export const metadata: Metadata = { title: 'Pipeline tokens' };
 
@@ -43,49 +44,35 @@ export default async function TokensPage() {
         <h2 id="tokens" className="text-lg font-semibold">
           Tokens
         </h2>
-        <div
-          className="mt-3 overflow-x-auto rounded-xl border border-slate-200 bg-white"
-          role="region"
-          aria-label="Pipeline tokens"
-          tabIndex={0}
+        <Table
+          label="Pipeline tokens"
+          className="mt-3"
+          head={['Name', 'Products', 'Created', 'Expires', 'Last used', 'State', '']}
+          empty={tokens.length === 0 && 'No tokens yet. Create one above for a pipeline.'}
         >
-          <table className="w-full text-left text-sm">
-            <thead className="border-b border-slate-200 bg-slate-50 text-xs uppercase text-slate-500">
-              <tr>
-                {['Name', 'Products', 'Created', 'Expires', 'Last used', 'State', ''].map((h, i) => (
-                  <th key={i} scope="col" className="px-4 py-2 font-medium">
-                    {h || <span className="sr-only">Actions</span>}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {tokens.map((t) => (
-                <tr key={t.id} className="border-t border-slate-100 align-top" data-testid="token-row">
-                  <td className="px-4 py-2">
-                    <div className="font-medium">{t.name}</div>
-                    <code className="font-mono text-xs text-slate-500">{t.prefix}…</code>
-                  </td>
-                  <td className="px-4 py-2">{t.products.map((p) => p.name).join(', ')}</td>
-                  <td className="px-4 py-2">
-                    {when(t.createdAt)}
-                    <div className="text-xs text-slate-500">by {t.createdBy.name}</div>
-                  </td>
-                  <td className="px-4 py-2">{when(t.expiresAt, 'never')}</td>
-                  <td className="px-4 py-2">{when(t.lastUsedAt, 'never')}</td>
-                  <td className="px-4 py-2">
-                    <span className={`inline-flex rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${stateStyles[t.state]}`}>
-                      {t.state}
-                    </span>
-                    {t.revokedAt && <div className="text-xs text-slate-500">{when(t.revokedAt)}</div>}
-                  </td>
-                  <td className="px-4 py-2 text-right">{t.state === 'active' && <RevokeTokenButton id={t.id} name={t.name} />}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          {tokens.length === 0 && <p className="px-4 py-10 text-center text-slate-600">No tokens yet. Create one above for a pipeline.</p>}
-        </div>
+          {tokens.map((t) => (
+            <tr key={t.id} className="border-t border-slate-100 align-top" data-testid="token-row">
+              <td className={cellClass}>
+                <div className="font-medium">{t.name}</div>
+                <code className="font-mono text-xs text-slate-500">{t.prefix}…</code>
+              </td>
+              <td className={cellClass}>{t.products.map((p) => p.name).join(', ')}</td>
+              <td className={cellClass}>
+                {when(t.createdAt)}
+                <div className="text-xs text-slate-500">by {t.createdBy.name}</div>
+              </td>
+              <td className={cellClass}>{when(t.expiresAt, 'never')}</td>
+              <td className={cellClass}>{when(t.lastUsedAt, 'never')}</td>
+              <td className={cellClass}>
+                <span className={`inline-flex rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${stateStyles[t.state]}`}>
+                  {t.state}
+                </span>
+                {t.revokedAt && <div className="text-xs text-slate-500">{when(t.revokedAt)}</div>}
+              </td>
+              <td className={`${cellClass} text-right`}>{t.state === 'active' && <RevokeTokenButton id={t.id} name={t.name} />}</td>
+            </tr>
+          ))}
+        </Table>
       </section>
     </div>
   );
