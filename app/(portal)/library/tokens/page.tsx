@@ -3,6 +3,7 @@ import Link from 'next/link';
 import { requireArea } from '@/lib/auth/session';
 import { listApiTokens, listTokenProductChoices, type ApiTokenView } from '@/lib/pipeline/tokens';
 import { CreateTokenForm, RevokeTokenButton } from './token-form';
+import { StatusBadge, type BadgeTone } from '@/app/ui/status-badge';
 import { cellClass, Table } from '@/app/ui/table';
 
 export const metadata: Metadata = { title: 'Pipeline tokens' };
@@ -10,10 +11,10 @@ export const metadata: Metadata = { title: 'Pipeline tokens' };
 const dateTime = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
 const when = (d: Date | null, none = '—') => (d ? `${dateTime.format(d)} UTC` : none);
 
-const stateStyles: Record<ApiTokenView['state'], string> = {
-  active: 'bg-emerald-50 text-emerald-800 ring-emerald-200',
-  expired: 'bg-amber-50 text-amber-800 ring-amber-200',
-  revoked: 'bg-red-50 text-red-800 ring-red-200',
+const stateTones: Record<ApiTokenView['state'], BadgeTone> = {
+  active: 'success',
+  expired: 'warning',
+  revoked: 'danger',
 };
 
 export default async function TokensPage() {
@@ -64,9 +65,7 @@ export default async function TokensPage() {
               <td className={cellClass}>{when(t.expiresAt, 'never')}</td>
               <td className={cellClass}>{when(t.lastUsedAt, 'never')}</td>
               <td className={cellClass}>
-                <span className={`inline-flex rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${stateStyles[t.state]}`}>
-                  {t.state}
-                </span>
+                <StatusBadge tone={stateTones[t.state]}>{t.state}</StatusBadge>
                 {t.revokedAt && <div className="text-xs text-slate-500">{when(t.revokedAt)}</div>}
               </td>
               <td className={`${cellClass} text-right`}>{t.state === 'active' && <RevokeTokenButton id={t.id} name={t.name} />}</td>
