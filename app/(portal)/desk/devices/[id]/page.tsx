@@ -16,6 +16,7 @@ import { PlacementForm } from './placement-form';
 import { getDevicePlacement } from '@/lib/devices/placement';
 import { listEnvironments } from '@/lib/deployments/environments';
 import { deviceStatusTones, StatusBadge } from '@/app/ui/status-badge';
+import { cellClass, Table } from '@/app/ui/table';
 
 type Props = { params: Promise<{ id: string }> };
 
@@ -99,45 +100,32 @@ export default async function DevicePage({ params }: Props) {
             No installs recorded for this device yet.
           </p>
         ) : (
-          <div
-            className="mt-3 overflow-x-auto rounded-xl border border-slate-200 bg-white"
-            role="region"
-            aria-label="Software on this device"
-            tabIndex={0}
+          <Table
+            label="Software on this device"
+            className="mt-3"
+            head={['Product', 'Version', 'Installed', 'Artifact', 'Request']}
+            testId="current-software"
           >
-            <table className="w-full text-left text-sm" data-testid="current-software">
-              <thead className="border-b border-slate-200 bg-slate-50 text-xs uppercase text-slate-500">
-                <tr>
-                  {['Product', 'Version', 'Installed', 'Artifact', 'Request'].map((h) => (
-                    <th key={h} scope="col" className="px-4 py-2 font-medium">
-                      {h}
-                    </th>
-                  ))}
-                </tr>
-              </thead>
-              <tbody>
-                {d.software.map((s) => (
-                  <tr key={s.product.slug} className="border-t border-slate-100">
-                    <td className="px-4 py-2">
-                      <Link href={`/desk/products/${s.product.slug}`} className="font-medium text-indigo-700 hover:underline">
-                        {s.product.name}
-                      </Link>
-                    </td>
-                    <td className="px-4 py-2 whitespace-nowrap">
-                      {s.version} {s.releaseStatus !== 'published' && <ReleaseStatusBadge status={s.releaseStatus} />}
-                    </td>
-                    <td className="px-4 py-2 whitespace-nowrap">{formatDateTime(s.installedAt)}</td>
-                    <td className="px-4 py-2">
-                      <ShortHash sha256={s.sha256} />
-                    </td>
-                    <td className="px-4 py-2">
-                      <RequestLink id={s.requestId} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+            {d.software.map((s) => (
+              <tr key={s.product.slug} className="border-t border-slate-100">
+                <td className={cellClass}>
+                  <Link href={`/desk/products/${s.product.slug}`} className="font-medium text-indigo-700 hover:underline">
+                    {s.product.name}
+                  </Link>
+                </td>
+                <td className={`${cellClass} whitespace-nowrap`}>
+                  {s.version} {s.releaseStatus !== 'published' && <ReleaseStatusBadge status={s.releaseStatus} />}
+                </td>
+                <td className={`${cellClass} whitespace-nowrap`}>{formatDateTime(s.installedAt)}</td>
+                <td className={cellClass}>
+                  <ShortHash sha256={s.sha256} />
+                </td>
+                <td className={cellClass}>
+                  <RequestLink id={s.requestId} />
+                </td>
+              </tr>
+            ))}
+          </Table>
         )}
       </section>
 
