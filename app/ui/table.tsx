@@ -35,6 +35,7 @@ export function Table({
   pager,
   look = 'card',
   testId,
+  rowGroups = false,
   className = '',
   children,
 }: {
@@ -48,6 +49,8 @@ export function Table({
   look?: keyof typeof looks;
   /** On the <table> itself. */
   testId?: string;
+  /** The children are <tbody> groups of their own (a row with its inline form under it), not rows. */
+  rowGroups?: boolean;
   /** Spacing around the table (`mt-6`), never its look: that stays the same on every page. */
   className?: string;
   children: React.ReactNode;
@@ -74,7 +77,7 @@ export function Table({
               })}
             </tr>
           </thead>
-          <tbody>{children}</tbody>
+          {rowGroups ? children : <tbody>{children}</tbody>}
         </table>
         {empty && (
           <p className="px-4 py-10 text-center text-slate-600" data-testid={emptyTestId}>
@@ -89,6 +92,8 @@ export function Table({
 
 export const cellClass = 'px-4 py-2 align-top';
 export const rowClass = 'border-t border-slate-100';
+/** A cell of an `inset` table. */
+export const insetCell = 'py-1.5 pr-4 align-top';
 
 export const pagerLinkClass =
   'rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-slate-50 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500';

@@ -7,6 +7,7 @@ import { newCodeAction, renameDeviceAction, retireDeviceAction, type DeviceFormS
 import type { AgentDownload } from './agent-commands';
 import { EnrolmentCodePanel } from './enrolment-code';
 import { deviceStatusTones, StatusBadge } from '@/app/ui/status-badge';
+import { Table } from '@/app/ui/table';
 
 export interface DeviceRow {
   id: string;
@@ -160,21 +161,17 @@ function Row({ d, origin, agent }: { d: DeviceRow; origin: string; agent: AgentD
 
 export function DevicesTable({ devices, origin, agent }: { devices: DeviceRow[]; origin: string; agent: AgentDownload }) {
   return (
-    <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white" role="region" aria-label="My devices" tabIndex={0}>
-      <table className="w-full text-left text-sm">
-        <thead className="border-b border-slate-200 bg-slate-50 text-xs uppercase text-slate-500">
-          <tr>
-            {['Name', 'Platform', 'Status', 'Last seen', 'Agent', ''].map((h, i) => (
-              <th key={i} scope="col" className={`px-4 py-2 font-medium ${[1, 2, 3, 4].includes(i) ? 'hidden sm:table-cell' : ''}`}>
-                {h || <span className="sr-only">Actions</span>}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        {devices.map((d) => (
-          <Row key={d.id} d={d} origin={origin} agent={agent} />
-        ))}
-      </table>
-    </div>
+    <Table
+      label="My devices"
+      rowGroups
+      head={['Name', 'Platform', 'Status', 'Last seen', 'Agent', ''].map((label, i) => ({
+        label,
+        className: [1, 2, 3, 4].includes(i) ? 'hidden sm:table-cell' : '',
+      }))}
+    >
+      {devices.map((d) => (
+        <Row key={d.id} d={d} origin={origin} agent={agent} />
+      ))}
+    </Table>
   );
 }
