@@ -39,12 +39,18 @@ export function Field({
           {hint}
         </p>
       )}
-      {error && (
-        <p id={`${name}-error`} className="mt-1 text-sm text-red-700" data-testid={`error-${name}`}>
-          {error}
-        </p>
-      )}
+      <FieldError id={`${name}-error`} message={error} testId={`error-${name}`} />
     </div>
+  );
+}
+
+/** A field's error, for a group of controls (a fieldset of checkboxes) that points at it itself. */
+export function FieldError({ id, message, testId }: { id: string; message?: string; testId?: string }) {
+  if (!message) return null;
+  return (
+    <p id={id} className="mt-1 text-sm text-red-700" data-testid={testId}>
+      {message}
+    </p>
   );
 }
 
