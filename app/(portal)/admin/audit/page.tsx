@@ -6,6 +6,7 @@ import { fromServiceError, fromZodError, type ActionState } from '@/app/ui/actio
 import { FilterBar } from '@/app/ui/filter-bar';
 import { Field, FormError, inputClass } from '@/app/ui/form';
 import { KeysetPager, Table } from '@/app/ui/table';
+import { Breadcrumb } from '@/app/ui/breadcrumb';
 
 export const metadata: Metadata = { title: 'Audit log' };
 
@@ -65,12 +66,7 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Pro
 
   return (
     <div>
-      <nav aria-label="Breadcrumb" className="text-sm text-slate-500">
-        <Link href="/admin" className="hover:underline">
-          Admin
-        </Link>{' '}
-        / Audit log
-      </nav>
+      <Breadcrumb parent={{ href: '/admin', label: 'Admin' }} current="Audit log" />
       <h1 className="mt-2 text-2xl font-semibold">Audit log</h1>
       <p className="mt-1 text-slate-600">Who did what to which record, and when. Append-only; newest first; times in UTC.</p>
 

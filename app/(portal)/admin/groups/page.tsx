@@ -1,9 +1,9 @@
 import type { Metadata } from 'next';
-import Link from 'next/link';
 import { listGroups } from '@/lib/admin/groups';
 import { requireArea } from '@/lib/auth/session';
 import { GroupEditor, NewGroupForm } from './group-forms';
 import { StatusBadge } from '@/app/ui/status-badge';
+import { Breadcrumb } from '@/app/ui/breadcrumb';
 
 export const metadata: Metadata = { title: 'Groups' };
 
@@ -12,12 +12,7 @@ export default async function GroupsPage() {
   const groups = await listGroups(actor);
   return (
     <div>
-      <nav aria-label="Breadcrumb" className="text-sm text-slate-500">
-        <Link href="/admin" className="hover:underline">
-          Admin
-        </Link>{' '}
-        / Groups
-      </nav>
+      <Breadcrumb parent={{ href: '/admin', label: 'Admin' }} current="Groups" />
       <h1 className="mt-3 text-2xl font-semibold">Groups</h1>
       <p className="mt-1 text-slate-600">
         Groups decide who sees restricted products and who approves group stages. Members are edited on each person’s page.

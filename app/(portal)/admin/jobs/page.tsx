@@ -1,10 +1,10 @@
 import type { Metadata } from 'next';
-import Link from 'next/link';
 import { listJobs, type JobView } from '@/lib/jobs/admin';
 import { requireArea } from '@/lib/auth/session';
 import { formatDateTime } from '@/app/ui/format';
 import { RetryButton } from './retry-button';
 import { cellClass, Table } from '@/app/ui/table';
+import { Breadcrumb } from '@/app/ui/breadcrumb';
 
 export const metadata: Metadata = { title: 'Background jobs' };
 
@@ -57,12 +57,7 @@ export default async function JobsPage() {
   const jobs = await listJobs(actor);
   return (
     <div>
-      <nav aria-label="Breadcrumb" className="text-sm text-slate-500">
-        <Link href="/admin" className="hover:underline">
-          Admin
-        </Link>{' '}
-        / Background jobs
-      </nav>
+      <Breadcrumb parent={{ href: '/admin', label: 'Admin' }} current="Background jobs" />
       <h1 className="mt-2 text-2xl font-semibold">Background jobs</h1>
       <p className="mt-1 text-slate-600">
         E-mail, the request sweep and entitlement expiry run here, once across all instances. A failing job is retried with growing delays;

@@ -1,6 +1,5 @@
 import type { Metadata } from 'next';
 import { orNotFound } from '@/app/ui/or-not-found';
-import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { z } from 'zod';
 import { requireArea } from '@/lib/auth/session';
@@ -10,6 +9,7 @@ import { RequestStatusBadge } from '@/app/ui/request-status-badge';
 import { ago, dueIn } from '../format';
 import { DecisionForm } from './decision-form';
 import { StatusBadge } from '@/app/ui/status-badge';
+import { Breadcrumb } from '@/app/ui/breadcrumb';
 
 export const metadata: Metadata = { title: 'Request' };
 
@@ -77,12 +77,7 @@ export default async function ApprovalRequestPage({ params }: { params: Promise<
 
   return (
     <div>
-      <nav aria-label="Breadcrumb" className="text-sm text-slate-500">
-        <Link href="/approvals" className="hover:underline">
-          Approvals
-        </Link>{' '}
-        / Request
-      </nav>
+      <Breadcrumb parent={{ href: '/approvals', label: 'Approvals' }} current="Request" />
       <div className="mt-2 flex flex-wrap items-center gap-3">
         <h1 className="text-2xl font-semibold">{r.product.name}</h1>
         <RequestStatusBadge status={r.status} />

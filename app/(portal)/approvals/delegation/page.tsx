@@ -1,11 +1,11 @@
 import type { Metadata } from 'next';
-import Link from 'next/link';
 import { requireArea } from '@/lib/auth/session';
 import { listDelegateChoices, listDelegations } from '@/lib/requests/delegation';
 import { formatDateTime } from '@/app/ui/format';
 import { DelegationForm, EndDelegationButton } from './delegation-form';
 import { cellClass, Table } from '@/app/ui/table';
 import { StatusBadge } from '@/app/ui/status-badge';
+import { Breadcrumb } from '@/app/ui/breadcrumb';
 
 export const metadata: Metadata = { title: 'Delegation' };
 
@@ -59,12 +59,7 @@ export default async function DelegationPage() {
   now.setUTCSeconds(0, 0);
   return (
     <div>
-      <nav aria-label="Breadcrumb" className="text-sm text-slate-500">
-        <Link href="/approvals" className="hover:underline">
-          Approvals
-        </Link>{' '}
-        / Delegation
-      </nav>
+      <Breadcrumb parent={{ href: '/approvals', label: 'Approvals' }} current="Delegation" />
       <h1 className="mt-2 text-2xl font-semibold">Delegation</h1>
       <p className="mt-1 max-w-3xl text-slate-600">
         Name another approver to stand in for you while you are away. During that time the requests waiting on you also appear in their

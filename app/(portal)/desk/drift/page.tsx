@@ -6,6 +6,7 @@ import { formatDateTime } from '@/app/ui/format';
 import { cellClass, KeysetPager, rowClass, Table } from '@/app/ui/table';
 import { requireArea } from '@/lib/auth/session';
 import { listDrift, type DriftCursor, type DriftKind } from '@/lib/deployments/drift';
+import { Breadcrumb } from '@/app/ui/breadcrumb';
 
 export const metadata: Metadata = { title: 'Drift' };
 export const dynamic = 'force-dynamic';
@@ -42,12 +43,7 @@ export default async function DriftPage({ searchParams }: Props) {
     : null;
   return (
     <article>
-      <nav aria-label="Breadcrumb" className="text-sm text-slate-500">
-        <Link href="/desk" className="hover:underline">
-          Service desk
-        </Link>{' '}
-        / Drift
-      </nav>
+      <Breadcrumb parent={{ href: '/desk', label: 'Service desk' }} current="Drift" />
       <div className="mt-3 flex flex-wrap items-end justify-between gap-3">
         <h1 className="text-2xl font-semibold">Drift: installed against planned</h1>
         <a

@@ -5,6 +5,7 @@ import { formatDateTime } from '@/app/ui/format';
 import { requireArea } from '@/lib/auth/session';
 import { supplierPlannedAgainstDone, type AnnouncementOutcome } from '@/lib/suppliers/planned-vs-done';
 import { StatusBadge, type BadgeTone } from '@/app/ui/status-badge';
+import { Breadcrumb } from '@/app/ui/breadcrumb';
 
 export const metadata: Metadata = { title: 'Supplier work: planned against happened' };
 export const dynamic = 'force-dynamic';
@@ -22,12 +23,7 @@ export default async function SupplierWorkPage() {
   const rows = await supplierPlannedAgainstDone(actor);
   return (
     <article>
-      <nav aria-label="Breadcrumb" className="text-sm text-slate-500">
-        <Link href="/desk" className="hover:underline">
-          Service desk
-        </Link>{' '}
-        / Supplier work
-      </nav>
+      <Breadcrumb parent={{ href: '/desk', label: 'Service desk' }} current="Supplier work" />
       <h1 className="mt-3 text-2xl font-semibold">Supplier work: planned against happened</h1>
       <p className="mt-1 max-w-3xl text-slate-600">
         Each deployment a supplier announced, with the items it named and what it has reported for each. Overdue: the window has closed and

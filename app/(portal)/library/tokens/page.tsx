@@ -1,10 +1,10 @@
 import type { Metadata } from 'next';
-import Link from 'next/link';
 import { requireArea } from '@/lib/auth/session';
 import { listApiTokens, listTokenProductChoices, type ApiTokenView } from '@/lib/pipeline/tokens';
 import { CreateTokenForm, RevokeTokenButton } from './token-form';
 import { StatusBadge, type BadgeTone } from '@/app/ui/status-badge';
 import { cellClass, Table } from '@/app/ui/table';
+import { Breadcrumb } from '@/app/ui/breadcrumb';
 
 export const metadata: Metadata = { title: 'Pipeline tokens' };
 
@@ -22,12 +22,7 @@ export default async function TokensPage() {
   const [tokens, products] = await Promise.all([listApiTokens(actor), listTokenProductChoices(actor)]);
   return (
     <div>
-      <nav aria-label="Breadcrumb" className="text-sm text-slate-500">
-        <Link href="/library" className="hover:underline">
-          Library
-        </Link>{' '}
-        / Pipeline tokens
-      </nav>
+      <Breadcrumb parent={{ href: '/library', label: 'Library' }} current="Pipeline tokens" />
       <h1 className="mt-2 text-2xl font-semibold">Pipeline tokens</h1>
       <p className="mt-1 max-w-3xl text-slate-600">
         A token lets a CI pipeline create releases, upload artifacts and publish them through the API at <code>/api/v1</code>, for the

@@ -8,6 +8,7 @@ import { requireActor } from '@/lib/auth/session';
 import { deviceDeploymentStates, getDeploymentStatus, listDeploymentDevices, type DeviceDeploymentState } from '@/lib/deployments/status';
 import { OutcomeChart } from './outcome-chart';
 import { cellClass, KeysetPager, Table } from '@/app/ui/table';
+import { Breadcrumb } from '@/app/ui/breadcrumb';
 
 export const metadata: Metadata = { title: 'Deployment status' };
 export const dynamic = 'force-dynamic';
@@ -59,12 +60,7 @@ export default async function DeploymentStatusPage({ params, searchParams }: Pro
     : null;
   return (
     <article>
-      <nav aria-label="Breadcrumb" className="text-sm text-slate-500">
-        <Link href={`/deployments/${d.id}`} className="hover:underline">
-          Deployment
-        </Link>{' '}
-        / Status
-      </nav>
+      <Breadcrumb parent={{ href: `/deployments/${d.id}`, label: 'Deployment' }} current="Status" />
       <h1 className="mt-3 text-2xl font-semibold">{d.name}</h1>
       <p className="mt-1 text-slate-600">
         {d.product.name} {d.version} · {d.intent} · {d.status}

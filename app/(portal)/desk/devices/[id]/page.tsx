@@ -17,6 +17,7 @@ import { getDevicePlacement } from '@/lib/devices/placement';
 import { listEnvironments } from '@/lib/deployments/environments';
 import { deviceStatusTones, StatusBadge } from '@/app/ui/status-badge';
 import { cellClass, Table } from '@/app/ui/table';
+import { Breadcrumb } from '@/app/ui/breadcrumb';
 
 type Props = { params: Promise<{ id: string }> };
 
@@ -64,12 +65,7 @@ export default async function DevicePage({ params }: Props) {
   ];
   return (
     <article>
-      <nav aria-label="Breadcrumb" className="text-sm text-slate-500">
-        <Link href="/desk" className="hover:underline">
-          Service desk
-        </Link>{' '}
-        / Device
-      </nav>
+      <Breadcrumb parent={{ href: '/desk', label: 'Service desk' }} current="Device" />
       <header className="mt-4 flex flex-wrap items-center gap-3">
         <h1 className="text-2xl font-semibold">{d.hostname}</h1>
         <StatusBadge tone={deviceStatusTones[d.status as keyof typeof deviceStatusTones] ?? 'neutral'} testId="device-status">

@@ -9,6 +9,7 @@ import { ReleaseStatusBadge } from '@/app/ui/status-badge';
 import { AdoptionChart, versionColours } from './adoption-chart';
 import { FailureHotspots, StillOnRelease } from './sections';
 import { cellClass, Table } from '@/app/ui/table';
+import { Breadcrumb } from '@/app/ui/breadcrumb';
 
 type Props = { params: Promise<{ slug: string }> };
 
@@ -44,12 +45,7 @@ export default async function ProductAdoptionPage({ params }: Props) {
 
   return (
     <article>
-      <nav aria-label="Breadcrumb" className="text-sm text-slate-500">
-        <Link href="/desk" className="hover:underline">
-          Service desk
-        </Link>{' '}
-        / Adoption
-      </nav>
+      <Breadcrumb parent={{ href: '/desk', label: 'Service desk' }} current="Adoption" />
       <header className="mt-4 flex flex-wrap items-end justify-between gap-4">
         <div>
           <h1 className="text-2xl font-semibold">{a.product.name}</h1>
