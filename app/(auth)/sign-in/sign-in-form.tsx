@@ -1,10 +1,8 @@
 'use client';
 
 import { useActionState } from 'react';
+import { Field, inputClass } from '@/app/ui/form';
 import { signInAction, type SignInState } from './actions';
-
-const input =
-  'mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 shadow-sm focus:border-indigo-500 focus:outline-none focus:ring-2 focus:ring-indigo-200 aria-[invalid=true]:border-red-500';
 
 export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
   const [state, action, pending] = useActionState<SignInState, FormData>(signInAction, {});
@@ -18,10 +16,7 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
           {state.error}
         </p>
       )}
-      <div>
-        <label htmlFor="email" className="block text-sm font-medium text-slate-700">
-          Email
-        </label>
+      <Field label="Email" name="email" error={emailError}>
         <input
           id="email"
           name="email"
@@ -30,36 +25,12 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
           defaultValue={state.email}
           maxLength={254}
           required
-          aria-invalid={!!emailError}
-          aria-describedby={emailError ? 'email-error' : undefined}
-          className={input}
+          className={inputClass}
         />
-        {emailError && (
-          <p id="email-error" className="mt-1 text-sm text-red-700">
-            {emailError}
-          </p>
-        )}
-      </div>
-      <div>
-        <label htmlFor="password" className="block text-sm font-medium text-slate-700">
-          Password
-        </label>
-        <input
-          id="password"
-          name="password"
-          type="password"
-          autoComplete="current-password"
-          required
-          aria-invalid={!!passwordError}
-          aria-describedby={passwordError ? 'password-error' : undefined}
-          className={input}
-        />
-        {passwordError && (
-          <p id="password-error" className="mt-1 text-sm text-red-700">
-            {passwordError}
-          </p>
-        )}
-      </div>
+      </Field>
+      <Field label="Password" name="password" error={passwordError}>
+        <input id="password" name="password" type="password" autoComplete="current-password" required className={inputClass} />
+      </Field>
       <button
         type="submit"
         disabled={pending}

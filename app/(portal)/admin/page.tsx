@@ -3,6 +3,7 @@ import Link from 'next/link';
 import { listUsers } from '@/lib/admin/service';
 import { roleLabels } from '@/lib/auth/roles';
 import { requireArea } from '@/lib/auth/session';
+import { cellClass, Table } from '@/app/ui/table';
 
 export const metadata: Metadata = { title: 'Users' };
 
@@ -40,45 +41,22 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
           Saved.
         </p>
       )}
-      <div className="mt-6 overflow-x-auto rounded-xl border border-slate-200 bg-white" role="region" aria-label="Users" tabIndex={0}>
-        <table className="w-full text-left text-sm">
-          <thead className="border-b border-slate-200 bg-slate-50 text-xs uppercase text-slate-500">
-            <tr>
-              <th scope="col" className="px-4 py-2 font-medium">
-                Name
-              </th>
-              <th scope="col" className="px-4 py-2 font-medium">
-                Roles
-              </th>
-              <th scope="col" className="px-4 py-2 font-medium">
-                Manager
-              </th>
-              <th scope="col" className="px-4 py-2 font-medium">
-                Groups
-              </th>
-              <th scope="col" className="px-4 py-2 font-medium">
-                Status
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {users.map((u) => (
-              <tr key={u.id} className="border-t border-slate-100">
-                <td className="px-4 py-2">
-                  <Link href={`/admin/users/${u.id}`} className="font-medium text-indigo-700 hover:underline">
-                    {u.name}
-                  </Link>
-                  <div className="text-xs text-slate-500">{u.email}</div>
-                </td>
-                <td className="px-4 py-2">{u.roles.map((r) => roleLabels[r]).join(', ')}</td>
-                <td className="px-4 py-2">{u.manager ?? '—'}</td>
-                <td className="px-4 py-2">{u.groups.join(', ') || '—'}</td>
-                <td className="px-4 py-2">{u.active ? 'active' : 'disabled'}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <Table label="Users" className="mt-6" head={['Name', 'Roles', 'Manager', 'Groups', 'Status']}>
+        {users.map((u) => (
+          <tr key={u.id} className="border-t border-slate-100">
+            <td className={cellClass}>
+              <Link href={`/admin/users/${u.id}`} className="font-medium text-indigo-700 hover:underline">
+                {u.name}
+              </Link>
+              <div className="text-xs text-slate-500">{u.email}</div>
+            </td>
+            <td className={cellClass}>{u.roles.map((r) => roleLabels[r]).join(', ')}</td>
+            <td className={cellClass}>{u.manager ?? '—'}</td>
+            <td className={cellClass}>{u.groups.join(', ') || '—'}</td>
+            <td className={cellClass}>{u.active ? 'active' : 'disabled'}</td>
+          </tr>
+        ))}
+      </Table>
     </div>
   );
 }

@@ -3,6 +3,8 @@
 import Link from 'next/link';
 import { useActionState, useState, useTransition } from 'react';
 import { FormError } from '@/app/ui/form';
+import { StatusBadge } from '@/app/ui/status-badge';
+import { Table } from '@/app/ui/table';
 import { approveSelectedAction, type BulkState } from './actions';
 
 /** One inbox row, with every date already turned into text on the server. */
@@ -147,110 +149,100 @@ export function InboxTable({
               {pending ? 'Approving…' : `Approve selected${chosen.length ? ` (${chosen.length})` : ''}`}
             </button>
           </div>
-          <div
-            className="overflow-x-auto rounded-xl border border-slate-200 bg-white"
-            role="region"
-            aria-label="Requests waiting for you"
-            tabIndex={0}
+          <Table
+            label="Requests waiting for you"
+            head={[
+              {
+                label: (
+                  <input
+                    type="checkbox"
+                    aria-label="Select all"
+                    checked={all}
+                    ref={(el) => {
+                      if (el) el.indeterminate = chosen.length > 0 && !all;
+                    }}
+                    onChange={(e) => setSelected(new Set(e.target.checked ? rows.map((r) => r.id) : []))}
+                    className="h-4 w-4 rounded border-slate-300"
+                  />
+                ),
+                className: 'w-10',
+              },
+              // On a phone only the request column shows, with who asked and when it is due inside it.
+              ...['Request', 'Requester', 'Device', 'Justification', 'Requested', 'Due'].map((h, i) => ({
+                label: h,
+                className: i > 0 ? 'hidden sm:table-cell' : '',
+              })),
+            ]}
           >
-            <table className="w-full text-left text-sm">
-              <thead className="border-b border-slate-200 bg-slate-50 text-xs uppercase text-slate-500">
-                <tr>
-                  <th scope="col" className="w-10 px-4 py-2">
-                    <input
-                      type="checkbox"
-                      aria-label="Select all"
-                      checked={all}
-                      ref={(el) => {
-                        if (el) el.indeterminate = chosen.length > 0 && !all;
-                      }}
-                      onChange={(e) => setSelected(new Set(e.target.checked ? rows.map((r) => r.id) : []))}
-                      className="h-4 w-4 rounded border-slate-300"
-                    />
-                  </th>
-                  {/* On a phone only the request column shows, with who asked and when it is due inside it. */}
-                  {['Request', 'Requester', 'Device', 'Justification', 'Requested', 'Due'].map((h, i) => (
-                    <th key={h} scope="col" className={`px-4 py-2 font-medium ${i > 0 ? 'hidden sm:table-cell' : ''}`}>
-                      {h}
-                    </th>
-                  ))}
-                </tr>
-              </thead>
-              <tbody>
-                {rows.map((r) => (
-                  <tr key={r.id} className="border-t border-slate-100 align-top hover:bg-slate-50" data-testid="inbox-row">
-                    <td className="px-4 py-3">
-                      <input
-                        type="checkbox"
-                        name="requestId"
-                        value={r.id}
-                        checked={selected.has(r.id)}
-                        onChange={(e) => toggle(r.id, e.target.checked)}
-                        aria-label={`Select ${label(r)}`}
-                        className="h-4 w-4 rounded border-slate-300"
-                      />
-                    </td>
-                    <td className="px-4 py-3">
-                      <Link href={`/approvals/${r.id}`} className="font-medium text-indigo-700 hover:underline">
-                        {r.product}
-                      </Link>
-                      <div className="text-xs text-slate-500">Version {r.version}</div>
-                      <div className="mt-1 text-xs text-slate-700 sm:hidden" data-testid="inbox-row-summary">
-                        {r.requester} · {r.hostname}
-                        {r.due && (
-                          <span className={r.due.soon ? 'font-medium text-amber-800' : ''}>
-                            {r.due.label === 'overdue' ? ' · overdue' : ` · due ${r.due.label}`}
-                          </span>
-                        )}
-                      </div>
-                    </td>
-                    <td className="hidden px-4 py-3 sm:table-cell">
-                      <div className="whitespace-nowrap">{r.requester}</div>
-                      {r.onBehalfOf && (
-                        <span
-                          data-testid="on-behalf-of"
-                          className="mt-1 inline-flex whitespace-nowrap rounded-full bg-violet-50 px-2 py-0.5 text-xs font-medium text-violet-800 ring-1 ring-inset ring-violet-200"
-                        >
-                          on behalf of {r.onBehalfOf}
-                        </span>
-                      )}
-                    </td>
-                    <td className="hidden px-4 py-3 sm:table-cell">
-                      <div className="whitespace-nowrap font-mono text-xs">{r.hostname}</div>
-                      <div className="text-xs text-slate-500">{r.platform}</div>
-                    </td>
-                    <td className="hidden max-w-xs px-4 py-3 text-slate-700 sm:table-cell">
-                      <p className="line-clamp-2" title={r.justification}>
-                        {r.justification}
-                      </p>
-                    </td>
-                    <td className="hidden whitespace-nowrap px-4 py-3 sm:table-cell" title={r.requestedAt}>
-                      {r.requestedAgo}
-                    </td>
-                    <td className="hidden whitespace-nowrap px-4 py-3 sm:table-cell">
-                      {r.due ? (
-                        <>
-                          <span
-                            data-testid={r.due.soon ? 'due-soon' : undefined}
-                            className={
-                              r.due.soon
-                                ? 'rounded-full bg-amber-50 px-2 py-0.5 font-medium text-amber-800 ring-1 ring-inset ring-amber-200'
-                                : ''
-                            }
-                          >
-                            {r.due.label}
-                          </span>
-                          <div className="mt-0.5 text-xs text-slate-500">{r.due.at}</div>
-                        </>
-                      ) : (
-                        '—'
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+            {rows.map((r) => (
+              <tr key={r.id} className="border-t border-slate-100 align-top hover:bg-slate-50" data-testid="inbox-row">
+                <td className="px-4 py-3">
+                  <input
+                    type="checkbox"
+                    name="requestId"
+                    value={r.id}
+                    checked={selected.has(r.id)}
+                    onChange={(e) => toggle(r.id, e.target.checked)}
+                    aria-label={`Select ${label(r)}`}
+                    className="h-4 w-4 rounded border-slate-300"
+                  />
+                </td>
+                <td className="px-4 py-3">
+                  <Link href={`/approvals/${r.id}`} className="font-medium text-indigo-700 hover:underline">
+                    {r.product}
+                  </Link>
+                  <div className="text-xs text-slate-500">Version {r.version}</div>
+                  <div className="mt-1 text-xs text-slate-700 sm:hidden" data-testid="inbox-row-summary">
+                    {r.requester} · {r.hostname}
+                    {r.due && (
+                      <span className={r.due.soon ? 'font-medium text-amber-800' : ''}>
+                        {r.due.label === 'overdue' ? ' · overdue' : ` · due ${r.due.label}`}
+                      </span>
+                    )}
+                  </div>
+                </td>
+                <td className="hidden px-4 py-3 sm:table-cell">
+                  <div className="whitespace-nowrap">{r.requester}</div>
+                  {r.onBehalfOf && (
+                    <StatusBadge tone="owner" className="mt-1" testId="on-behalf-of">
+                      on behalf of {r.onBehalfOf}
+                    </StatusBadge>
+                  )}
+                </td>
+                <td className="hidden px-4 py-3 sm:table-cell">
+                  <div className="whitespace-nowrap font-mono text-xs">{r.hostname}</div>
+                  <div className="text-xs text-slate-500">{r.platform}</div>
+                </td>
+                <td className="hidden max-w-xs px-4 py-3 text-slate-700 sm:table-cell">
+                  <p className="line-clamp-2" title={r.justification}>
+                    {r.justification}
+                  </p>
+                </td>
+                <td className="hidden whitespace-nowrap px-4 py-3 sm:table-cell" title={r.requestedAt}>
+                  {r.requestedAgo}
+                </td>
+                <td className="hidden whitespace-nowrap px-4 py-3 sm:table-cell">
+                  {r.due ? (
+                    <>
+                      <span
+                        data-testid={r.due.soon ? 'due-soon' : undefined}
+                        className={
+                          r.due.soon
+                            ? 'rounded-full bg-amber-50 px-2 py-0.5 font-medium text-amber-800 ring-1 ring-inset ring-amber-200'
+                            : ''
+                        }
+                      >
+                        {r.due.label}
+                      </span>
+                      <div className="mt-0.5 text-xs text-slate-500">{r.due.at}</div>
+                    </>
+                  ) : (
+                    '—'
+                  )}
+                </td>
+              </tr>
+            ))}
+          </Table>
         </form>
       )}
     </>

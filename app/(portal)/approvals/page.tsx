@@ -6,15 +6,16 @@ import type { Actor } from '@/lib/auth/roles';
 import { NotFoundError, ValidationError } from '@/lib/errors';
 import { inboxFilterInput, listInbox, type InboxFilter, type InboxPage, type InboxSort } from '@/lib/requests/inbox';
 import { getRequestDetail } from '@/lib/requests/queries';
+import { FilterBar } from '@/app/ui/filter-bar';
 import { formatDateTime, platformLabels } from '@/app/ui/format';
+import { Field, inputClass } from '@/app/ui/form';
+import { KeysetPager, pagerLinkClass } from '@/app/ui/table';
 import { ago, dueIn } from './format';
 import { InboxTable, type InboxRow } from './inbox-table';
 
 export const metadata: Metadata = { title: 'Approvals' };
 
 type Search = Record<string, string | string[] | undefined>;
-
-const pagerButton = 'rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-slate-50';
 
 const sorts: Record<InboxSort, string> = { due: 'Due soonest', oldest: 'Oldest first', newest: 'Newest first' };
 
@@ -119,43 +120,33 @@ export default async function ApprovalsPage({ searchParams }: { searchParams: Pr
         </p>
       )}
 
-      <form
-        key={`${q}|${sort}`}
-        role="search"
-        method="get"
+      <FilterBar
         action="/approvals"
-        className="mt-6 grid gap-3 rounded-xl border border-slate-200 bg-white p-4 sm:grid-cols-[1fr_auto_auto]"
+        label="Search the inbox"
+        formKey={`${q}|${sort}`}
+        columns="sm:grid-cols-[1fr_auto_auto]"
+        applyLabel="Search"
       >
-        <div>
-          <label htmlFor="q" className="sr-only">
-            Search
-          </label>
+        <Field label="Search" name="q" labelHidden>
           <input
-            id="q"
             name="q"
             type="search"
             defaultValue={q}
             maxLength={100}
             placeholder="Search by product, requester or device"
-            className="block w-full rounded-md border border-slate-300 px-3 py-2 focus:border-indigo-500 focus:outline-none focus:ring-2 focus:ring-indigo-200"
+            className={inputClass}
           />
-        </div>
-        <div>
-          <label htmlFor="sort" className="sr-only">
-            Sort
-          </label>
-          <select id="sort" name="sort" defaultValue={sort} className="block w-full rounded-md border border-slate-300 bg-white px-3 py-2">
+        </Field>
+        <Field label="Sort" name="sort" labelHidden>
+          <select name="sort" defaultValue={sort} className={inputClass}>
             {Object.entries(sorts).map(([value, label]) => (
               <option key={value} value={value}>
                 {label}
               </option>
             ))}
           </select>
-        </div>
-        <button type="submit" className="rounded-md bg-indigo-600 px-4 py-2 font-medium text-white shadow-sm hover:bg-indigo-500">
-          Search
-        </button>
-      </form>
+        </Field>
+      </FilterBar>
 
       {pageError && (
         <p role="alert" className="mt-6 rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900">
@@ -168,27 +159,21 @@ export default async function ApprovalsPage({ searchParams }: { searchParams: Pr
 
       <InboxTable rows={rows} total={inbox.total} filtered={q !== ''} paged={paged} firstPage={link({})} />
 
-      {(paged || inbox.nextCursor) && (
-        <nav aria-label="Pages" className="mt-6 flex items-center justify-between gap-3">
-          <div className="flex gap-3">
-            {paged && (
-              <Link href={link({})} className={pagerButton} data-testid="first-page">
-                ⇤ First
-              </Link>
-            )}
-            {inbox.prevCursor && (
-              <Link href={link({ before: inbox.prevCursor })} className={pagerButton} rel="prev" data-testid="previous-page">
-                ← Previous
-              </Link>
-            )}
-          </div>
-          {inbox.nextCursor && (
-            <Link href={link({ after: inbox.nextCursor })} className={pagerButton} rel="next" data-testid="next-page">
-              Next page →
+      <KeysetPager
+        newestHref={paged && link({})}
+        newestLabel="⇤ First"
+        newestTestId="first-page"
+        olderHref={inbox.nextCursor && link({ after: inbox.nextCursor })}
+        olderLabel="Next page →"
+        olderTestId="next-page"
+        extra={
+          inbox.prevCursor && (
+            <Link href={link({ before: inbox.prevCursor })} className={pagerLinkClass} rel="prev" data-testid="previous-page">
+              ← Previous
             </Link>
-          )}
-        </nav>
-      )}
+          )
+        }
+      />
     </div>
   );
 }

@@ -55,17 +55,11 @@ export function DeploymentForm({
       <FormError state={state} />
       {version !== undefined && <input type="hidden" name="expectedVersion" value={version} />}
       <Field label="Name" name="name" error={err('name')}>
-        <input id="name" name="name" defaultValue={initial?.name} maxLength={200} className={inputClass} aria-invalid={!!err('name')} />
+        <input id="name" name="name" defaultValue={initial?.name} maxLength={200} className={inputClass} />
       </Field>
       <div className="grid gap-4 sm:grid-cols-2">
         <Field label="Release" name="releaseId" error={err('releaseId')}>
-          <select
-            id="releaseId"
-            name="releaseId"
-            defaultValue={initial?.releaseId ?? ''}
-            className={inputClass}
-            aria-invalid={!!err('releaseId')}
-          >
+          <select id="releaseId" name="releaseId" defaultValue={initial?.releaseId ?? ''} className={inputClass}>
             <option value="">Choose a published release</option>
             {[...byProduct].map(([product, rs]) => (
               <optgroup key={product} label={product}>
@@ -79,13 +73,7 @@ export function DeploymentForm({
           </select>
         </Field>
         <Field label="Target" name="targetId" error={err('targetId')} hint="A named device collection (see Targets).">
-          <select
-            id="targetId"
-            name="targetId"
-            defaultValue={initial?.targetId ?? ''}
-            className={inputClass}
-            aria-invalid={!!err('targetId')}
-          >
+          <select id="targetId" name="targetId" defaultValue={initial?.targetId ?? ''} className={inputClass}>
             <option value="">Choose a target</option>
             {choices.targets.map((t) => (
               <option key={t.id} value={t.id}>
@@ -100,13 +88,7 @@ export function DeploymentForm({
           error={err('environment')}
           hint="Only the target's devices in this environment are covered."
         >
-          <select
-            id="environment"
-            name="environment"
-            defaultValue={initial?.environment ?? ''}
-            className={inputClass}
-            aria-invalid={!!err('environment')}
-          >
+          <select id="environment" name="environment" defaultValue={initial?.environment ?? ''} className={inputClass}>
             <option value="">Choose an environment</option>
             {choices.environments.map((e) => (
               <option key={e.key} value={e.key}>
@@ -143,7 +125,6 @@ export function DeploymentForm({
             type="datetime-local"
             defaultValue={initial?.availableFrom}
             className={inputClass}
-            aria-invalid={!!err('availableFrom')}
           />
         </Field>
         <Field
@@ -152,14 +133,7 @@ export function DeploymentForm({
           error={err('deadline')}
           hint="Postponing is possible until then, not after."
         >
-          <input
-            id="deadline"
-            name="deadline"
-            type="datetime-local"
-            defaultValue={initial?.deadline}
-            className={inputClass}
-            aria-invalid={!!err('deadline')}
-          />
+          <input id="deadline" name="deadline" type="datetime-local" defaultValue={initial?.deadline} className={inputClass} />
         </Field>
         <Field label="Daily window from (optional)" name="windowStartMinute" error={err('windowStartMinute')}>
           <input id="windowStartMinute" name="windowStartMinute" type="time" defaultValue={initial?.windowStart} className={inputClass} />
@@ -188,14 +162,7 @@ export function DeploymentForm({
             error={err('cutoverAt')}
             hint="Nobody installs before it; after it the old release is refused to covered devices."
           >
-            <input
-              id="cutoverAt"
-              name="cutoverAt"
-              type="datetime-local"
-              defaultValue={initial?.cutoverAt}
-              className={inputClass}
-              aria-invalid={!!err('cutoverAt')}
-            />
+            <input id="cutoverAt" name="cutoverAt" type="datetime-local" defaultValue={initial?.cutoverAt} className={inputClass} />
           </Field>
         )}
         <Field
@@ -220,7 +187,7 @@ export function DeploymentForm({
           error={err('reason')}
           hint="Kept with this version in the history."
         >
-          <textarea id="reason" name="reason" rows={2} maxLength={2000} className={inputClass} aria-invalid={!!err('reason')} />
+          <textarea id="reason" name="reason" rows={2} maxLength={2000} className={inputClass} />
         </Field>
       )}
       <button

@@ -3,9 +3,10 @@ import Link from 'next/link';
 import { deploymentStatusValues } from '@/db/schema';
 import { requireArea } from '@/lib/auth/session';
 import { deploymentFilterChoices, deploymentFilters, listDeployments } from '@/lib/deployments/queries';
-import { DeploymentStatusBadge } from '@/app/ui/deployment-status-badge';
+import { DeploymentStatusBadge } from '@/app/ui/status-badge';
 import { formatDateTime } from '@/app/ui/format';
-import { inputClass } from '@/app/ui/form';
+import { FilterBar } from '@/app/ui/filter-bar';
+import { Field, inputClass } from '@/app/ui/form';
 import { cellClass, Table } from '@/app/ui/table';
 import { DeploymentsNav } from './sub-nav';
 
@@ -27,10 +28,15 @@ export default async function DeploymentsPage({ searchParams }: { searchParams: 
           New deployment
         </Link>
       </div>
-      <form method="get" className="mt-6 grid gap-3 sm:grid-cols-4 sm:items-end" aria-label="Filter deployments">
-        <label className="text-sm text-slate-700">
-          Status
-          <select name="status" defaultValue={filters.status ?? ''} className={inputClass}>
+      <FilterBar
+        action="/deployments"
+        label="Filter deployments"
+        formKey={JSON.stringify(filters)}
+        applyLabel="Filter"
+        clearHref={Boolean(filters.status || filters.productId || filters.environment) && '/deployments'}
+      >
+        <Field label="Status" name="status">
+          <select defaultValue={filters.status ?? ''} className={inputClass}>
             <option value="">Any</option>
             {deploymentStatusValues.map((s) => (
               <option key={s} value={s}>
@@ -38,10 +44,9 @@ export default async function DeploymentsPage({ searchParams }: { searchParams: 
               </option>
             ))}
           </select>
-        </label>
-        <label className="text-sm text-slate-700">
-          Product
-          <select name="productId" defaultValue={filters.productId ?? ''} className={inputClass}>
+        </Field>
+        <Field label="Product" name="productId">
+          <select defaultValue={filters.productId ?? ''} className={inputClass}>
             <option value="">Any</option>
             {choices.products.map((p) => (
               <option key={p.id} value={p.id}>
@@ -49,10 +54,9 @@ export default async function DeploymentsPage({ searchParams }: { searchParams: 
               </option>
             ))}
           </select>
-        </label>
-        <label className="text-sm text-slate-700">
-          Environment
-          <select name="environment" defaultValue={filters.environment ?? ''} className={inputClass}>
+        </Field>
+        <Field label="Environment" name="environment">
+          <select defaultValue={filters.environment ?? ''} className={inputClass}>
             <option value="">Any</option>
             {choices.environments.map((e) => (
               <option key={e.key} value={e.key}>
@@ -60,11 +64,8 @@ export default async function DeploymentsPage({ searchParams }: { searchParams: 
               </option>
             ))}
           </select>
-        </label>
-        <button type="submit" className="rounded-md border border-slate-300 bg-white px-4 py-2 text-sm font-medium hover:bg-slate-50">
-          Filter
-        </button>
-      </form>
+        </Field>
+      </FilterBar>
       <div className="mt-6">
         <Table
           label="Deployments"

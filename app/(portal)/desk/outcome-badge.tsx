@@ -1,24 +1,22 @@
 import type { InstallEventType } from '@/db/schema';
 import { outcomeLabels } from '@/lib/installs/filters';
+import { StatusBadge, type BadgeTone } from '@/app/ui/status-badge';
 
-const styles: Record<InstallEventType, string> = {
-  download_started: 'bg-slate-100 text-slate-700 ring-slate-300',
-  download_completed: 'bg-sky-50 text-sky-800 ring-sky-200',
-  download_failed: 'bg-orange-50 text-orange-800 ring-orange-200',
-  install_succeeded: 'bg-emerald-50 text-emerald-800 ring-emerald-200',
-  install_failed: 'bg-red-50 text-red-800 ring-red-200',
-  uninstalled: 'bg-amber-50 text-amber-800 ring-amber-200',
-  uninstall_failed: 'bg-red-50 text-red-800 ring-red-200',
+const tones: Record<InstallEventType, BadgeTone> = {
+  download_started: 'neutral',
+  download_completed: 'info',
+  download_failed: 'caution',
+  install_succeeded: 'success',
+  install_failed: 'danger',
+  uninstalled: 'warning',
+  uninstall_failed: 'danger',
 };
 
 export function OutcomeBadge({ type }: { type: InstallEventType }) {
   return (
-    <span
-      className={`inline-flex items-center whitespace-nowrap rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${styles[type]}`}
-      data-testid="outcome"
-    >
+    <StatusBadge tone={tones[type]} testId="outcome">
       {outcomeLabels[type]}
-    </span>
+    </StatusBadge>
   );
 }
 
@@ -26,14 +24,9 @@ export function OutcomeBadge({ type }: { type: InstallEventType }) {
 export function ReportedByBadge({ userReported, type }: { userReported: boolean; type: InstallEventType }) {
   if (!userReported && !type.startsWith('install_') && type !== 'uninstalled') return null;
   return (
-    <span
-      className={`ml-1 inline-flex items-center whitespace-nowrap rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${
-        userReported ? 'bg-violet-50 text-violet-900 ring-violet-200' : 'bg-white text-slate-700 ring-slate-300'
-      }`}
-      data-testid="reported-by"
-    >
+    <StatusBadge tone={userReported ? 'owner' : 'plain'} className="ml-1" testId="reported-by">
       {userReported ? 'Reported by owner' : 'Agent-verified'}
-    </span>
+    </StatusBadge>
   );
 }
 

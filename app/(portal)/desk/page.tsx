@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { SupplierEventsTable } from '@/app/ui/supplier-events-table';
+import { KeysetPager } from '@/app/ui/table';
 import { listSupplierEvents } from '@/lib/suppliers/queries';
 import { z } from 'zod';
 import { requireArea } from '@/lib/auth/session';
@@ -14,7 +15,6 @@ export const metadata: Metadata = { title: 'Service desk' };
 
 type Search = Record<string, string | string[] | undefined>;
 const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
-const button = 'rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-slate-50';
 
 export default async function DeskPage({ searchParams }: { searchParams: Promise<Search> }) {
   const actor = await requireArea('/desk');
@@ -174,22 +174,10 @@ export default async function DeskPage({ searchParams }: { searchParams: Promise
         )}
       </div>
 
-      {(cursor || page.nextCursor) && (
-        <nav aria-label="Pages" className="mt-6 flex items-center justify-between">
-          {cursor ? (
-            <Link href={`/desk${query ? `?${query}` : ''}`} className={button}>
-              ← Newest
-            </Link>
-          ) : (
-            <span />
-          )}
-          {page.nextCursor && (
-            <Link href={`/desk?${filterParams(filter, { cursor: page.nextCursor })}`} className={button} rel="next" data-testid="older">
-              Older →
-            </Link>
-          )}
-        </nav>
-      )}
+      <KeysetPager
+        newestHref={cursor && `/desk${query ? `?${query}` : ''}`}
+        olderHref={page.nextCursor && `/desk?${filterParams(filter, { cursor: page.nextCursor })}`}
+      />
     </div>
   );
 }

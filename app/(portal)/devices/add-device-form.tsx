@@ -31,25 +31,10 @@ export function AddDeviceForm({
             error={errors.hostname}
             hint="Its hostname, e.g. ALICE-LT-4411: letters, digits, . - _"
           >
-            <input
-              id="hostname"
-              name="hostname"
-              maxLength={63}
-              autoComplete="off"
-              aria-invalid={!!errors.hostname}
-              aria-describedby={errors.hostname ? 'hostname-error' : undefined}
-              className={inputClass}
-            />
+            <input id="hostname" name="hostname" maxLength={63} autoComplete="off" className={inputClass} />
           </Field>
           <Field label="Platform" name="platform" error={errors.platform}>
-            <select
-              id="platform"
-              name="platform"
-              defaultValue=""
-              aria-invalid={!!errors.platform}
-              aria-describedby={errors.platform ? 'platform-error' : undefined}
-              className={inputClass}
-            >
+            <select id="platform" name="platform" defaultValue="" className={inputClass}>
               <option value="" disabled>
                 Choose…
               </option>

@@ -6,6 +6,8 @@ import { inputClass } from '@/app/ui/form';
 import { newCodeAction, renameDeviceAction, retireDeviceAction, type DeviceFormState } from './actions';
 import type { AgentDownload } from './agent-commands';
 import { EnrolmentCodePanel } from './enrolment-code';
+import { deviceStatusTones, StatusBadge } from '@/app/ui/status-badge';
+import { Table } from '@/app/ui/table';
 
 export interface DeviceRow {
   id: string;
@@ -18,12 +20,6 @@ export interface DeviceRow {
   enrolment: string | null;
 }
 
-const statusStyles: Record<DeviceRow['status'], string> = {
-  active: 'bg-emerald-50 text-emerald-800 ring-emerald-200',
-  pending: 'bg-amber-50 text-amber-800 ring-amber-200',
-  retired: 'bg-slate-100 text-slate-700 ring-slate-300',
-  revoked: 'bg-red-50 text-red-800 ring-red-200',
-};
 const statusLabels: Record<DeviceRow['status'], string> = {
   active: 'active',
   pending: 'waiting to enrol',
@@ -57,9 +53,7 @@ function Row({ d, origin, agent }: { d: DeviceRow; origin: string; agent: AgentD
         </td>
         <td className="hidden px-4 py-3 sm:table-cell">{d.platform}</td>
         <td className="hidden px-4 py-3 sm:table-cell">
-          <span className={`inline-flex rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${statusStyles[d.status]}`}>
-            {statusLabels[d.status]}
-          </span>
+          <StatusBadge tone={deviceStatusTones[d.status]}>{statusLabels[d.status]}</StatusBadge>
           {d.enrolment && <div className="mt-1 text-xs text-slate-500">{d.enrolment}</div>}
         </td>
         <td className="hidden whitespace-nowrap px-4 py-3 sm:table-cell">{d.lastSeen}</td>
@@ -167,21 +161,17 @@ function Row({ d, origin, agent }: { d: DeviceRow; origin: string; agent: AgentD
 
 export function DevicesTable({ devices, origin, agent }: { devices: DeviceRow[]; origin: string; agent: AgentDownload }) {
   return (
-    <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white" role="region" aria-label="My devices" tabIndex={0}>
-      <table className="w-full text-left text-sm">
-        <thead className="border-b border-slate-200 bg-slate-50 text-xs uppercase text-slate-500">
-          <tr>
-            {['Name', 'Platform', 'Status', 'Last seen', 'Agent', ''].map((h, i) => (
-              <th key={i} scope="col" className={`px-4 py-2 font-medium ${[1, 2, 3, 4].includes(i) ? 'hidden sm:table-cell' : ''}`}>
-                {h || <span className="sr-only">Actions</span>}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        {devices.map((d) => (
-          <Row key={d.id} d={d} origin={origin} agent={agent} />
-        ))}
-      </table>
-    </div>
+    <Table
+      label="My devices"
+      rowGroups
+      head={['Name', 'Platform', 'Status', 'Last seen', 'Agent', ''].map((label, i) => ({
+        label,
+        className: [1, 2, 3, 4].includes(i) ? 'hidden sm:table-cell' : '',
+      }))}
+    >
+      {devices.map((d) => (
+        <Row key={d.id} d={d} origin={origin} agent={agent} />
+      ))}
+    </Table>
   );
 }

@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { requireArea } from '@/lib/auth/session';
 import { listLibrary } from '@/lib/catalogue/library';
+import { cellClass, Table } from '@/app/ui/table';
 
 export const metadata: Metadata = { title: 'Library' };
 
@@ -31,56 +32,34 @@ export default async function LibraryPage() {
           New product
         </Link>
       </div>
-      <div className="mt-6 overflow-x-auto rounded-xl border border-slate-200 bg-white" role="region" aria-label="Products" tabIndex={0}>
-        <table className="w-full text-left text-sm">
-          <thead className="border-b border-slate-200 bg-slate-50 text-xs uppercase text-slate-500">
-            <tr>
-              <th scope="col" className="px-4 py-2 font-medium">
-                Product
-              </th>
-              <th scope="col" className="px-4 py-2 font-medium">
-                Category
-              </th>
-              <th scope="col" className="px-4 py-2 font-medium">
-                Visibility
-              </th>
-              <th scope="col" className="px-4 py-2 text-right font-medium">
-                Draft
-              </th>
-              <th scope="col" className="px-4 py-2 text-right font-medium">
-                Published
-              </th>
-              <th scope="col" className="px-4 py-2 text-right font-medium">
-                Deprecated
-              </th>
-              <th scope="col" className="px-4 py-2 text-right font-medium">
-                Withdrawn
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((r) => (
-              <tr key={r.slug} className="border-t border-slate-100">
-                <td className="px-4 py-2">
-                  <Link href={`/library/products/${r.slug}`} className="font-medium text-indigo-700 hover:underline">
-                    {r.name}
-                  </Link>
-                  <div className="text-xs text-slate-500">{r.publisher}</div>
-                </td>
-                <td className="px-4 py-2">{r.category}</td>
-                <td className="px-4 py-2">{r.archived ? 'archived' : r.visibility === 'groups' ? 'selected groups' : 'everyone'}</td>
-                <td className="px-4 py-2 text-right tabular-nums">{r.counts.draft}</td>
-                <td className="px-4 py-2 text-right tabular-nums">{r.counts.published}</td>
-                <td className="px-4 py-2 text-right tabular-nums">{r.counts.deprecated}</td>
-                <td className="px-4 py-2 text-right tabular-nums">{r.counts.withdrawn}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-        {rows.length === 0 && (
-          <p className="px-4 py-10 text-center text-slate-600">The library is empty. Products appear here once created.</p>
-        )}
-      </div>
+      <Table
+        label="Products"
+        className="mt-6"
+        head={[
+          'Product',
+          'Category',
+          'Visibility',
+          ...['Draft', 'Published', 'Deprecated', 'Withdrawn'].map((label) => ({ label, className: 'text-right' })),
+        ]}
+        empty={rows.length === 0 && 'The library is empty. Products appear here once created.'}
+      >
+        {rows.map((r) => (
+          <tr key={r.slug} className="border-t border-slate-100">
+            <td className={cellClass}>
+              <Link href={`/library/products/${r.slug}`} className="font-medium text-indigo-700 hover:underline">
+                {r.name}
+              </Link>
+              <div className="text-xs text-slate-500">{r.publisher}</div>
+            </td>
+            <td className={cellClass}>{r.category}</td>
+            <td className={cellClass}>{r.archived ? 'archived' : r.visibility === 'groups' ? 'selected groups' : 'everyone'}</td>
+            <td className={`${cellClass} text-right tabular-nums`}>{r.counts.draft}</td>
+            <td className={`${cellClass} text-right tabular-nums`}>{r.counts.published}</td>
+            <td className={`${cellClass} text-right tabular-nums`}>{r.counts.deprecated}</td>
+            <td className={`${cellClass} text-right tabular-nums`}>{r.counts.withdrawn}</td>
+          </tr>
+        ))}
+      </Table>
     </div>
   );
 }

@@ -5,6 +5,7 @@ import { listMyRequestsWithSteps, type MyRequestRow } from '@/lib/requests/devic
 import { formatDate, platformLabels } from '@/app/ui/format';
 import { RequestStatusBadge } from '@/app/ui/request-status-badge';
 import type { Platform } from '@/db/schema';
+import { cellClass, Table } from '@/app/ui/table';
 
 export const metadata: Metadata = { title: 'My requests' };
 
@@ -78,60 +79,29 @@ export default async function MyRequestsPage() {
           </Link>
         </div>
       ) : (
-        <div
-          className="mt-6 overflow-x-auto rounded-xl border border-slate-200 bg-white"
-          role="region"
-          aria-label="My requests"
-          tabIndex={0}
-        >
-          <table className="w-full text-left text-sm">
-            <thead className="border-b border-slate-200 bg-slate-50 text-xs uppercase text-slate-500">
-              <tr>
-                <th scope="col" className="px-4 py-2 font-medium">
-                  Product
-                </th>
-                <th scope="col" className="px-4 py-2 font-medium">
-                  Version
-                </th>
-                <th scope="col" className="px-4 py-2 font-medium">
-                  Device
-                </th>
-                <th scope="col" className="px-4 py-2 font-medium">
-                  Status
-                </th>
-                <th scope="col" className="px-4 py-2 font-medium">
-                  Submitted
-                </th>
-                <th scope="col" className="px-4 py-2 font-medium">
-                  Next step
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((r) => (
-                <tr key={r.id} className="border-t border-slate-100 align-top" data-testid="request-row">
-                  <td className="px-4 py-2.5">
-                    <Link href={`/requests/${r.id}`} className="font-medium text-indigo-700 hover:underline">
-                      {r.product.name}
-                    </Link>
-                  </td>
-                  <td className="px-4 py-2.5 whitespace-nowrap">{r.version ?? <span className="text-slate-500">current</span>}</td>
-                  <td className="px-4 py-2.5">
-                    <div className="whitespace-nowrap">{r.device.hostname}</div>
-                    <div className="text-xs text-slate-500">{platformLabels[r.device.platform as Platform] ?? r.device.platform}</div>
-                  </td>
-                  <td className="px-4 py-2.5">
-                    <RequestStatusBadge status={r.status} />
-                  </td>
-                  <td className="px-4 py-2.5 whitespace-nowrap">{formatDate(r.createdAt)}</td>
-                  <td className="px-4 py-2.5 text-slate-700" data-testid="next-step">
-                    <NextStep r={r} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table label="My requests" className="mt-6" head={['Product', 'Version', 'Device', 'Status', 'Submitted', 'Next step']}>
+          {rows.map((r) => (
+            <tr key={r.id} className="border-t border-slate-100 align-top" data-testid="request-row">
+              <td className={cellClass}>
+                <Link href={`/requests/${r.id}`} className="font-medium text-indigo-700 hover:underline">
+                  {r.product.name}
+                </Link>
+              </td>
+              <td className={`${cellClass} whitespace-nowrap`}>{r.version ?? <span className="text-slate-500">current</span>}</td>
+              <td className={cellClass}>
+                <div className="whitespace-nowrap">{r.device.hostname}</div>
+                <div className="text-xs text-slate-500">{platformLabels[r.device.platform as Platform] ?? r.device.platform}</div>
+              </td>
+              <td className={cellClass}>
+                <RequestStatusBadge status={r.status} />
+              </td>
+              <td className={`${cellClass} whitespace-nowrap`}>{formatDate(r.createdAt)}</td>
+              <td className={`${cellClass} text-slate-700`} data-testid="next-step">
+                <NextStep r={r} />
+              </td>
+            </tr>
+          ))}
+        </Table>
       )}
     </div>
   );

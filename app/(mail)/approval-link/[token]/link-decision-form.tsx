@@ -25,16 +25,7 @@ export function LinkDecisionForm({ token, rejecting }: { token: string; rejectin
         error={commentError}
         hint={rejecting ? 'Required; the requester sees it.' : undefined}
       >
-        <textarea
-          id="comment"
-          name="comment"
-          rows={3}
-          maxLength={2000}
-          required={rejecting}
-          aria-invalid={commentError ? true : undefined}
-          aria-describedby={commentError ? 'comment-error' : undefined}
-          className={inputClass}
-        />
+        <textarea id="comment" name="comment" rows={3} maxLength={2000} required={rejecting} className={inputClass} />
       </Field>
       <button
         type="submit"

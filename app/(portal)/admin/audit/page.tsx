@@ -3,7 +3,10 @@ import Link from 'next/link';
 import { requireArea } from '@/lib/auth/session';
 import { auditFilterInput, listAuditEntityTypes, listAuditEvents, type AuditEventView, type AuditPage } from '@/lib/audit/queries';
 import { fromServiceError, fromZodError, type ActionState } from '@/app/ui/action-state';
+import { FilterBar } from '@/app/ui/filter-bar';
 import { Field, FormError, inputClass } from '@/app/ui/form';
+import { KeysetPager, Table } from '@/app/ui/table';
+import { Breadcrumb } from '@/app/ui/breadcrumb';
 
 export const metadata: Metadata = { title: 'Audit log' };
 
@@ -63,195 +66,119 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Pro
 
   return (
     <div>
-      <nav aria-label="Breadcrumb" className="text-sm text-slate-500">
-        <Link href="/admin" className="hover:underline">
-          Admin
-        </Link>{' '}
-        / Audit log
-      </nav>
+      <Breadcrumb parent={{ href: '/admin', label: 'Admin' }} current="Audit log" />
       <h1 className="mt-2 text-2xl font-semibold">Audit log</h1>
       <p className="mt-1 text-slate-600">Who did what to which record, and when. Append-only; newest first; times in UTC.</p>
 
-      {/* Keyed by the filter, so that after following a link (the page stays mounted) the fields show its values. */}
-      <form
-        key={JSON.stringify(current)}
-        method="get"
+      <FilterBar
         action="/admin/audit"
-        aria-label="Filter the audit log"
-        className="mt-6 rounded-xl border border-slate-200 bg-white p-4"
+        label="Filter the audit log"
+        formKey={JSON.stringify(current)}
+        columns="sm:grid-cols-2 lg:grid-cols-5"
+        actions="below"
+        applyLabel="Filter"
+        clearHref={filtered && '/admin/audit'}
+        clearLabel="Clear filters"
+        extra={
+          <>
+            <a
+              href={`/admin/audit/export${href({ cursor: '' }).replace('/admin/audit', '')}`}
+              className="text-sm font-medium text-indigo-700 underline underline-offset-2"
+              data-testid="audit-export"
+              download
+            >
+              Export CSV{filtered ? ' (these filters)' : ''}
+            </a>
+            {current.entityId && (
+              <span
+                className="inline-flex items-center gap-2 rounded-full bg-indigo-50 px-3 py-1 text-xs text-indigo-800"
+                data-testid="entity-filter"
+              >
+                One entity: <code className="font-mono">{current.entityId}</code>
+                <Link href={href({ entityId: '' })} aria-label="Show all entities" className="font-semibold hover:underline">
+                  ×
+                </Link>
+              </span>
+            )}
+          </>
+        }
       >
         {current.entityId && <input type="hidden" name="entityId" value={current.entityId} />}
-        <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-5">
-          <Field label="Entity type" name="entityType" error={error('entityType')}>
-            <select id="entityType" name="entityType" defaultValue={current.entityType} className={inputClass}>
-              <option value="">All</option>
-              {[...new Set([...types, ...(current.entityType ? [current.entityType] : [])])].map((t) => (
-                <option key={t} value={t}>
-                  {t}
-                </option>
-              ))}
-            </select>
-          </Field>
-          <Field label="Action starts with" name="action" error={error('action')}>
-            <input id="action" name="action" defaultValue={current.action} maxLength={100} placeholder="request." className={inputClass} />
-          </Field>
-          <Field label="Actor" name="actor" error={error('actor')}>
-            <input
-              id="actor"
-              name="actor"
-              defaultValue={current.actor}
-              maxLength={320}
-              placeholder="email or id"
-              aria-invalid={error('actor') ? true : undefined}
-              aria-describedby={error('actor') ? 'actor-error' : undefined}
-              className={inputClass}
-            />
-          </Field>
-          <Field label="From" name="from" error={error('from')}>
-            <input
-              id="from"
-              name="from"
-              type="date"
-              defaultValue={current.from}
-              aria-invalid={error('from') ? true : undefined}
-              className={inputClass}
-            />
-          </Field>
-          <Field label="To" name="to" error={error('to')}>
-            <input
-              id="to"
-              name="to"
-              type="date"
-              defaultValue={current.to}
-              aria-invalid={error('to') ? true : undefined}
-              className={inputClass}
-            />
-          </Field>
-        </div>
-        <div className="mt-4 flex flex-wrap items-center gap-3">
-          <button type="submit" className="rounded-md bg-indigo-600 px-4 py-2 text-sm font-medium text-white shadow-sm hover:bg-indigo-500">
-            Filter
-          </button>
-          {filtered && (
-            <Link href="/admin/audit" className="text-sm font-medium text-slate-600 hover:underline">
-              Clear filters
-            </Link>
-          )}
-          <a
-            href={`/admin/audit/export${href({ cursor: '' }).replace('/admin/audit', '')}`}
-            className="text-sm font-medium text-indigo-700 underline underline-offset-2"
-            data-testid="audit-export"
-            download
-          >
-            Export CSV{filtered ? ' (these filters)' : ''}
-          </a>
-          {current.entityId && (
-            <span
-              className="inline-flex items-center gap-2 rounded-full bg-indigo-50 px-3 py-1 text-xs text-indigo-800"
-              data-testid="entity-filter"
-            >
-              One entity: <code className="font-mono">{current.entityId}</code>
-              <Link href={href({ entityId: '' })} aria-label="Show all entities" className="font-semibold hover:underline">
-                ×
-              </Link>
-            </span>
-          )}
-        </div>
-      </form>
+        <Field label="Entity type" name="entityType" error={error('entityType')}>
+          <select id="entityType" name="entityType" defaultValue={current.entityType} className={inputClass}>
+            <option value="">All</option>
+            {[...new Set([...types, ...(current.entityType ? [current.entityType] : [])])].map((t) => (
+              <option key={t} value={t}>
+                {t}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field label="Action starts with" name="action" error={error('action')}>
+          <input id="action" name="action" defaultValue={current.action} maxLength={100} placeholder="request." className={inputClass} />
+        </Field>
+        <Field label="Actor" name="actor" error={error('actor')}>
+          <input id="actor" name="actor" defaultValue={current.actor} maxLength={320} placeholder="email or id" className={inputClass} />
+        </Field>
+        <Field label="From" name="from" error={error('from')}>
+          <input id="from" name="from" type="date" defaultValue={current.from} className={inputClass} />
+        </Field>
+        <Field label="To" name="to" error={error('to')}>
+          <input id="to" name="to" type="date" defaultValue={current.to} className={inputClass} />
+        </Field>
+      </FilterBar>
 
       <div className="mt-6">
         <FormError state={state} />
       </div>
 
       {page && (
-        <>
-          <div
-            className="mt-2 overflow-x-auto rounded-xl border border-slate-200 bg-white"
-            role="region"
-            aria-label="Audit events"
-            tabIndex={0}
-          >
-            <table className="w-full text-left text-sm">
-              <thead className="border-b border-slate-200 bg-slate-50 text-xs uppercase text-slate-500">
-                <tr>
-                  {['Time (UTC)', 'Actor', 'Action', 'Entity', 'Changes'].map((h) => (
-                    <th key={h} scope="col" className="px-4 py-2 font-medium">
-                      {h}
-                    </th>
-                  ))}
-                </tr>
-              </thead>
-              <tbody>
-                {page.events.map((e) => (
-                  <tr key={e.id} className="border-t border-slate-100 align-top" data-testid="audit-row">
-                    <td className="whitespace-nowrap px-4 py-2">
-                      <time dateTime={e.at.toISOString()}>{dateTime.format(e.at)}</time>
-                    </td>
-                    <td className="px-4 py-2">
-                      {e.actor.kind === 'system' ? (
-                        <span className="font-medium">{e.actor.name}</span>
-                      ) : (
-                        <Link
-                          href={href({ actor: (e.actor.kind === 'user' ? e.actor.detail : e.actor.id) ?? '', cursor: '' })}
-                          className="font-medium hover:underline"
-                        >
-                          {e.actor.name}
-                        </Link>
-                      )}
-                      {e.actor.detail && <div className="text-xs text-slate-500">{e.actor.detail}</div>}
-                    </td>
-                    <td className="px-4 py-2">
-                      <code className="font-mono text-xs">{e.action}</code>
-                    </td>
-                    <td className="px-4 py-2">
-                      <div className="text-xs text-slate-500">{e.entityType}</div>
-                      <Link
-                        href={href({ entityType: e.entityType, entityId: e.entityId })}
-                        title={`${e.entityType} ${e.entityId}`}
-                        aria-label={`Every event of ${e.entityName ?? `${e.entityType} ${e.entityId}`}`}
-                        className={`text-indigo-700 hover:underline ${e.entityName ? 'text-sm' : 'font-mono text-xs'}`}
-                        data-testid="entity-name"
-                      >
-                        {e.entityName ?? (e.entityId.length > 13 ? `${e.entityId.slice(0, 8)}…` : e.entityId)}
-                      </Link>
-                    </td>
-                    <td className="px-4 py-2">
-                      <Changes before={e.before} after={e.after} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-            {page.events.length === 0 && (
-              <p className="px-4 py-10 text-center text-slate-600">
-                {filtered ? 'No events match these filters.' : 'Nothing has been recorded yet.'}
-              </p>
-            )}
-          </div>
-          <nav aria-label="Pages" className="mt-6 flex items-center justify-between">
-            {value('cursor') ? (
-              <Link
-                href={href({})}
-                className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-slate-50"
-              >
-                ← Newest
-              </Link>
-            ) : (
-              <span />
-            )}
-            {page.nextCursor ? (
-              <Link
-                href={href({ cursor: page.nextCursor })}
-                rel="next"
-                className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-slate-50"
-              >
-                Older →
-              </Link>
-            ) : (
-              <span />
-            )}
-          </nav>
-        </>
+        <Table
+          label="Audit events"
+          className="mt-2"
+          head={['Time (UTC)', 'Actor', 'Action', 'Entity', 'Changes']}
+          empty={page.events.length === 0 && (filtered ? 'No events match these filters.' : 'Nothing has been recorded yet.')}
+          pager={<KeysetPager newestHref={value('cursor') && href({})} olderHref={page.nextCursor && href({ cursor: page.nextCursor })} />}
+        >
+          {page.events.map((e) => (
+            <tr key={e.id} className="border-t border-slate-100 align-top" data-testid="audit-row">
+              <td className="whitespace-nowrap px-4 py-2">
+                <time dateTime={e.at.toISOString()}>{dateTime.format(e.at)}</time>
+              </td>
+              <td className="px-4 py-2">
+                {e.actor.kind === 'system' ? (
+                  <span className="font-medium">{e.actor.name}</span>
+                ) : (
+                  <Link
+                    href={href({ actor: (e.actor.kind === 'user' ? e.actor.detail : e.actor.id) ?? '', cursor: '' })}
+                    className="font-medium hover:underline"
+                  >
+                    {e.actor.name}
+                  </Link>
+                )}
+                {e.actor.detail && <div className="text-xs text-slate-500">{e.actor.detail}</div>}
+              </td>
+              <td className="px-4 py-2">
+                <code className="font-mono text-xs">{e.action}</code>
+              </td>
+              <td className="px-4 py-2">
+                <div className="text-xs text-slate-500">{e.entityType}</div>
+                <Link
+                  href={href({ entityType: e.entityType, entityId: e.entityId })}
+                  title={`${e.entityType} ${e.entityId}`}
+                  aria-label={`Every event of ${e.entityName ?? `${e.entityType} ${e.entityId}`}`}
+                  className={`text-indigo-700 hover:underline ${e.entityName ? 'text-sm' : 'font-mono text-xs'}`}
+                  data-testid="entity-name"
+                >
+                  {e.entityName ?? (e.entityId.length > 13 ? `${e.entityId.slice(0, 8)}…` : e.entityId)}
+                </Link>
+              </td>
+              <td className="px-4 py-2">
+                <Changes before={e.before} after={e.after} />
+              </td>
+            </tr>
+          ))}
+        </Table>
       )}
     </div>
   );

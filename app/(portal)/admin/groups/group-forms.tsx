@@ -13,7 +13,7 @@ export function NewGroupForm() {
   return (
     <form onSubmit={submitKeepingInput(action, startTransition)} noValidate className="grid gap-3 sm:grid-cols-[1fr_2fr_auto] sm:items-end">
       <Field label="Name" name="name" error={err('name')}>
-        <input id="name" name="name" maxLength={80} className={inputClass} aria-invalid={err('name') ? true : undefined} />
+        <input id="name" name="name" maxLength={80} className={inputClass} />
       </Field>
       <Field label="Description" name="description" error={err('description')}>
         <input id="description" name="description" maxLength={500} className={inputClass} />

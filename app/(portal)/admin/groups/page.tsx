@@ -1,8 +1,9 @@
 import type { Metadata } from 'next';
-import Link from 'next/link';
 import { listGroups } from '@/lib/admin/groups';
 import { requireArea } from '@/lib/auth/session';
 import { GroupEditor, NewGroupForm } from './group-forms';
+import { StatusBadge } from '@/app/ui/status-badge';
+import { Breadcrumb } from '@/app/ui/breadcrumb';
 
 export const metadata: Metadata = { title: 'Groups' };
 
@@ -11,12 +12,7 @@ export default async function GroupsPage() {
   const groups = await listGroups(actor);
   return (
     <div>
-      <nav aria-label="Breadcrumb" className="text-sm text-slate-500">
-        <Link href="/admin" className="hover:underline">
-          Admin
-        </Link>{' '}
-        / Groups
-      </nav>
+      <Breadcrumb parent={{ href: '/admin', label: 'Admin' }} current="Groups" />
       <h1 className="mt-3 text-2xl font-semibold">Groups</h1>
       <p className="mt-1 text-slate-600">
         Groups decide who sees restricted products and who approves group stages. Members are edited on each person’s page.
@@ -34,7 +30,7 @@ export default async function GroupsPage() {
           <li key={g.id} className="rounded-xl border border-slate-200 bg-white p-4" data-testid="group-row">
             <div className="flex flex-wrap items-baseline gap-x-3 gap-y-1">
               <h2 className="font-semibold">{g.name}</h2>
-              {g.archived && <span className="rounded-full bg-slate-200 px-2 py-0.5 text-xs font-medium text-slate-800">archived</span>}
+              {g.archived && <StatusBadge tone="neutral">archived</StatusBadge>}
               <span className="text-sm text-slate-600">
                 {g.members === 1 ? '1 member' : `${g.members} members`}
                 {g.usedBy.length > 0 && ` · used by ${g.usedBy.join(', ')}`}

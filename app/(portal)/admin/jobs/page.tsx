@@ -1,9 +1,10 @@
 import type { Metadata } from 'next';
-import Link from 'next/link';
 import { listJobs, type JobView } from '@/lib/jobs/admin';
 import { requireArea } from '@/lib/auth/session';
 import { formatDateTime } from '@/app/ui/format';
 import { RetryButton } from './retry-button';
+import { cellClass, Table } from '@/app/ui/table';
+import { Breadcrumb } from '@/app/ui/breadcrumb';
 
 export const metadata: Metadata = { title: 'Background jobs' };
 
@@ -18,66 +19,34 @@ function JobTable({ title, jobs, empty, retry = false }: { title: string; jobs: 
       {jobs.length === 0 ? (
         <p className="mt-2 text-sm text-slate-500">{empty}</p>
       ) : (
-        <div
-          className="mt-2 overflow-x-auto rounded-xl border border-slate-200 bg-white"
-          role="region"
-          aria-labelledby={`jobs-${title}`}
-          tabIndex={0}
+        <Table
+          labelledBy={`jobs-${title}`}
+          className="mt-2"
+          head={['Job', 'Attempts', 'Queued', 'Runs from', 'Finished', 'Last error', ...(retry ? [''] : [])]}
         >
-          <table className="w-full text-left text-sm">
-            <thead className="border-b border-slate-200 bg-slate-50 text-xs uppercase text-slate-500">
-              <tr>
-                <th scope="col" className="px-4 py-2 font-medium">
-                  Job
-                </th>
-                <th scope="col" className="px-4 py-2 font-medium">
-                  Attempts
-                </th>
-                <th scope="col" className="px-4 py-2 font-medium">
-                  Queued
-                </th>
-                <th scope="col" className="px-4 py-2 font-medium">
-                  Runs from
-                </th>
-                <th scope="col" className="px-4 py-2 font-medium">
-                  Finished
-                </th>
-                <th scope="col" className="px-4 py-2 font-medium">
-                  Last error
-                </th>
-                {retry && (
-                  <th scope="col" className="px-4 py-2 font-medium">
-                    <span className="sr-only">Action</span>
-                  </th>
-                )}
-              </tr>
-            </thead>
-            <tbody>
-              {jobs.map((j) => (
-                <tr key={j.id} className="border-t border-slate-100 align-top">
-                  <td className="px-4 py-2">
-                    <div className="font-medium">{j.name}</div>
-                    <div className="font-mono text-xs text-slate-500">{j.id}</div>
-                  </td>
-                  <td className="px-4 py-2">
-                    {j.attempts} of {j.maxAttempts}
-                  </td>
-                  <td className="px-4 py-2">{when(j.createdOn)}</td>
-                  <td className="px-4 py-2">{when(j.startAfter)}</td>
-                  <td className="px-4 py-2">{when(j.completedOn)}</td>
-                  <td className="max-w-md px-4 py-2">
-                    {j.error ? <span className="break-words text-red-800">{j.error}</span> : <span className="text-slate-400">—</span>}
-                  </td>
-                  {retry && (
-                    <td className="px-4 py-2">
-                      <RetryButton name={j.name} id={j.id} />
-                    </td>
-                  )}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+          {jobs.map((j) => (
+            <tr key={j.id} className="border-t border-slate-100 align-top">
+              <td className={cellClass}>
+                <div className="font-medium">{j.name}</div>
+                <div className="font-mono text-xs text-slate-500">{j.id}</div>
+              </td>
+              <td className={cellClass}>
+                {j.attempts} of {j.maxAttempts}
+              </td>
+              <td className={cellClass}>{when(j.createdOn)}</td>
+              <td className={cellClass}>{when(j.startAfter)}</td>
+              <td className={cellClass}>{when(j.completedOn)}</td>
+              <td className={`${cellClass} max-w-md`}>
+                {j.error ? <span className="break-words text-red-800">{j.error}</span> : <span className="text-slate-400">—</span>}
+              </td>
+              {retry && (
+                <td className={cellClass}>
+                  <RetryButton name={j.name} id={j.id} />
+                </td>
+              )}
+            </tr>
+          ))}
+        </Table>
       )}
     </section>
   );
@@ -88,12 +57,7 @@ export default async function JobsPage() {
   const jobs = await listJobs(actor);
   return (
     <div>
-      <nav aria-label="Breadcrumb" className="text-sm text-slate-500">
-        <Link href="/admin" className="hover:underline">
-          Admin
-        </Link>{' '}
-        / Background jobs
-      </nav>
+      <Breadcrumb parent={{ href: '/admin', label: 'Admin' }} current="Background jobs" />
       <h1 className="mt-2 text-2xl font-semibold">Background jobs</h1>
       <p className="mt-1 text-slate-600">
         E-mail, the request sweep and entitlement expiry run here, once across all instances. A failing job is retried with growing delays;

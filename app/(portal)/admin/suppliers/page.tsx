@@ -1,5 +1,4 @@
 import type { Metadata } from 'next';
-import Link from 'next/link';
 import { ActionForm } from '@/app/ui/action-form';
 import { Field, inputClass } from '@/app/ui/form';
 import { formatDateTime } from '@/app/ui/format';
@@ -10,6 +9,7 @@ import { listSupplierCredentials } from '@/lib/suppliers/credentials';
 import { listDeviceChoices } from '@/lib/suppliers/queries';
 import { deviceKindValues } from '@/db/schema';
 import { addPersonAction, createCredentialAction, createSupplierAction, revokeCredentialAction } from './actions';
+import { Breadcrumb } from '@/app/ui/breadcrumb';
 
 export const metadata: Metadata = { title: 'Suppliers' };
 export const dynamic = 'force-dynamic';
@@ -34,12 +34,7 @@ export default async function SuppliersPage() {
   return (
     <div className="space-y-8">
       <div>
-        <nav aria-label="Breadcrumb" className="text-sm text-slate-500">
-          <Link href="/admin" className="hover:underline">
-            Admin
-          </Link>{' '}
-          / Suppliers
-        </nav>
+        <Breadcrumb parent={{ href: '/admin', label: 'Admin' }} current="Suppliers" />
         <h1 className="mt-2 text-2xl font-semibold">Suppliers</h1>
         <p className="mt-1 max-w-3xl text-slate-600">
           Outside organisations that deploy to part of the estate. A supplier reaches the devices matching all of its rules, plus the

@@ -37,16 +37,7 @@ export function DecisionForm({ requestId, stage, canDecide }: { requestId: strin
       <input type="hidden" name="requestId" value={requestId} />
       {stage !== null && <input type="hidden" name="stage" value={stage} />}
       <Field label="Comment" name="comment" error={commentError} hint="Required when you reject; the requester sees it.">
-        <textarea
-          id="comment"
-          ref={comment}
-          name="comment"
-          rows={4}
-          maxLength={2000}
-          aria-invalid={commentError ? true : undefined}
-          aria-describedby={commentError ? 'comment-error' : undefined}
-          className={inputClass}
-        />
+        <textarea id="comment" ref={comment} name="comment" rows={4} maxLength={2000} className={inputClass} />
       </Field>
       <div className="flex flex-wrap gap-3">
         <button

@@ -1,6 +1,5 @@
 import type { Metadata } from 'next';
 import { orNotFound } from '@/app/ui/or-not-found';
-import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { z } from 'zod';
 import { requireArea } from '@/lib/auth/session';
@@ -9,6 +8,8 @@ import { formatDateTime, platformLabels } from '@/app/ui/format';
 import { RequestStatusBadge } from '@/app/ui/request-status-badge';
 import { ago, dueIn } from '../format';
 import { DecisionForm } from './decision-form';
+import { StatusBadge } from '@/app/ui/status-badge';
+import { Breadcrumb } from '@/app/ui/breadcrumb';
 
 export const metadata: Metadata = { title: 'Request' };
 
@@ -76,12 +77,7 @@ export default async function ApprovalRequestPage({ params }: { params: Promise<
 
   return (
     <div>
-      <nav aria-label="Breadcrumb" className="text-sm text-slate-500">
-        <Link href="/approvals" className="hover:underline">
-          Approvals
-        </Link>{' '}
-        / Request
-      </nav>
+      <Breadcrumb parent={{ href: '/approvals', label: 'Approvals' }} current="Request" />
       <div className="mt-2 flex flex-wrap items-center gap-3">
         <h1 className="text-2xl font-semibold">{r.product.name}</h1>
         <RequestStatusBadge status={r.status} />
@@ -159,7 +155,9 @@ export default async function ApprovalRequestPage({ params }: { params: Promise<
                         <div className="font-medium">
                           {s.label}
                           {state === 'current' && (
-                            <span className="ml-2 rounded-full bg-indigo-50 px-2 py-0.5 text-xs font-medium text-indigo-700">waiting</span>
+                            <StatusBadge tone="accent" className="ml-2">
+                              waiting
+                            </StatusBadge>
                           )}
                           <span className="sr-only">{state === 'done' ? ' (done)' : state === 'open' ? ' (not reached)' : ''}</span>
                         </div>

@@ -1,9 +1,11 @@
 import type { Metadata } from 'next';
-import Link from 'next/link';
 import { requireArea } from '@/lib/auth/session';
 import { listDelegateChoices, listDelegations } from '@/lib/requests/delegation';
 import { formatDateTime } from '@/app/ui/format';
 import { DelegationForm, EndDelegationButton } from './delegation-form';
+import { cellClass, Table } from '@/app/ui/table';
+import { StatusBadge } from '@/app/ui/status-badge';
+import { Breadcrumb } from '@/app/ui/breadcrumb';
 
 export const metadata: Metadata = { title: 'Delegation' };
 
@@ -27,43 +29,26 @@ function DelegationTable({
 }) {
   if (rows.length === 0) return <p className="mt-2 text-sm text-slate-600">{empty}</p>;
   return (
-    <div className="mt-3 overflow-x-auto rounded-xl border border-slate-200 bg-white" role="region" aria-label="Delegations" tabIndex={0}>
-      <table className="w-full text-left text-sm">
-        <thead className="border-b border-slate-200 bg-slate-50 text-xs uppercase text-slate-500">
-          <tr>
-            {[who === 'delegate' ? 'Stand-in' : 'Stands in for', 'From', 'Until', 'State', ''].map((h, i) => (
-              <th key={i} scope="col" className="px-4 py-2 font-medium">
-                {h || <span className="sr-only">Actions</span>}
-              </th>
-            ))}
+    <Table label="Delegations" className="mt-3" head={[who === 'delegate' ? 'Stand-in' : 'Stands in for', 'From', 'Until', 'State', '']}>
+      {rows.map((d) => {
+        const active = d.startsAt <= now;
+        return (
+          <tr key={d.id} className="border-t border-slate-100" data-testid={`delegation-${who === 'delegate' ? 'given' : 'received'}`}>
+            <td className={`${cellClass} font-medium`}>{d[who]}</td>
+            <td className={cellClass}>{formatDateTime(d.startsAt)}</td>
+            <td className={cellClass}>{formatDateTime(d.endsAt)}</td>
+            <td className={cellClass}>
+              <StatusBadge tone={active ? 'success' : 'neutral'}>{active ? 'active' : 'scheduled'}</StatusBadge>
+            </td>
+            <td className={`${cellClass} text-right`}>
+              {/* Only a delegation under way can be ended: endDelegation sets its end to now, which for a
+                scheduled one would fall before its start. */}
+              {canEnd && active && <EndDelegationButton id={d.id} name={d.delegate} />}
+            </td>
           </tr>
-        </thead>
-        <tbody>
-          {rows.map((d) => {
-            const active = d.startsAt <= now;
-            return (
-              <tr key={d.id} className="border-t border-slate-100" data-testid={`delegation-${who === 'delegate' ? 'given' : 'received'}`}>
-                <td className="px-4 py-2 font-medium">{d[who]}</td>
-                <td className="px-4 py-2">{formatDateTime(d.startsAt)}</td>
-                <td className="px-4 py-2">{formatDateTime(d.endsAt)}</td>
-                <td className="px-4 py-2">
-                  <span
-                    className={`inline-flex rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${active ? 'bg-emerald-50 text-emerald-800 ring-emerald-200' : 'bg-slate-100 text-slate-700 ring-slate-300'}`}
-                  >
-                    {active ? 'active' : 'scheduled'}
-                  </span>
-                </td>
-                <td className="px-4 py-2 text-right">
-                  {/* Only a delegation under way can be ended: endDelegation sets its end to now, which for a
-                    scheduled one would fall before its start. */}
-                  {canEnd && active && <EndDelegationButton id={d.id} name={d.delegate} />}
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </div>
+        );
+      })}
+    </Table>
   );
 }
 
@@ -74,12 +59,7 @@ export default async function DelegationPage() {
   now.setUTCSeconds(0, 0);
   return (
     <div>
-      <nav aria-label="Breadcrumb" className="text-sm text-slate-500">
-        <Link href="/approvals" className="hover:underline">
-          Approvals
-        </Link>{' '}
-        / Delegation
-      </nav>
+      <Breadcrumb parent={{ href: '/approvals', label: 'Approvals' }} current="Delegation" />
       <h1 className="mt-2 text-2xl font-semibold">Delegation</h1>
       <p className="mt-1 max-w-3xl text-slate-600">
         Name another approver to stand in for you while you are away. During that time the requests waiting on you also appear in their

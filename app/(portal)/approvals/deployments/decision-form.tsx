@@ -21,7 +21,7 @@ export function DeploymentDecisionForm({ deploymentId, version }: { deploymentId
       <input type="hidden" name="deploymentId" value={deploymentId} />
       <input type="hidden" name="version" value={version} />
       <Field label="Comment" name={id} error={commentError} hint="Required when you reject.">
-        <textarea id={id} name="comment" rows={2} maxLength={2000} className={inputClass} aria-invalid={!!commentError} />
+        <textarea id={id} name="comment" rows={2} maxLength={2000} className={inputClass} />
       </Field>
       <div className="flex flex-wrap gap-3">
         <button

@@ -1,7 +1,8 @@
 import type { ProductDetail } from '@/lib/catalogue/service';
 import { formatBytes, formatDate, platformLabels } from '@/app/ui/format';
 import { RenderedMarkdown } from '@/app/ui/markdown';
-import { ReleaseStatusBadge } from '@/app/ui/status-badge';
+import { ReleaseStatusBadge, StatusBadge } from '@/app/ui/status-badge';
+import { insetCell, Table } from '@/app/ui/table';
 import { ReleaseProvenance } from './release-provenance';
 
 /**
@@ -31,9 +32,7 @@ export function ReleaseHistory({
             <li key={r.id} className="rounded-xl border border-slate-200 bg-white p-4" data-testid="release">
               <div className="flex flex-wrap items-center gap-2">
                 <h3 className="font-semibold">Version {r.version}</h3>
-                {r.id === currentId && (
-                  <span className="rounded-full bg-indigo-600 px-2 py-0.5 text-xs font-medium text-white">current</span>
-                )}
+                {r.id === currentId && <StatusBadge tone="strong">current</StatusBadge>}
                 {librarianView && <ReleaseStatusBadge status={r.status} />}
                 {r.publishedAt && <span className="text-sm text-slate-500">published {formatDate(r.publishedAt)}</span>}
                 {librarianView && r.changeRef && <span className="text-sm text-slate-500">· change {r.changeRef}</span>}
@@ -49,63 +48,55 @@ export function ReleaseHistory({
                     {r.artifacts.length === 1 ? '1 file' : `${r.artifacts.length} files`} ·{' '}
                     {r.artifacts.map((a) => platformLabels[a.platform]).join(', ')} · SHA-256 hashes
                   </summary>
-                  <div className="mt-2 overflow-x-auto" role="region" aria-label="Files and hashes" tabIndex={0}>
-                    <table className="w-full text-left text-sm">
-                      <thead className="text-xs uppercase text-slate-500">
-                        <tr>
-                          <th scope="col" className="py-1 pr-4 font-medium">
-                            Platform
-                          </th>
-                          <th scope="col" className="py-1 pr-4 font-medium">
-                            File
-                          </th>
-                          <th scope="col" className="py-1 pr-4 font-medium">
-                            Size
-                          </th>
-                          <th scope="col" className="py-1 font-medium">
-                            SHA-256
-                          </th>
-                          {librarianView && (
-                            <th scope="col" className="py-1 pl-4 font-medium">
-                              <span className="sr-only">Download</span>
-                            </th>
-                          )}
-                        </tr>
-                      </thead>
-                      <tbody>
-                        {r.artifacts.map((a) => (
-                          <tr key={a.id} className="border-t border-slate-100 align-top">
-                            <td className="py-1.5 pr-4 whitespace-nowrap">{platformLabels[a.platform]}</td>
-                            <td className="py-1.5 pr-4 whitespace-nowrap">{a.fileName}</td>
-                            <td className="py-1.5 pr-4 whitespace-nowrap" title={`${a.sizeBytes} bytes`}>
-                              {formatBytes(a.sizeBytes)}
-                            </td>
-                            <td className="py-1.5">
-                              <code className="break-all font-mono text-xs text-slate-700" data-testid="sha256">
-                                {a.sha256}
-                              </code>
-                              {a.corrupt && <span className="ml-2 text-xs font-medium text-red-700">integrity failure: not served</span>}
-                            </td>
-                            {/* Librarians test any build they may serve (drafts included); withdrawn and corrupt ones are never served. */}
-                            {librarianView && (
-                              <td className="py-1.5 pl-4 whitespace-nowrap">
-                                {r.status !== 'withdrawn' && !a.corrupt && (
-                                  <a
-                                    href={`/api/artifacts/${a.id}/download`}
-                                    className="text-indigo-700 hover:underline"
-                                    data-testid="download-link"
-                                    download
-                                  >
-                                    Download
-                                  </a>
-                                )}
-                              </td>
+                  <Table
+                    look="inset"
+                    label="Files and hashes"
+                    className="mt-2"
+                    head={[
+                      'Platform',
+                      'File',
+                      'Size',
+                      'SHA-256',
+                      ...(librarianView
+                        ? [
+                            <span key="download" className="sr-only">
+                              Download
+                            </span>,
+                          ]
+                        : []),
+                    ]}
+                  >
+                    {r.artifacts.map((a) => (
+                      <tr key={a.id} className="border-t border-slate-100 align-top">
+                        <td className={`${insetCell} whitespace-nowrap`}>{platformLabels[a.platform]}</td>
+                        <td className={`${insetCell} whitespace-nowrap`}>{a.fileName}</td>
+                        <td className={`${insetCell} whitespace-nowrap`} title={`${a.sizeBytes} bytes`}>
+                          {formatBytes(a.sizeBytes)}
+                        </td>
+                        <td className={insetCell}>
+                          <code className="break-all font-mono text-xs text-slate-700" data-testid="sha256">
+                            {a.sha256}
+                          </code>
+                          {a.corrupt && <span className="ml-2 text-xs font-medium text-red-700">integrity failure: not served</span>}
+                        </td>
+                        {/* Librarians test any build they may serve (drafts included); withdrawn and corrupt ones are never served. */}
+                        {librarianView && (
+                          <td className={`${insetCell} whitespace-nowrap`}>
+                            {r.status !== 'withdrawn' && !a.corrupt && (
+                              <a
+                                href={`/api/artifacts/${a.id}/download`}
+                                className="text-indigo-700 hover:underline"
+                                data-testid="download-link"
+                                download
+                              >
+                                Download
+                              </a>
                             )}
-                          </tr>
-                        ))}
-                      </tbody>
-                    </table>
-                  </div>
+                          </td>
+                        )}
+                      </tr>
+                    ))}
+                  </Table>
                 </details>
               )}
             </li>

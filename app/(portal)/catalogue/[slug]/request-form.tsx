@@ -49,15 +49,7 @@ export function RequestForm({
       <FormError state={summary} />
       <input type="hidden" name="productId" value={productId} />
       <Field label="Version" name="releaseId" error={errors.releaseId?.[0]}>
-        <select
-          id="releaseId"
-          name="releaseId"
-          className={inputClass}
-          value={releaseId}
-          onChange={(e) => setReleaseId(e.target.value)}
-          aria-invalid={errors.releaseId ? true : undefined}
-          aria-describedby={errors.releaseId ? 'releaseId-error' : undefined}
-        >
+        <select id="releaseId" name="releaseId" className={inputClass} value={releaseId} onChange={(e) => setReleaseId(e.target.value)}>
           <option value="current">Current release (recommended)</option>
           {releases.map((r) => (
             <option key={r.id} value={r.id}>
@@ -80,8 +72,6 @@ export function RequestForm({
           name="deviceId"
           className={inputClass}
           defaultValue={firstFit?.id ?? ''}
-          aria-invalid={errors.deviceId ? true : undefined}
-          aria-describedby={errors.deviceId ? 'deviceId-error' : undefined}
         >
           {!firstFit && <option value="">No suitable device</option>}
           {devices.map((d) => (
@@ -101,8 +91,6 @@ export function RequestForm({
           maxLength={2000}
           className={inputClass}
           placeholder="e.g. I build the payments service and need it for local testing."
-          aria-invalid={errors.justification ? true : undefined}
-          aria-describedby={errors.justification ? 'justification-error' : undefined}
         />
       </Field>
       <button

@@ -1,5 +1,4 @@
 import type { Metadata } from 'next';
-import Link from 'next/link';
 import { ActionForm } from '@/app/ui/action-form';
 import { Field, inputClass } from '@/app/ui/form';
 import { formatDateTime } from '@/app/ui/format';
@@ -9,6 +8,7 @@ import { requireArea } from '@/lib/auth/session';
 import { changeDetail } from '@/lib/changes/queries';
 import { decideChangeAction, moveChangeAction } from '../actions';
 import { ChangeStateBadge } from '../change-state-badge';
+import { Breadcrumb } from '@/app/ui/breadcrumb';
 
 export const metadata: Metadata = { title: 'Change' };
 export const dynamic = 'force-dynamic';
@@ -26,12 +26,7 @@ export default async function ChangePage({ params }: { params: Promise<{ id: str
   const c = await orNotFound(changeDetail(actor, (await params).id));
   return (
     <div className="space-y-6">
-      <nav aria-label="Breadcrumb" className="text-sm text-slate-500">
-        <Link href="/changes" className="hover:underline">
-          Changes
-        </Link>{' '}
-        / {c.reference}
-      </nav>
+      <Breadcrumb parent={{ href: '/changes', label: 'Changes' }} current={c.reference} />
       <div>
         <h1 className="text-2xl font-semibold">
           {c.reference}: {c.title}

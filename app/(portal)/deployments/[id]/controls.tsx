@@ -2,7 +2,8 @@
 
 import { startTransition, useActionState } from 'react';
 import type { ActionState } from '@/app/ui/action-state';
-import { Field, FormError, inputClass, submitKeepingInput } from '@/app/ui/form';
+import { ConfirmWithReason } from '@/app/ui/confirm-with-reason';
+import { FormError, submitKeepingInput } from '@/app/ui/form';
 import { cancelDeploymentAction, scheduleDeploymentAction } from '../actions';
 
 /** Schedule (a draft) and cancel (anything not finished), each a small form of its own. */
@@ -20,8 +21,7 @@ export function DeploymentControls({
   needsApproval: boolean;
 }) {
   const [scheduled, schedule, scheduling] = useActionState<ActionState, FormData>(scheduleDeploymentAction.bind(null, id), {});
-  const [cancelled, cancel, cancelling] = useActionState<ActionState, FormData>(cancelDeploymentAction.bind(null, id), {});
-  const reasonError = cancelled.fieldErrors?.reason?.[0];
+  const cancelling = useActionState<ActionState, FormData>(cancelDeploymentAction.bind(null, id), {});
   return (
     <div className="space-y-4">
       {/* Outside the form: once scheduled the form is gone, and the outcome must stay readable. */}
@@ -41,19 +41,14 @@ export function DeploymentControls({
       {canCancel && (
         <details className="rounded-md border border-slate-200 bg-white p-3">
           <summary className="cursor-pointer text-sm font-medium text-red-700">Cancel this deployment…</summary>
-          <form onSubmit={submitKeepingInput(cancel, startTransition)} noValidate className="mt-3 space-y-3">
-            <FormError state={reasonError === cancelled.error ? {} : cancelled} />
-            <Field label="Reason" name="reason" error={reasonError} hint="Assignments end and the entitlements it granted are revoked.">
-              <textarea id="reason" name="reason" rows={2} maxLength={2000} className={inputClass} aria-invalid={!!reasonError} />
-            </Field>
-            <button
-              type="submit"
-              disabled={cancelling}
-              className="rounded-md border border-red-600 px-4 py-2 text-sm font-medium text-red-700 hover:bg-red-50 disabled:opacity-60"
-            >
-              Cancel deployment
-            </button>
-          </form>
+          <div className="mt-3">
+            <ConfirmWithReason
+              actionState={cancelling}
+              reasonLabel="Reason"
+              hint="Assignments end and the entitlements it granted are revoked."
+              submitLabel="Cancel deployment"
+            />
+          </div>
         </details>
       )}
     </div>

@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { requireArea } from '@/lib/auth/session';
 import { getDeploymentDetail } from '@/lib/deployments/queries';
-import { DeploymentStatusBadge } from '@/app/ui/deployment-status-badge';
+import { DeploymentStatusBadge } from '@/app/ui/status-badge';
 import { formatDateTime } from '@/app/ui/format';
 import { orNotFound } from '@/app/ui/or-not-found';
 import { cellClass, Table } from '@/app/ui/table';

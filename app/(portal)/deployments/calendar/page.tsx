@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { requireArea } from '@/lib/auth/session';
 import { deploymentCalendar } from '@/lib/deployments/queries';
-import { DeploymentStatusBadge } from '@/app/ui/deployment-status-badge';
+import { DeploymentStatusBadge } from '@/app/ui/status-badge';
 import { formatDate, formatDateTime } from '@/app/ui/format';
 import { DeploymentsNav } from '../sub-nav';
 import { announcementsAround } from '@/lib/suppliers/queries';

@@ -78,7 +78,7 @@ export function TargetForm({
       <div className="space-y-5">
         <FormError state={state} />
         <Field label="Name" name="name" error={err('name')}>
-          <input id="name" name="name" defaultValue={initial?.name} maxLength={200} className={inputClass} aria-invalid={!!err('name')} />
+          <input id="name" name="name" defaultValue={initial?.name} maxLength={200} className={inputClass} />
         </Field>
         <Field label="Description" name="description" error={err('description')}>
           <input id="description" name="description" defaultValue={initial?.description} maxLength={2000} className={inputClass} />

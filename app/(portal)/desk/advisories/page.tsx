@@ -5,16 +5,17 @@ import { cellClass, Table } from '@/app/ui/table';
 import { requireArea } from '@/lib/auth/session';
 import { listExposure } from '@/lib/trust/exposure';
 import { proposeFixAction, withdrawAffectedAction } from './actions';
+import { StatusBadge, type BadgeTone } from '@/app/ui/status-badge';
 
 export const metadata: Metadata = { title: 'Vulnerable versions on devices' };
 export const dynamic = 'force-dynamic';
 
-const severityClass: Record<string, string> = {
-  critical: 'bg-red-700 text-white',
-  high: 'bg-red-100 text-red-900',
-  medium: 'bg-amber-100 text-amber-900',
-  low: 'bg-slate-100 text-slate-800',
-  unknown: 'bg-slate-100 text-slate-800',
+const severityTone: Record<string, BadgeTone> = {
+  critical: 'critical',
+  high: 'danger',
+  medium: 'warning',
+  low: 'neutral',
+  unknown: 'neutral',
 };
 
 /**
@@ -47,7 +48,7 @@ export default async function DeskAdvisoriesPage() {
                 <span className="block text-xs text-slate-600">{r.summary}</span>
               </td>
               <td className={cellClass}>
-                <span className={`rounded-full px-2 py-0.5 text-xs font-semibold ${severityClass[r.severity] ?? ''}`}>{r.severity}</span>
+                <StatusBadge tone={severityTone[r.severity] ?? 'neutral'}>{r.severity}</StatusBadge>
               </td>
               <td className={cellClass}>
                 {r.product} {r.version}

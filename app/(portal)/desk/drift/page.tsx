@@ -3,8 +3,10 @@ import Link from 'next/link';
 import { SupplierEventsTable } from '@/app/ui/supplier-events-table';
 import { supplierDrift } from '@/lib/suppliers/queries';
 import { formatDateTime } from '@/app/ui/format';
+import { cellClass, KeysetPager, rowClass, Table } from '@/app/ui/table';
 import { requireArea } from '@/lib/auth/session';
 import { listDrift, type DriftCursor, type DriftKind } from '@/lib/deployments/drift';
+import { Breadcrumb } from '@/app/ui/breadcrumb';
 
 export const metadata: Metadata = { title: 'Drift' };
 export const dynamic = 'force-dynamic';
@@ -41,12 +43,7 @@ export default async function DriftPage({ searchParams }: Props) {
     : null;
   return (
     <article>
-      <nav aria-label="Breadcrumb" className="text-sm text-slate-500">
-        <Link href="/desk" className="hover:underline">
-          Service desk
-        </Link>{' '}
-        / Drift
-      </nav>
+      <Breadcrumb parent={{ href: '/desk', label: 'Service desk' }} current="Drift" />
       <div className="mt-3 flex flex-wrap items-end justify-between gap-3">
         <h1 className="text-2xl font-semibold">Drift: installed against planned</h1>
         <a
@@ -70,53 +67,40 @@ export default async function DriftPage({ searchParams }: Props) {
           </Link>
         ))}
       </p>
-      <table className="mt-4 w-full overflow-hidden rounded-xl border border-slate-200 bg-white text-sm" data-testid="drift-table">
-        <thead className="bg-slate-50 text-left text-slate-600">
-          <tr>
-            <th className="px-4 py-2">Device</th>
-            <th className="px-4 py-2">Owner</th>
-            <th className="px-4 py-2">Software</th>
-            <th className="px-4 py-2">Runs</th>
-            <th className="px-4 py-2">Planned</th>
-            <th className="px-4 py-2">Drift</th>
-            <th className="px-4 py-2">Since</th>
+      <Table
+        label="Drift"
+        className="mt-4"
+        testId="drift-table"
+        head={['Device', 'Owner', 'Software', 'Runs', 'Planned', 'Drift', 'Since']}
+        empty={page.rows.length === 0 && 'No drift: every device runs what was planned for it.'}
+        pager={
+          <KeysetPager
+            newestHref={cursorFrom(q) && `/desk/drift${kind ? `?kind=${kind}` : ''}`}
+            newestLabel="⇤ First"
+            olderHref={nextHref}
+            olderLabel="Next page →"
+          />
+        }
+      >
+        {page.rows.map((r) => (
+          <tr key={`${r.deviceId}-${r.product.id}-${r.kind}`} className={rowClass}>
+            <td className={`${cellClass} font-medium`}>
+              <Link href={`/desk/devices/${r.deviceId}`} className="hover:underline">
+                {r.hostname}
+              </Link>
+            </td>
+            <td className={cellClass}>{r.owner}</td>
+            <td className={cellClass}>{r.product.name}</td>
+            <td className={`${cellClass} font-mono text-xs`}>{r.currentVersion ?? 'nothing'}</td>
+            <td className={`${cellClass} text-xs`}>
+              {r.expectedVersion ? <span className="font-mono">{r.expectedVersion}</span> : '—'}
+              {r.deployment && <div className="text-slate-500">{r.deployment.name}</div>}
+            </td>
+            <td className={cellClass}>{kinds[r.kind]}</td>
+            <td className={`${cellClass} whitespace-nowrap text-xs`}>{formatDateTime(r.at)}</td>
           </tr>
-        </thead>
-        <tbody>
-          {page.rows.length === 0 && (
-            <tr>
-              <td colSpan={7} className="px-4 py-6 text-center text-slate-600">
-                No drift: every device runs what was planned for it.
-              </td>
-            </tr>
-          )}
-          {page.rows.map((r) => (
-            <tr key={`${r.deviceId}-${r.product.id}-${r.kind}`} className="border-t border-slate-100">
-              <td className="px-4 py-2 font-medium">
-                <Link href={`/desk/devices/${r.deviceId}`} className="hover:underline">
-                  {r.hostname}
-                </Link>
-              </td>
-              <td className="px-4 py-2">{r.owner}</td>
-              <td className="px-4 py-2">{r.product.name}</td>
-              <td className="px-4 py-2 font-mono text-xs">{r.currentVersion ?? 'nothing'}</td>
-              <td className="px-4 py-2 text-xs">
-                {r.expectedVersion ? <span className="font-mono">{r.expectedVersion}</span> : '—'}
-                {r.deployment && <div className="text-slate-500">{r.deployment.name}</div>}
-              </td>
-              <td className="px-4 py-2">{kinds[r.kind]}</td>
-              <td className="whitespace-nowrap px-4 py-2 text-xs">{formatDateTime(r.at)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      {nextHref && (
-        <p className="mt-3 text-sm">
-          <Link href={nextHref} className="text-indigo-700 hover:underline">
-            Next page →
-          </Link>
-        </p>
-      )}
+        ))}
+      </Table>
       <section className="mt-8" aria-labelledby="supplier-drift">
         <h2 id="supplier-drift" className="text-lg font-semibold">
           Supplier work nobody planned

@@ -4,15 +4,17 @@ import { cellClass, Table } from '@/app/ui/table';
 import { formatDateTime } from '@/app/ui/format';
 import { requireArea } from '@/lib/auth/session';
 import { supplierPlannedAgainstDone, type AnnouncementOutcome } from '@/lib/suppliers/planned-vs-done';
+import { StatusBadge, type BadgeTone } from '@/app/ui/status-badge';
+import { Breadcrumb } from '@/app/ui/breadcrumb';
 
 export const metadata: Metadata = { title: 'Supplier work: planned against happened' };
 export const dynamic = 'force-dynamic';
 
-const stateStyle: Record<AnnouncementOutcome['state'], string> = {
-  upcoming: 'bg-slate-100 text-slate-800',
-  'in window': 'bg-sky-100 text-sky-900',
-  done: 'bg-emerald-100 text-emerald-900',
-  overdue: 'bg-amber-100 text-amber-900',
+const stateTone: Record<AnnouncementOutcome['state'], BadgeTone> = {
+  upcoming: 'neutral',
+  'in window': 'info',
+  done: 'success',
+  overdue: 'warning',
 };
 
 /** What suppliers said they would deploy, beside what they reported doing, per announcement. */
@@ -21,12 +23,7 @@ export default async function SupplierWorkPage() {
   const rows = await supplierPlannedAgainstDone(actor);
   return (
     <article>
-      <nav aria-label="Breadcrumb" className="text-sm text-slate-500">
-        <Link href="/desk" className="hover:underline">
-          Service desk
-        </Link>{' '}
-        / Supplier work
-      </nav>
+      <Breadcrumb parent={{ href: '/desk', label: 'Service desk' }} current="Supplier work" />
       <h1 className="mt-3 text-2xl font-semibold">Supplier work: planned against happened</h1>
       <p className="mt-1 max-w-3xl text-slate-600">
         Each deployment a supplier announced, with the items it named and what it has reported for each. Overdue: the window has closed and
@@ -58,7 +55,7 @@ export default async function SupplierWorkPage() {
               <td className={cellClass}>{r.rolledBack}</td>
               <td className={cellClass}>{r.started + r.unreported}</td>
               <td className={cellClass}>
-                <span className={`rounded-full px-2 py-0.5 text-xs font-medium ${stateStyle[r.state]}`}>{r.state}</span>
+                <StatusBadge tone={stateTone[r.state]}>{r.state}</StatusBadge>
               </td>
             </tr>
           ))}

@@ -1,5 +1,4 @@
 import type { Metadata } from 'next';
-import Link from 'next/link';
 import { ActionForm } from '@/app/ui/action-form';
 import { Field, inputClass } from '@/app/ui/form';
 import { requireArea } from '@/lib/auth/session';
@@ -7,6 +6,7 @@ import { IMPORT_COLUMNS } from '@/lib/suppliers/import';
 import { supplierChoices } from '@/lib/suppliers/queries';
 import { CsvImportFields } from '../../supplier/csv-import-fields';
 import { importForSupplierAction } from './actions';
+import { Breadcrumb } from '@/app/ui/breadcrumb';
 
 export const metadata: Metadata = { title: 'Record past supplier work' };
 export const dynamic = 'force-dynamic';
@@ -17,12 +17,7 @@ export default async function SupplierImportPage() {
   const suppliers = await supplierChoices(actor);
   return (
     <article className="max-w-3xl">
-      <nav aria-label="Breadcrumb" className="text-sm text-slate-500">
-        <Link href="/library" className="hover:underline">
-          Library
-        </Link>{' '}
-        / Past supplier work
-      </nav>
+      <Breadcrumb parent={{ href: '/library', label: 'Library' }} current="Past supplier work" />
       <h1 className="mt-3 text-2xl font-semibold">Record past supplier work (CSV)</h1>
       <p className="mt-1 text-slate-600">
         For deployments a supplier did before it reported to the portal. Each line is checked, including the supplier’s scope; if any line

@@ -1,18 +1,20 @@
 import type { Metadata } from 'next';
-import Link from 'next/link';
 import { requireArea } from '@/lib/auth/session';
 import { listApiTokens, listTokenProductChoices, type ApiTokenView } from '@/lib/pipeline/tokens';
 import { CreateTokenForm, RevokeTokenButton } from './token-form';
+import { StatusBadge, type BadgeTone } from '@/app/ui/status-badge';
+import { cellClass, Table } from '@/app/ui/table';
+import { Breadcrumb } from '@/app/ui/breadcrumb';
 
 export const metadata: Metadata = { title: 'Pipeline tokens' };
 
 const dateTime = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
 const when = (d: Date | null, none = '—') => (d ? `${dateTime.format(d)} UTC` : none);
 
-const stateStyles: Record<ApiTokenView['state'], string> = {
-  active: 'bg-emerald-50 text-emerald-800 ring-emerald-200',
-  expired: 'bg-amber-50 text-amber-800 ring-amber-200',
-  revoked: 'bg-red-50 text-red-800 ring-red-200',
+const stateTones: Record<ApiTokenView['state'], BadgeTone> = {
+  active: 'success',
+  expired: 'warning',
+  revoked: 'danger',
 };
 
 export default async function TokensPage() {
@@ -20,12 +22,7 @@ export default async function TokensPage() {
   const [tokens, products] = await Promise.all([listApiTokens(actor), listTokenProductChoices(actor)]);
   return (
     <div>
-      <nav aria-label="Breadcrumb" className="text-sm text-slate-500">
-        <Link href="/library" className="hover:underline">
-          Library
-        </Link>{' '}
-        / Pipeline tokens
-      </nav>
+      <Breadcrumb parent={{ href: '/library', label: 'Library' }} current="Pipeline tokens" />
       <h1 className="mt-2 text-2xl font-semibold">Pipeline tokens</h1>
       <p className="mt-1 max-w-3xl text-slate-600">
         A token lets a CI pipeline create releases, upload artifacts and publish them through the API at <code>/api/v1</code>, for the
@@ -43,49 +40,33 @@ export default async function TokensPage() {
         <h2 id="tokens" className="text-lg font-semibold">
           Tokens
         </h2>
-        <div
-          className="mt-3 overflow-x-auto rounded-xl border border-slate-200 bg-white"
-          role="region"
-          aria-label="Pipeline tokens"
-          tabIndex={0}
+        <Table
+          label="Pipeline tokens"
+          className="mt-3"
+          head={['Name', 'Products', 'Created', 'Expires', 'Last used', 'State', '']}
+          empty={tokens.length === 0 && 'No tokens yet. Create one above for a pipeline.'}
         >
-          <table className="w-full text-left text-sm">
-            <thead className="border-b border-slate-200 bg-slate-50 text-xs uppercase text-slate-500">
-              <tr>
-                {['Name', 'Products', 'Created', 'Expires', 'Last used', 'State', ''].map((h, i) => (
-                  <th key={i} scope="col" className="px-4 py-2 font-medium">
-                    {h || <span className="sr-only">Actions</span>}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {tokens.map((t) => (
-                <tr key={t.id} className="border-t border-slate-100 align-top" data-testid="token-row">
-                  <td className="px-4 py-2">
-                    <div className="font-medium">{t.name}</div>
-                    <code className="font-mono text-xs text-slate-500">{t.prefix}…</code>
-                  </td>
-                  <td className="px-4 py-2">{t.products.map((p) => p.name).join(', ')}</td>
-                  <td className="px-4 py-2">
-                    {when(t.createdAt)}
-                    <div className="text-xs text-slate-500">by {t.createdBy.name}</div>
-                  </td>
-                  <td className="px-4 py-2">{when(t.expiresAt, 'never')}</td>
-                  <td className="px-4 py-2">{when(t.lastUsedAt, 'never')}</td>
-                  <td className="px-4 py-2">
-                    <span className={`inline-flex rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${stateStyles[t.state]}`}>
-                      {t.state}
-                    </span>
-                    {t.revokedAt && <div className="text-xs text-slate-500">{when(t.revokedAt)}</div>}
-                  </td>
-                  <td className="px-4 py-2 text-right">{t.state === 'active' && <RevokeTokenButton id={t.id} name={t.name} />}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          {tokens.length === 0 && <p className="px-4 py-10 text-center text-slate-600">No tokens yet. Create one above for a pipeline.</p>}
-        </div>
+          {tokens.map((t) => (
+            <tr key={t.id} className="border-t border-slate-100 align-top" data-testid="token-row">
+              <td className={cellClass}>
+                <div className="font-medium">{t.name}</div>
+                <code className="font-mono text-xs text-slate-500">{t.prefix}…</code>
+              </td>
+              <td className={cellClass}>{t.products.map((p) => p.name).join(', ')}</td>
+              <td className={cellClass}>
+                {when(t.createdAt)}
+                <div className="text-xs text-slate-500">by {t.createdBy.name}</div>
+              </td>
+              <td className={cellClass}>{when(t.expiresAt, 'never')}</td>
+              <td className={cellClass}>{when(t.lastUsedAt, 'never')}</td>
+              <td className={cellClass}>
+                <StatusBadge tone={stateTones[t.state]}>{t.state}</StatusBadge>
+                {t.revokedAt && <div className="text-xs text-slate-500">{when(t.revokedAt)}</div>}
+              </td>
+              <td className={`${cellClass} text-right`}>{t.state === 'active' && <RevokeTokenButton id={t.id} name={t.name} />}</td>
+            </tr>
+          ))}
+        </Table>
       </section>
     </div>
   );

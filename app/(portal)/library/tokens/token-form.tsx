@@ -1,19 +1,8 @@
 'use client';
 
 import { useActionState, useState, useTransition } from 'react';
+import { Field, FieldError, inputClass } from '@/app/ui/form';
 import { createTokenAction, revokeTokenAction, type CreateTokenState } from './actions';
-
-const input =
-  'mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 shadow-sm focus:border-indigo-500 focus:outline-none focus:ring-2 focus:ring-indigo-200 aria-[invalid=true]:border-red-500';
-
-function FieldError({ id, message }: { id: string; message?: string }) {
-  if (!message) return null;
-  return (
-    <p id={id} className="mt-1 text-sm text-red-700">
-      {message}
-    </p>
-  );
-}
 
 function NewSecret({ name, secret }: { name: string; secret: string }) {
   const [copied, setCopied] = useState(false);
@@ -61,38 +50,17 @@ export function CreateTokenForm({ products }: { products: { id: string; name: st
           </p>
         )}
         <div className="grid gap-4 sm:grid-cols-2">
-          <div>
-            <label htmlFor="token-name" className="block text-sm font-medium text-slate-700">
-              Name
-            </label>
-            <input
-              id="token-name"
-              name="name"
-              maxLength={100}
-              placeholder="e.g. git release pipeline"
-              aria-invalid={!!errors.name}
-              aria-describedby={errors.name ? 'token-name-error' : undefined}
-              className={input}
-            />
-            <FieldError id="token-name-error" message={errors.name} />
-          </div>
-          <div>
-            <label htmlFor="token-expires" className="block text-sm font-medium text-slate-700">
-              Expires on (optional)
-            </label>
-            <input
-              id="token-expires"
-              name="expiresAt"
-              type="date"
-              aria-invalid={!!errors.expiresAt}
-              aria-describedby={errors.expiresAt ? 'token-expires-error' : 'token-expires-hint'}
-              className={input}
-            />
-            <p id="token-expires-hint" className="mt-1 text-xs text-slate-500">
-              The token stops working at the start of this day (UTC). Leave empty for no expiry.
-            </p>
-            <FieldError id="token-expires-error" message={errors.expiresAt} />
-          </div>
+          <Field label="Name" name="token-name" error={errors.name}>
+            <input id="token-name" name="name" maxLength={100} placeholder="e.g. git release pipeline" className={inputClass} />
+          </Field>
+          <Field
+            label="Expires on (optional)"
+            name="token-expires"
+            error={errors.expiresAt}
+            hint="The token stops working at the start of this day (UTC). Leave empty for no expiry."
+          >
+            <input id="token-expires" name="expiresAt" type="date" className={inputClass} />
+          </Field>
         </div>
         <fieldset aria-describedby={errors.productIds ? 'token-products-error' : undefined}>
           <legend className="text-sm font-medium text-slate-700">Products it may publish</legend>

@@ -12,6 +12,7 @@ import { formatBytes, formatDate, formatDateTime, platformLabels } from '@/app/u
 import { RequestStatusBadge } from '@/app/ui/request-status-badge';
 import { CancelButton } from './cancel-button';
 import { InstallState } from './install-state';
+import { Breadcrumb } from '@/app/ui/breadcrumb';
 
 type Props = { params: Promise<{ id: string }> };
 
@@ -101,12 +102,7 @@ export default async function RequestPage({ params }: Props) {
 
   return (
     <article>
-      <nav aria-label="Breadcrumb" className="text-sm text-slate-500">
-        <Link href={back[r.viewedAs].href} className="hover:underline">
-          {back[r.viewedAs].label}
-        </Link>{' '}
-        / Request
-      </nav>
+      <Breadcrumb parent={{ href: back[r.viewedAs].href, label: back[r.viewedAs].label }} current="Request" />
 
       <header className="mt-4 flex flex-wrap items-start justify-between gap-4">
         <div className="min-w-0">

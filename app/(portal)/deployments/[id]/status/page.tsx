@@ -7,6 +7,8 @@ import { hasRole } from '@/lib/auth/roles';
 import { requireActor } from '@/lib/auth/session';
 import { deviceDeploymentStates, getDeploymentStatus, listDeploymentDevices, type DeviceDeploymentState } from '@/lib/deployments/status';
 import { OutcomeChart } from './outcome-chart';
+import { cellClass, KeysetPager, Table } from '@/app/ui/table';
+import { Breadcrumb } from '@/app/ui/breadcrumb';
 
 export const metadata: Metadata = { title: 'Deployment status' };
 export const dynamic = 'force-dynamic';
@@ -58,12 +60,7 @@ export default async function DeploymentStatusPage({ params, searchParams }: Pro
     : null;
   return (
     <article>
-      <nav aria-label="Breadcrumb" className="text-sm text-slate-500">
-        <Link href={`/deployments/${d.id}`} className="hover:underline">
-          Deployment
-        </Link>{' '}
-        / Status
-      </nav>
+      <Breadcrumb parent={{ href: `/deployments/${d.id}`, label: 'Deployment' }} current="Status" />
       <h1 className="mt-3 text-2xl font-semibold">{d.name}</h1>
       <p className="mt-1 text-slate-600">
         {d.product.name} {d.version} · {d.intent} · {d.status}
@@ -113,62 +110,39 @@ export default async function DeploymentStatusPage({ params, searchParams }: Pro
           ))}
         </p>
         {/* On a phone the table scrolls inside its own focusable region instead of widening the page. */}
-        <div
-          className="mt-3 overflow-x-auto rounded-xl border border-slate-200 bg-white"
-          role="region"
-          aria-label="Devices of this deployment"
-          tabIndex={0}
+        <Table
+          label="Devices of this deployment"
+          className="mt-3"
+          head={['Device', 'Owner', 'State', 'Last event', 'Last seen']}
+          testId="status-devices"
+          empty={page.rows.length === 0 && 'No devices here.'}
+          pager={
+            <KeysetPager newestHref={after && filterHref(state)} newestLabel="⇤ First" olderHref={nextHref} olderLabel="Next page →" />
+          }
         >
-          <table className="w-full text-sm" data-testid="status-devices">
-            <thead className="bg-slate-50 text-left text-slate-600">
-              <tr>
-                <th className="px-4 py-2">Device</th>
-                <th className="px-4 py-2">Owner</th>
-                <th className="px-4 py-2">State</th>
-                <th className="px-4 py-2">Last event</th>
-                <th className="px-4 py-2">Last seen</th>
-              </tr>
-            </thead>
-            <tbody>
-              {page.rows.length === 0 && (
-                <tr>
-                  <td colSpan={5} className="px-4 py-6 text-center text-slate-600">
-                    No devices here.
-                  </td>
-                </tr>
-              )}
-              {page.rows.map((r) => (
-                <tr key={r.deviceId} className="border-t border-slate-100 align-top">
-                  <td className="px-4 py-2 font-medium">
-                    <Link href={`/desk/devices/${r.deviceId}`} className="hover:underline">
-                      {r.hostname}
-                    </Link>
-                  </td>
-                  <td className="px-4 py-2">{r.owner}</td>
-                  <td className="px-4 py-2">{stateLabels[r.state]}</td>
-                  <td className="px-4 py-2 text-xs">
-                    {r.lastEvent ? (
-                      <>
-                        {r.lastEvent.type.replaceAll('_', ' ')} {r.lastEvent.version} · {formatDateTime(r.lastEvent.at)}
-                        {r.lastEvent.errorText && <div className="mt-1 line-clamp-2 text-red-800">{r.lastEvent.errorText}</div>}
-                      </>
-                    ) : (
-                      '—'
-                    )}
-                  </td>
-                  <td className="whitespace-nowrap px-4 py-2 text-xs">{r.lastSeenAt ? formatDateTime(r.lastSeenAt) : 'never'}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-        {nextHref && (
-          <p className="mt-3 text-sm">
-            <Link href={nextHref} className="text-indigo-700 hover:underline">
-              Next page →
-            </Link>
-          </p>
-        )}
+          {page.rows.map((r) => (
+            <tr key={r.deviceId} className="border-t border-slate-100 align-top">
+              <td className={`${cellClass} font-medium`}>
+                <Link href={`/desk/devices/${r.deviceId}`} className="hover:underline">
+                  {r.hostname}
+                </Link>
+              </td>
+              <td className={cellClass}>{r.owner}</td>
+              <td className={cellClass}>{stateLabels[r.state]}</td>
+              <td className={`${cellClass} text-xs`}>
+                {r.lastEvent ? (
+                  <>
+                    {r.lastEvent.type.replaceAll('_', ' ')} {r.lastEvent.version} · {formatDateTime(r.lastEvent.at)}
+                    {r.lastEvent.errorText && <div className="mt-1 line-clamp-2 text-red-800">{r.lastEvent.errorText}</div>}
+                  </>
+                ) : (
+                  '—'
+                )}
+              </td>
+              <td className={`${cellClass} whitespace-nowrap text-xs`}>{r.lastSeenAt ? formatDateTime(r.lastSeenAt) : 'never'}</td>
+            </tr>
+          ))}
+        </Table>
       </section>
     </article>
   );

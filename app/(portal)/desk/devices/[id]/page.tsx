@@ -15,6 +15,9 @@ import { RevokeDeviceForm } from './revoke-form';
 import { PlacementForm } from './placement-form';
 import { getDevicePlacement } from '@/lib/devices/placement';
 import { listEnvironments } from '@/lib/deployments/environments';
+import { deviceStatusTones, StatusBadge } from '@/app/ui/status-badge';
+import { cellClass, Table } from '@/app/ui/table';
+import { Breadcrumb } from '@/app/ui/breadcrumb';
 
 type Props = { params: Promise<{ id: string }> };
 
@@ -28,13 +31,6 @@ const load = cache(async (id: string) => {
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   return { title: `Device ${(await load((await params).id)).hostname}` };
 }
-
-const statusStyles: Record<string, string> = {
-  active: 'bg-emerald-50 text-emerald-800 ring-emerald-200',
-  pending: 'bg-amber-50 text-amber-800 ring-amber-200',
-  retired: 'bg-slate-100 text-slate-600 ring-slate-300',
-  revoked: 'bg-red-50 text-red-800 ring-red-200',
-};
 
 function RequestLink({ id }: { id: string | null }) {
   if (!id) return <span className="text-xs text-slate-500">none</span>;
@@ -69,20 +65,12 @@ export default async function DevicePage({ params }: Props) {
   ];
   return (
     <article>
-      <nav aria-label="Breadcrumb" className="text-sm text-slate-500">
-        <Link href="/desk" className="hover:underline">
-          Service desk
-        </Link>{' '}
-        / Device
-      </nav>
+      <Breadcrumb parent={{ href: '/desk', label: 'Service desk' }} current="Device" />
       <header className="mt-4 flex flex-wrap items-center gap-3">
         <h1 className="text-2xl font-semibold">{d.hostname}</h1>
-        <span
-          className={`rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${statusStyles[d.status]}`}
-          data-testid="device-status"
-        >
+        <StatusBadge tone={deviceStatusTones[d.status as keyof typeof deviceStatusTones] ?? 'neutral'} testId="device-status">
           {d.status}
-        </span>
+        </StatusBadge>
       </header>
       <dl className="mt-4 grid gap-x-8 gap-y-3 rounded-xl border border-slate-200 bg-white p-4 text-sm sm:grid-cols-2 lg:grid-cols-3">
         {facts.map(([k, v]) => (
@@ -108,45 +96,32 @@ export default async function DevicePage({ params }: Props) {
             No installs recorded for this device yet.
           </p>
         ) : (
-          <div
-            className="mt-3 overflow-x-auto rounded-xl border border-slate-200 bg-white"
-            role="region"
-            aria-label="Software on this device"
-            tabIndex={0}
+          <Table
+            label="Software on this device"
+            className="mt-3"
+            head={['Product', 'Version', 'Installed', 'Artifact', 'Request']}
+            testId="current-software"
           >
-            <table className="w-full text-left text-sm" data-testid="current-software">
-              <thead className="border-b border-slate-200 bg-slate-50 text-xs uppercase text-slate-500">
-                <tr>
-                  {['Product', 'Version', 'Installed', 'Artifact', 'Request'].map((h) => (
-                    <th key={h} scope="col" className="px-4 py-2 font-medium">
-                      {h}
-                    </th>
-                  ))}
-                </tr>
-              </thead>
-              <tbody>
-                {d.software.map((s) => (
-                  <tr key={s.product.slug} className="border-t border-slate-100">
-                    <td className="px-4 py-2">
-                      <Link href={`/desk/products/${s.product.slug}`} className="font-medium text-indigo-700 hover:underline">
-                        {s.product.name}
-                      </Link>
-                    </td>
-                    <td className="px-4 py-2 whitespace-nowrap">
-                      {s.version} {s.releaseStatus !== 'published' && <ReleaseStatusBadge status={s.releaseStatus} />}
-                    </td>
-                    <td className="px-4 py-2 whitespace-nowrap">{formatDateTime(s.installedAt)}</td>
-                    <td className="px-4 py-2">
-                      <ShortHash sha256={s.sha256} />
-                    </td>
-                    <td className="px-4 py-2">
-                      <RequestLink id={s.requestId} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+            {d.software.map((s) => (
+              <tr key={s.product.slug} className="border-t border-slate-100">
+                <td className={cellClass}>
+                  <Link href={`/desk/products/${s.product.slug}`} className="font-medium text-indigo-700 hover:underline">
+                    {s.product.name}
+                  </Link>
+                </td>
+                <td className={`${cellClass} whitespace-nowrap`}>
+                  {s.version} {s.releaseStatus !== 'published' && <ReleaseStatusBadge status={s.releaseStatus} />}
+                </td>
+                <td className={`${cellClass} whitespace-nowrap`}>{formatDateTime(s.installedAt)}</td>
+                <td className={cellClass}>
+                  <ShortHash sha256={s.sha256} />
+                </td>
+                <td className={cellClass}>
+                  <RequestLink id={s.requestId} />
+                </td>
+              </tr>
+            ))}
+          </Table>
         )}
       </section>
 

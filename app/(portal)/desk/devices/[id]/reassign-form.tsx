@@ -12,15 +12,7 @@ export function ReassignDeviceForm({ deviceId }: { deviceId: string }) {
     <form onSubmit={submitKeepingInput(reassign, startTransition)} className="mt-2 space-y-3" noValidate>
       <p className="text-sm text-slate-600">Nobody owns this device: its owner was deactivated. It pulls nothing until it has an owner.</p>
       <Field label="New owner’s e-mail" name="ownerEmail" error={error}>
-        <input
-          id="ownerEmail"
-          name="ownerEmail"
-          type="email"
-          required
-          maxLength={254}
-          aria-invalid={error ? true : undefined}
-          className={inputClass}
-        />
+        <input id="ownerEmail" name="ownerEmail" type="email" required maxLength={254} className={inputClass} />
       </Field>
       <FormError state={error ? { error: undefined } : state} />
       <button

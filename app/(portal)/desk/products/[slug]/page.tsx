@@ -8,6 +8,8 @@ import { devicesOnRelease, getProductAdoption } from '@/lib/installs/queries';
 import { ReleaseStatusBadge } from '@/app/ui/status-badge';
 import { AdoptionChart, versionColours } from './adoption-chart';
 import { FailureHotspots, StillOnRelease } from './sections';
+import { cellClass, Table } from '@/app/ui/table';
+import { Breadcrumb } from '@/app/ui/breadcrumb';
 
 type Props = { params: Promise<{ slug: string }> };
 
@@ -40,16 +42,10 @@ export default async function ProductAdoptionPage({ params }: Props) {
     colour: colourOf.get(s.releaseId)!,
     values: s.values,
   }));
-  const th = 'px-4 py-2 font-medium';
 
   return (
     <article>
-      <nav aria-label="Breadcrumb" className="text-sm text-slate-500">
-        <Link href="/desk" className="hover:underline">
-          Service desk
-        </Link>{' '}
-        / Adoption
-      </nav>
+      <Breadcrumb parent={{ href: '/desk', label: 'Service desk' }} current="Adoption" />
       <header className="mt-4 flex flex-wrap items-end justify-between gap-4">
         <div>
           <h1 className="text-2xl font-semibold">{a.product.name}</h1>
@@ -67,62 +63,50 @@ export default async function ProductAdoptionPage({ params }: Props) {
         <h2 id="versions-heading" className="text-lg font-semibold">
           Versions in use
         </h2>
-        <div className="mt-3 overflow-x-auto rounded-xl border border-slate-200 bg-white" role="region" aria-label="Versions" tabIndex={0}>
-          <table className="w-full text-left text-sm" data-testid="versions">
-            <thead className="border-b border-slate-200 bg-slate-50 text-xs uppercase text-slate-500">
-              <tr>
-                <th scope="col" className={th}>
-                  Version
-                </th>
-                <th scope="col" className={`${th} text-right`}>
-                  Devices now
-                </th>
-                <th scope="col" className={`${th} w-1/3`}>
-                  <span className="sr-only">Share</span>
-                </th>
-                <th scope="col" className={`${th} text-right`}>
-                  Installs, {ADOPTION_DAYS} days
-                </th>
-                <th scope="col" className={`${th} text-right`}>
-                  Failed
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {a.versions.map((v) => (
-                <tr key={v.releaseId} className="border-t border-slate-100" data-testid="version-row">
-                  <td className="px-4 py-2 whitespace-nowrap">
-                    <span
-                      className="mr-2 inline-block h-2.5 w-2.5 rounded-full"
-                      style={{ background: colourOf.get(v.releaseId) }}
-                      aria-hidden
-                    />
-                    <span className="font-medium">{v.version}</span> <ReleaseStatusBadge status={v.status} />
-                  </td>
-                  <td className="px-4 py-2 text-right tabular-nums" data-testid="device-count">
-                    {v.devices.toLocaleString('en')}
-                  </td>
-                  <td className="px-4 py-2">
-                    <div className="h-2 rounded-full bg-slate-100" aria-hidden>
-                      <div
-                        className="h-2 rounded-full"
-                        style={{ width: `${total ? (v.devices / total) * 100 : 0}%`, background: colourOf.get(v.releaseId) }}
-                      />
-                    </div>
-                  </td>
-                  <td className="px-4 py-2 text-right tabular-nums">{v.succeeded.toLocaleString('en')}</td>
-                  <td className={`px-4 py-2 text-right tabular-nums ${v.failed ? 'text-red-700' : 'text-slate-500'}`}>
-                    {v.failed.toLocaleString('en')}
-                    {v.failed + v.succeeded > 0 && (
-                      <span className="ml-1 text-xs text-slate-500">({Math.round((v.failed / (v.failed + v.succeeded)) * 100)} %)</span>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          {a.versions.length === 0 && <p className="px-4 py-8 text-center text-slate-600">This product has no published releases yet.</p>}
-        </div>
+        <Table
+          label="Versions"
+          className="mt-3"
+          head={[
+            'Version',
+            { label: 'Devices now', className: 'text-right' },
+            { label: <span className="sr-only">Share</span>, className: 'w-1/3' },
+            { label: `Installs, ${ADOPTION_DAYS} days`, className: 'text-right' },
+            { label: 'Failed', className: 'text-right' },
+          ]}
+          testId="versions"
+          empty={a.versions.length === 0 && 'This product has no published releases yet.'}
+        >
+          {a.versions.map((v) => (
+            <tr key={v.releaseId} className="border-t border-slate-100" data-testid="version-row">
+              <td className={`${cellClass} whitespace-nowrap`}>
+                <span
+                  className="mr-2 inline-block h-2.5 w-2.5 rounded-full"
+                  style={{ background: colourOf.get(v.releaseId) }}
+                  aria-hidden
+                />
+                <span className="font-medium">{v.version}</span> <ReleaseStatusBadge status={v.status} />
+              </td>
+              <td className={`${cellClass} text-right tabular-nums`} data-testid="device-count">
+                {v.devices.toLocaleString('en')}
+              </td>
+              <td className={cellClass}>
+                <div className="h-2 rounded-full bg-slate-100" aria-hidden>
+                  <div
+                    className="h-2 rounded-full"
+                    style={{ width: `${total ? (v.devices / total) * 100 : 0}%`, background: colourOf.get(v.releaseId) }}
+                  />
+                </div>
+              </td>
+              <td className={`${cellClass} text-right tabular-nums`}>{v.succeeded.toLocaleString('en')}</td>
+              <td className={`px-4 py-2 text-right tabular-nums ${v.failed ? 'text-red-700' : 'text-slate-500'}`}>
+                {v.failed.toLocaleString('en')}
+                {v.failed + v.succeeded > 0 && (
+                  <span className="ml-1 text-xs text-slate-500">({Math.round((v.failed / (v.failed + v.succeeded)) * 100)} %)</span>
+                )}
+              </td>
+            </tr>
+          ))}
+        </Table>
       </section>
 
       <section className="mt-8" aria-labelledby="chart-heading">

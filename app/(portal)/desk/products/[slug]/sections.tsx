@@ -2,8 +2,8 @@ import Link from 'next/link';
 import { ADOPTION_DAYS, type DevicesOnRelease, type ProductAdoption } from '@/lib/installs/adoption';
 import { formatDate, platformLabels } from '@/app/ui/format';
 import { ReleaseStatusBadge } from '@/app/ui/status-badge';
+import { cellClass, Table } from '@/app/ui/table';
 
-const th = 'px-4 py-2 font-medium';
 const rate = (failed: number, succeeded: number) => (failed + succeeded ? `${Math.round((failed / (failed + succeeded)) * 100)} %` : '—');
 
 /** Where installs fail: by platform and by the error text agents report. */
@@ -23,68 +23,32 @@ export function FailureHotspots({ adoption: a }: { adoption: ProductAdoption }) 
         </p>
       ) : (
         <div className="mt-3 grid gap-4 lg:grid-cols-[2fr_3fr]">
-          <div
-            className="overflow-x-auto rounded-xl border border-slate-200 bg-white"
-            role="region"
-            aria-label="Failures by platform"
-            tabIndex={0}
+          <Table
+            label="Failures by platform"
+            head={['Platform', { label: 'Failed', className: 'text-right' }, { label: 'Rate', className: 'text-right' }]}
+            testId="failures-by-platform"
           >
-            <table className="w-full text-left text-sm" data-testid="failures-by-platform">
-              <thead className="border-b border-slate-200 bg-slate-50 text-xs uppercase text-slate-500">
-                <tr>
-                  <th scope="col" className={th}>
-                    Platform
-                  </th>
-                  <th scope="col" className={`${th} text-right`}>
-                    Failed
-                  </th>
-                  <th scope="col" className={`${th} text-right`}>
-                    Rate
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {a.failuresByPlatform.map((p) => (
-                  <tr key={p.platform} className="border-t border-slate-100">
-                    <td className="px-4 py-2">{platformLabels[p.platform]}</td>
-                    <td className="px-4 py-2 text-right tabular-nums">{p.failed.toLocaleString('en')}</td>
-                    <td className="px-4 py-2 text-right tabular-nums">{rate(p.failed, p.succeeded)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-          <div
-            className="overflow-x-auto rounded-xl border border-slate-200 bg-white"
-            role="region"
-            aria-label="Most frequent errors"
-            tabIndex={0}
+            {a.failuresByPlatform.map((p) => (
+              <tr key={p.platform} className="border-t border-slate-100">
+                <td className={cellClass}>{platformLabels[p.platform]}</td>
+                <td className={`${cellClass} text-right tabular-nums`}>{p.failed.toLocaleString('en')}</td>
+                <td className={`${cellClass} text-right tabular-nums`}>{rate(p.failed, p.succeeded)}</td>
+              </tr>
+            ))}
+          </Table>
+          <Table
+            label="Most frequent errors"
+            head={['Most reported errors', { label: 'Times', className: 'text-right' }, { label: 'Last', className: 'text-right' }]}
+            testId="top-errors"
           >
-            <table className="w-full text-left text-sm" data-testid="top-errors">
-              <thead className="border-b border-slate-200 bg-slate-50 text-xs uppercase text-slate-500">
-                <tr>
-                  <th scope="col" className={th}>
-                    Most reported errors
-                  </th>
-                  <th scope="col" className={`${th} text-right`}>
-                    Times
-                  </th>
-                  <th scope="col" className={`${th} text-right`}>
-                    Last
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {a.topErrors.map((e) => (
-                  <tr key={e.text} className="border-t border-slate-100 align-top">
-                    <td className="px-4 py-2 text-xs break-words whitespace-pre-wrap text-red-800">{e.text}</td>
-                    <td className="px-4 py-2 text-right tabular-nums">{e.count.toLocaleString('en')}</td>
-                    <td className="px-4 py-2 text-right whitespace-nowrap">{formatDate(e.lastAt)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+            {a.topErrors.map((e) => (
+              <tr key={e.text} className="border-t border-slate-100 align-top">
+                <td className={`${cellClass} text-xs break-words whitespace-pre-wrap text-red-800`}>{e.text}</td>
+                <td className={`${cellClass} text-right tabular-nums`}>{e.count.toLocaleString('en')}</td>
+                <td className={`${cellClass} text-right whitespace-nowrap`}>{formatDate(e.lastAt)}</td>
+              </tr>
+            ))}
+          </Table>
         </div>
       )}
     </section>
@@ -103,44 +67,22 @@ export function StillOnRelease({ data: s, limit }: { data: DevicesOnRelease; lim
         </span>
       </h2>
       {s.release.withdrawReason && <p className="mt-1 text-sm text-red-800">Withdrawn: {s.release.withdrawReason}</p>}
-      <div
-        className="mt-3 overflow-x-auto rounded-xl border border-slate-200 bg-white"
-        role="region"
-        aria-labelledby={`still-${s.release.id}`}
-        tabIndex={0}
-      >
-        <table className="w-full text-left text-sm">
-          <thead className="border-b border-slate-200 bg-slate-50 text-xs uppercase text-slate-500">
-            <tr>
-              <th scope="col" className={th}>
-                Device
-              </th>
-              <th scope="col" className={th}>
-                Owner
-              </th>
-              <th scope="col" className={th}>
-                On it since
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {s.devices.map((d) => (
-              <tr key={d.id} className="border-t border-slate-100">
-                <td className="px-4 py-2">
-                  <Link href={`/desk/devices/${d.id}`} className="font-medium text-indigo-700 hover:underline">
-                    {d.hostname}
-                  </Link>
-                  <div className="text-xs text-slate-500">{platformLabels[d.platform]}</div>
-                </td>
-                <td className="px-4 py-2">
-                  {d.owner.name} <span className="text-xs text-slate-500">· {d.owner.email}</span>
-                </td>
-                <td className="px-4 py-2 whitespace-nowrap">{formatDate(d.since)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <Table labelledBy={`still-${s.release.id}`} className="mt-3" head={['Device', 'Owner', 'On it since']}>
+        {s.devices.map((d) => (
+          <tr key={d.id} className="border-t border-slate-100">
+            <td className={cellClass}>
+              <Link href={`/desk/devices/${d.id}`} className="font-medium text-indigo-700 hover:underline">
+                {d.hostname}
+              </Link>
+              <div className="text-xs text-slate-500">{platformLabels[d.platform]}</div>
+            </td>
+            <td className={cellClass}>
+              {d.owner.name} <span className="text-xs text-slate-500">· {d.owner.email}</span>
+            </td>
+            <td className={`${cellClass} whitespace-nowrap`}>{formatDate(d.since)}</td>
+          </tr>
+        ))}
+      </Table>
       {more > 0 && (
         <p className="mt-2 text-sm text-slate-600">
           The {limit} longest on it are shown; {more.toLocaleString('en')} more.{' '}

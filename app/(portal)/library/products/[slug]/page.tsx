@@ -5,7 +5,7 @@ import { requireArea } from '@/lib/auth/session';
 import { getProduct } from '@/lib/catalogue/service';
 import { formatBytes, formatDate, platformLabels } from '@/app/ui/format';
 import { ProductIcon } from '@/app/ui/product-icon';
-import { ReleaseStatusBadge } from '@/app/ui/status-badge';
+import { ReleaseStatusBadge, StatusBadge } from '@/app/ui/status-badge';
 import { ArtifactUpload } from './artifact-upload';
 import { NewReleaseForm } from './new-release-form';
 import { ReleaseControls, RemoveArtifactButton } from './release-controls';
@@ -108,9 +108,7 @@ export default async function ManageProductPage({ params }: { params: Promise<{ 
               <div className="flex flex-wrap items-center gap-2">
                 <h3 className="font-semibold">Version {r.version}</h3>
                 <ReleaseStatusBadge status={r.status} />
-                {r.id === product.current?.id && (
-                  <span className="rounded-full bg-indigo-600 px-2 py-0.5 text-xs font-medium text-white">current</span>
-                )}
+                {r.id === product.current?.id && <StatusBadge tone="strong">current</StatusBadge>}
                 {r.publishedAt && <span className="text-sm text-slate-500">published {formatDate(r.publishedAt)}</span>}
                 {r.changeRef && <span className="text-sm text-slate-500">· change {r.changeRef}</span>}
               </div>

@@ -2,7 +2,8 @@
 
 import { startTransition, useActionState } from 'react';
 import type { ActionState } from '@/app/ui/action-state';
-import { confirmOnceReasoned, FormError, inputClass, submitKeepingInput } from '@/app/ui/form';
+import { ConfirmWithReason } from '@/app/ui/confirm-with-reason';
+import { FormError, inputClass, submitKeepingInput } from '@/app/ui/form';
 import type { ReleaseStatus } from '@/db/schema';
 import { deleteDraftAction, deprecateAction, publishAction, removeArtifactAction, withdrawAction } from './release-actions';
 
@@ -21,7 +22,7 @@ export function ReleaseControls({
   requireChangeRef: boolean;
 }) {
   const [publishState, publish, publishing] = useActionState(publishAction.bind(null, releaseId, slug), {});
-  const [withdrawState, withdraw, withdrawing] = useActionState(withdrawAction.bind(null, releaseId, slug), {});
+  const withdrawing = useActionState(withdrawAction.bind(null, releaseId, slug), {});
   const [simpleState, simple, simpleBusy] = useActionState(
     (_: ActionState, kind: 'deprecate' | 'delete') =>
       kind === 'deprecate' ? deprecateAction(releaseId, slug) : deleteDraftAction(releaseId, slug),
@@ -70,23 +71,15 @@ export function ReleaseControls({
         </button>
       )}
       {(status === 'published' || status === 'deprecated') && (
-        <form onSubmit={submitKeepingInput(withdraw, startTransition)} className="flex flex-wrap items-end gap-2">
-          <label className="text-sm font-medium text-slate-700">
-            Reason for withdrawal
-            <input name="reason" className={`${inputClass} w-64`} maxLength={2000} aria-label="Reason for withdrawal" />
-          </label>
-          <button
-            type="submit"
-            disabled={withdrawing}
-            onClick={confirmOnceReasoned('Withdraw this release? It can never be downloaded again.')}
-            className={`${button} border-red-600 text-red-700 hover:bg-red-50`}
-          >
-            Withdraw
-          </button>
-          <div className="w-full">
-            <FormError state={withdrawState} />
-          </div>
-        </form>
+        <ConfirmWithReason
+          actionState={withdrawing}
+          layout="inline"
+          fieldId={`reason-${releaseId}`}
+          inputClassName="w-64"
+          reasonLabel="Reason for withdrawal"
+          submitLabel="Withdraw"
+          confirmMessage="Withdraw this release? It can never be downloaded again."
+        />
       )}
       {status === 'draft' && (
         <button

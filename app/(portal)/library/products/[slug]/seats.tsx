@@ -1,4 +1,5 @@
 import { formatDate } from '@/app/ui/format';
+import { insetCell, Table } from '@/app/ui/table';
 import type { SeatUsage } from '@/lib/requests/seats';
 import { RevokeSeatButton } from './revoke-seat-button';
 
@@ -22,40 +23,21 @@ export function Seats({ usage, slug }: { usage: SeatUsage; slug: string }) {
         />
       </div>
       {usage.holders.length > 0 && (
-        <table className="mt-4 w-full text-left text-sm">
-          <thead className="text-xs uppercase text-slate-500">
-            <tr>
-              <th scope="col" className="py-1 font-medium">
-                Holder
-              </th>
-              <th scope="col" className="py-1 font-medium">
-                Device
-              </th>
-              <th scope="col" className="py-1 font-medium">
-                Since
-              </th>
-              <th scope="col" className="py-1 font-medium">
-                Until
-              </th>
-              <th scope="col" className="py-1" />
+        <Table look="inset" label="Seat holders" className="mt-4" head={['Holder', 'Device', 'Since', 'Until', '']}>
+          {usage.holders.map((h) => (
+            <tr key={h.entitlementId} className="border-t border-slate-100">
+              <td className={insetCell}>
+                {h.user} <span className="text-slate-500">{h.email}</span>
+              </td>
+              <td className={insetCell}>{h.device}</td>
+              <td className={insetCell}>{formatDate(h.since)}</td>
+              <td className={insetCell}>{h.expiresAt ? formatDate(h.expiresAt) : 'until revoked'}</td>
+              <td className={`${insetCell} text-right`}>
+                <RevokeSeatButton entitlementId={h.entitlementId} slug={slug} />
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {usage.holders.map((h) => (
-              <tr key={h.entitlementId} className="border-t border-slate-100">
-                <td className="py-1.5">
-                  {h.user} <span className="text-slate-500">{h.email}</span>
-                </td>
-                <td className="py-1.5">{h.device}</td>
-                <td className="py-1.5">{formatDate(h.since)}</td>
-                <td className="py-1.5">{h.expiresAt ? formatDate(h.expiresAt) : 'until revoked'}</td>
-                <td className="py-1.5 text-right">
-                  <RevokeSeatButton entitlementId={h.entitlementId} slug={slug} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </Table>
       )}
     </section>
   );

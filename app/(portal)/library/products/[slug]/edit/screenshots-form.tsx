@@ -46,15 +46,7 @@ export function ScreenshotsForm({ productId, screenshots, max }: { productId: st
         <form action={add} className="space-y-3" aria-label="Add a screenshot">
           <FormError state={summaryOf(added, ['screenshot', 'altText'])} />
           <Field label="Screenshot" name="screenshot" hint="PNG, JPEG or WebP, up to 2 MiB." error={added.fieldErrors?.screenshot?.[0]}>
-            <input
-              id="screenshot"
-              name="screenshot"
-              type="file"
-              accept="image/png,image/jpeg,image/webp"
-              className="mt-1 block text-sm"
-              aria-invalid={!!added.fieldErrors?.screenshot}
-              aria-describedby={added.fieldErrors?.screenshot ? 'screenshot-error' : undefined}
-            />
+            <input id="screenshot" name="screenshot" type="file" accept="image/png,image/jpeg,image/webp" className="mt-1 block text-sm" />
           </Field>
           <Field
             label="Description (alt text)"
@@ -62,16 +54,7 @@ export function ScreenshotsForm({ productId, screenshots, max }: { productId: st
             hint="What the picture shows, for people who cannot see it."
             error={added.fieldErrors?.altText?.[0]}
           >
-            <input
-              id="altText"
-              name="altText"
-              type="text"
-              required
-              maxLength={200}
-              className={inputClass}
-              aria-invalid={!!added.fieldErrors?.altText}
-              aria-describedby={added.fieldErrors?.altText ? 'altText-error' : undefined}
-            />
+            <input id="altText" name="altText" type="text" required maxLength={200} className={inputClass} />
           </Field>
           <button
             type="submit"
