@@ -1,13 +1,5 @@
-import { expect, test, type Page } from '@playwright/test';
-import { expectNoStackTrace, signIn } from './support';
-
-const shot = async (page: Page, name: string) => {
-  for (const width of [1280, 390]) {
-    await page.setViewportSize({ width, height: 900 });
-    await page.screenshot({ path: test.info().outputPath(`${name}-${width}.png`), fullPage: true });
-  }
-  await page.setViewportSize({ width: 1280, height: 900 });
-};
+import { expect, test } from '@playwright/test';
+import { expectNoStackTrace, shot, signIn } from './support';
 
 test('a deployment manager previews a target, plans a deployment with clear errors, schedules it and finds it on the calendar', async ({
   page,

@@ -1,7 +1,7 @@
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Browser, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { baseURL } from '../../playwright.config';
-import { addDevice, demo, expectNoStackTrace, signIn } from './support';
+import { addDevice, demo, expectNoStackTrace, newPage, shot } from './support';
 
 /**
  * Issue 12 end to end, in Chromium: the deployment manager plans two rings in the form (ring 1 a
@@ -27,21 +27,6 @@ async function assignmentsOf(token: string, deploymentId: string): Promise<Assig
   expect(res.status).toBe(200);
   return ((await res.json()) as { assignments: Assignment[] }).assignments.filter((a) => a.deploymentId === deploymentId);
 }
-
-async function newPage(browser: Browser, email: string): Promise<Page> {
-  const page = await (await browser.newContext()).newPage();
-  page.on('dialog', (d) => d.accept());
-  await signIn(page, email);
-  return page;
-}
-
-const shot = async (page: Page, name: string) => {
-  for (const width of [1280, 390]) {
-    await page.setViewportSize({ width, height: 900 });
-    await page.screenshot({ path: test.info().outputPath(`${name}-${width}.png`), fullPage: true });
-  }
-  await page.setViewportSize({ width: 1280, height: 900 });
-};
 
 test('a two-ring plan: the pilot installs, its gate is met and ring 2 starts', async ({ browser }) => {
   test.setTimeout(180_000);

@@ -1,4 +1,4 @@
-import { expect, type Page } from '@playwright/test';
+import { expect, test, type Browser, type Page } from '@playwright/test';
 
 export const DEMO_PASSWORD = 'portal-demo';
 
@@ -40,4 +40,21 @@ export async function addDevice(page: Page, hostname: string, platformLabel: str
   await page.getByLabel('Platform').selectOption({ label: platformLabel });
   await page.getByRole('button', { name: 'Add device' }).click();
   await expect(page.getByTestId('device-row').filter({ hasText: hostname })).toBeVisible();
+}
+
+/** A page in a fresh browser context, signed in as `email`; confirm dialogs are accepted. */
+export async function newPage(browser: Browser, email: string): Promise<Page> {
+  const page = await (await browser.newContext()).newPage();
+  page.on('dialog', (d) => d.accept());
+  await signIn(page, email);
+  return page;
+}
+
+/** Full-page screenshots at 1280 and 390 px into the test's output folder; leaves the page at 1280. */
+export async function shot(page: Page, name: string) {
+  for (const width of [1280, 390]) {
+    await page.setViewportSize({ width, height: 900 });
+    await page.screenshot({ path: test.info().outputPath(`${name}-${width}.png`), fullPage: true });
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
 }
