@@ -60,7 +60,8 @@ async function main() {
     if ((await db.$count(users, like(users.email, `%@${SCALE_DOMAIN}`))) === 0) {
       if (!process.argv.includes('--seed'))
         throw new Error('No scale seed in this database: run `npm run db:seed:scale` first, or pass --seed.');
-      await seedScale(db, scaleOptions(process.argv.slice(2)));
+      // --seed is this script's switch; the scale seeder would read it as its random seed's flag.
+      await seedScale(db, scaleOptions(process.argv.slice(2).filter((a) => a !== '--seed')));
     }
     const desk = await db.query.users.findFirst({ where: eq(users.email, 'desk@example.com') });
     if (!desk) throw new Error('No desk@example.com: this is not a demo-seeded database.');

@@ -9,10 +9,10 @@ import { lockDeviceLedger } from './ledger-lock';
  * install is that artifact, the successes and the failures; per product, day and error text, the
  * failures. Their size follows artifacts × days, not events.
  *
- * The device counts follow the rule of ./current-table.ts, at day granularity. An install_succeeded is
- * current from its day until the day of the first later event (by occurred_at, id) of the same
- * device and product that ends it: the next install_succeeded, or an uninstalled of the same
- * release. So each install contributes +1 on its day and −1 on that end day (nothing when both are
+ * The device counts follow the rule of ./current-table.ts, at day granularity. An
+ * install_succeeded is current from its day until the day of the first later event (by
+ * occurred_at, id) of the same device and product that ends it: the next install_succeeded, or an
+ * uninstalled of the same release. So each install contributes +1 on its day and −1 on that end day (nothing when both are
  * the same day); the sum of a release's rows up to day D is the number of devices on it at D's
  * end, and the sum of all of them equals device_current_installs. The timeline cannot be read off
  * device_current_installs.since instead: that keeps only the latest install, not who ran a
@@ -43,7 +43,10 @@ function installSpans(scope: SQL) {
     where s.type = 'install_succeeded'`;
 }
 
-/** The device-count changes the installs in scope make, times `sign`: (product_id, release_id, artifact_id, day, devices, succeeded, failed). */
+/**
+ * The device-count changes the installs in scope make, times `sign`, as rows of
+ * (product_id, release_id, artifact_id, day, devices, succeeded, failed).
+ */
 function spanChanges(scope: SQL, sign: 1 | -1) {
   return sql`
     select s.product_id, s.release_id, s.artifact_id, v.day, v.devices, 0 as succeeded, 0 as failed
