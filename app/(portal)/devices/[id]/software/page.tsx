@@ -134,7 +134,8 @@ export default async function MySoftwarePage({ params }: { params: Promise<{ id:
                     <div className="font-medium">{i.product.name}</div>
                     <div className="text-xs text-slate-600 sm:hidden">since {formatDateTime(i.since)}</div>
                   </td>
-                  <td className="px-4 py-3 font-mono text-xs">{i.version}</td>
+                  {/* Long build numbers (Teams: 25182.1106.3775.9020) may break, so the table fits a phone. */}
+                  <td className="break-all px-4 py-3 font-mono text-xs">{i.version}</td>
                   <td className="hidden whitespace-nowrap px-4 py-3 sm:table-cell">{formatDateTime(i.since)}</td>
                   <td className="hidden px-4 py-3 sm:table-cell">
                     <Source s={i.source} />
