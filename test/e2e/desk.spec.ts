@@ -88,6 +88,16 @@ test('the service desk searches install records, exports them, and opens a devic
   await expect(actions.getByTestId('error-reason')).toHaveText('Give the reason for revoking.');
   expect(dialogs).toEqual([]);
   await expect(page.getByTestId('device-status')).toHaveText('active');
+  // The desk may ask the agent to remove software from anyone's device, and take the request back.
+  page.removeAllListeners('dialog');
+  page.once('dialog', (d) => void d.accept());
+  const zoom = software.getByRole('row', { name: /Zoom Workplace/ });
+  await zoom.getByText('Remove…').click();
+  await zoom.getByLabel('Reason (optional)').fill('Licence moves to the new hire');
+  await zoom.getByRole('button', { name: 'Remove Zoom Workplace' }).click();
+  await expect(zoom).toContainText('Removal requested: waiting for the agent’s next sync');
+  await zoom.getByRole('button', { name: 'Cancel removal' }).click();
+  await expect(zoom.getByText('Remove…')).toBeVisible();
   await page.screenshot({ path: 'test-results/screenshots/desk-device.png', fullPage: true });
   expect((await page.goto(`/desk/devices/${randomUUID()}`))?.status()).toBe(404);
 

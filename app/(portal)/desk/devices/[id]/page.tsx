@@ -18,6 +18,8 @@ import { listEnvironments } from '@/lib/deployments/environments';
 import { deviceStatusTones, StatusBadge } from '@/app/ui/status-badge';
 import { cellClass, Table } from '@/app/ui/table';
 import { Breadcrumb } from '@/app/ui/breadcrumb';
+import { listDeviceRemovals } from '@/lib/removals/queries';
+import { RemovalCell } from '@/app/(portal)/devices/[id]/software/removal-cell';
 
 type Props = { params: Promise<{ id: string }> };
 
@@ -43,7 +45,13 @@ function RequestLink({ id }: { id: string | null }) {
 
 export default async function DevicePage({ params }: Props) {
   const [d, environments] = await Promise.all([load((await params).id), listEnvironments()]);
-  const supplierWork = await listSupplierEvents(await requireArea('/desk'), { deviceId: d.id, limit: 50 });
+  const [supplierWork, removals] = await Promise.all([
+    listSupplierEvents(await requireArea('/desk'), { deviceId: d.id, limit: 50 }),
+    listDeviceRemovals(d.id),
+  ]);
+  // The desk may ask for a removal on anyone's device (the service re-checks the role); the seat
+  // returns only when the agent reports the software gone, as for the owner's own request.
+  const openRemoval = new Map(removals.filter((r) => r.status === 'pending' || r.status === 'failed').map((r) => [r.productSlug, r]));
   const facts: [string, React.ReactNode][] = [
     [
       'Owner',
@@ -99,7 +107,7 @@ export default async function DevicePage({ params }: Props) {
           <Table
             label="Software on this device"
             className="mt-3"
-            head={['Product', 'Version', 'Installed', 'Artifact', 'Request']}
+            head={['Product', 'Version', 'Installed', 'Artifact', 'Request', 'Removal']}
             testId="current-software"
           >
             {d.software.map((s) => (
@@ -118,6 +126,14 @@ export default async function DevicePage({ params }: Props) {
                 </td>
                 <td className={cellClass}>
                   <RequestLink id={s.requestId} />
+                </td>
+                <td className={cellClass} data-testid="removal-cell">
+                  <RemovalCell
+                    deviceId={d.id}
+                    removal={openRemoval.get(s.product.slug)}
+                    product={s.product}
+                    canRemove={d.status === 'active'}
+                  />
                 </td>
               </tr>
             ))}

@@ -51,6 +51,7 @@ export async function requestRemovalAction(_: ActionState, form: FormData): Prom
     return fromServiceError(e);
   }
   revalidatePath(`/devices/${input.data.deviceId}/software`);
+  revalidatePath(`/desk/devices/${input.data.deviceId}`);
   return { success: 'Removal requested: the portal agent uninstalls it at its next sync.' };
 }
 
@@ -66,5 +67,6 @@ export async function settleRemovalAction(_: ActionState, form: FormData): Promi
     return fromServiceError(e);
   }
   revalidatePath('/devices/[id]/software', 'page');
+  revalidatePath('/desk/devices/[id]', 'page');
   return { success: retry ? 'Removal requested again: the agent tries at its next sync.' : 'Removal cancelled: the software stays.' };
 }
