@@ -17,6 +17,28 @@ export function testStorageRoot(): string {
   return (getStorage() as LocalStorage).root;
 }
 
+// This file's database as its owner sees it (PostgreSQL only: the services connect as a role that
+// owns nothing, so schema changes a test makes on purpose go through the owner).
+let ownerUrl: string | undefined;
+
+/**
+ * Runs one statement as the schema owner: on PGlite the services' own handle, on PostgreSQL
+ * DATABASE_MIGRATION_URL's user on this file's database.
+ */
+export async function asSchemaOwner(db: Db, statement: string): Promise<void> {
+  if (!ownerUrl) {
+    await db.execute(statement);
+    return;
+  }
+  const owner = new pg.Client({ connectionString: ownerUrl });
+  await owner.connect();
+  try {
+    await owner.query(statement);
+  } finally {
+    await owner.end();
+  }
+}
+
 /**
  * Gives this test file a database of its own, copied from the run's migrated and seeded
  * template, and points the services at it. Returns a getter for the drizzle handle.
@@ -45,6 +67,7 @@ export function setupTestDb(): () => Db {
       await admin.connect();
       await admin.query(`CREATE DATABASE ${name} TEMPLATE ${inject('pgTemplateDb')}`);
       handle = createDb({ kind: 'postgres', url: withDatabase(appUrl, name) });
+      ownerUrl = withDatabase(serverUrl, name);
       dropDb = async () => {
         await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
         await admin.end();

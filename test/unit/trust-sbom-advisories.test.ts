@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { and, eq, like, sql } from 'drizzle-orm';
+import { and, eq, like } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { artifacts, deployments, entitlements, products, releases, sbomComponents, targets } from '@/db/schema';
 import type { Actor } from '@/lib/auth/roles';
@@ -14,7 +14,7 @@ import { attachReleaseDocument } from '@/lib/trust/documents';
 import { listExposure, proposeFixDeployment } from '@/lib/trust/exposure';
 import { isVersionAffected, type OsvAffected } from '@/lib/trust/osv';
 import { actor } from '../support/actors';
-import { engine, setupTestDb } from '../support/db';
+import { asSchemaOwner, engine, setupTestDb } from '../support/db';
 import { cycloneDx, provenance } from '../support/signing';
 import { sha256 } from '../support/bytes';
 
@@ -200,11 +200,11 @@ describe(`advisories on the estate (${engine})`, () => {
     const refused = `OSV-REFUSED-${randomUUID().slice(0, 8)}`;
     await importAdvisories(admin, [{ name: 'r.json', text: JSON.stringify({ ...osv, id: refused }) }]);
     const [again] = (await listExposure(desk)).filter((r) => r.advisoryId === refused);
-    await db().execute(sql.raw(`alter table deployments add constraint refuse_fix_test check (name not like 'Fix ${refused}%')`));
+    await asSchemaOwner(db(), `alter table deployments add constraint refuse_fix_test check (name not like 'Fix ${refused}%')`);
     try {
       await expect(proposeFixDeployment(dana, refused, again!.releaseId)).rejects.toThrow(/insert into "deployments"/);
     } finally {
-      await db().execute(sql.raw('alter table deployments drop constraint refuse_fix_test'));
+      await asSchemaOwner(db(), 'alter table deployments drop constraint refuse_fix_test');
     }
     expect(
       await db()
