@@ -63,7 +63,13 @@ export const seedStories: Story[] = [
   { host: 'WIN-TEST-07', slug: 'zoom-workplace', steps: [failed('6.5.7', 9, 'Timed out after 900 s')] },
   { host: 'WIN-STG-03', slug: 'adobe-acrobat-reader', steps: [failed(ACROBAT, 6.2, 'Access is denied'), ok(ACROBAT, 6)] },
   { host: 'srv-test-01', slug: 'vlc-media-player', deployment: 'VLC 3.0.21 on test servers', steps: [ok('3.0.21', 1.5)] },
-  { host: 'srv-test-02', slug: 'vlc-media-player', deployment: 'VLC 3.0.21 on test servers', steps: [ok('3.0.21', 1.2)] },
+  // One of the two still failing keeps the demo's deployment active (all succeeded would complete it).
+  {
+    host: 'srv-test-02',
+    slug: 'vlc-media-player',
+    deployment: 'VLC 3.0.21 on test servers',
+    steps: [failed('3.0.21', 1.2, 'dpkg: error processing archive')],
+  },
 ];
 
 const justification: Record<string, string> = {
