@@ -86,7 +86,7 @@ async function addEvents(raw: pg.Client, w: { user: string; product: string }, n
      insert into install_events (type, device_id, user_id, product_id, release_id, artifact_id, sha256, occurred_at, error_text)
      select (case when x < 0.6 then 'install_succeeded' when x < 0.75 then 'install_failed' when x < 0.85 then 'uninstalled'
                   else 'download_completed' end)::install_event_type,
-            d.ids[1 + (g * 7919) % array_length(d.ids, 1)], $1, $2, r.rel[k], r.art[k], r.sha[k], now() - age * interval '1 day',
+            d.ids[1 + (g::bigint * 7919) % array_length(d.ids, 1)], $1, $2, r.rel[k], r.art[k], r.sha[k], now() - age * interval '1 day',
             case when x >= 0.6 and x < 0.75 then (array['exit 1603', 'Access is denied.', 'No space left on device', 'timed out', 'signature mismatch'])[1 + g % 5] end
      from g, d, r, lateral (select greatest(1, least(4, 1 + floor((365 - age) / 91.25)::int - (y < 0.2)::int)) as k) v`,
     [w.user, w.product, n],

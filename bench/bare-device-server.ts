@@ -3,36 +3,30 @@
  * check-in and pulls calls with the same SQL the portal runs (lib/devices/enrolment.ts
  * authenticateDevice, lib/devices/pulls.ts listPulls and checkIn), and nothing else: no framework,
  * no zod, no ORM at request time (the portal's statements are rendered to text once at start-up,
- * so the baseline cannot drift from them). Started by bench/api.ts as `tsx bench/bare-device-server.ts`
+ * so the baseline cannot drift from them, and prepared under the same names). Started by bench/api.ts as `tsx bench/bare-device-server.ts`
  * with PORT and DATABASE_URL.
  */
 import { createHash } from 'node:crypto';
 import http from 'node:http';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import pg from 'pg';
+import { deviceAuthSql } from '../lib/devices/enrolment';
 import { checkInSql, pullsSql } from '../lib/devices/pulls';
 
-/** A statement of the portal as SQL text, with the device id's placeholders to fill per request. */
-function rendered(build: (deviceId: string) => Parameters<PgDialect['sqlToQuery']>[0]) {
+/**
+ * A statement of the portal as SQL text, with the placeholder of its one argument to fill per
+ * request; run under `name` as a prepared statement, as the portal does (db/named.ts).
+ */
+function rendered(name: string, build: (arg: string) => Parameters<PgDialect['sqlToQuery']>[0]) {
   const marker = '00000000-0000-4000-8000-00000000beef';
   const q = new PgDialect().sqlToQuery(build(marker));
-  return { text: q.sql, params: (deviceId: string) => q.params.map((p) => (p === marker ? deviceId : p)) };
+  return (arg: string) => ({ name, text: q.sql, values: q.params.map((p) => (p === marker ? arg : p)) });
 }
-const PULLS_SQL = rendered(pullsSql);
-const CHECK_IN_SQL = rendered(checkInSql);
+const AUTH = rendered('device_authenticate', deviceAuthSql);
+const PULLS = rendered('device_pulls', pullsSql);
+const CHECK_IN = rendered('device_check_in', checkInSql);
 
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: Number(process.env.DATABASE_POOL_MAX ?? 10) });
-
-const AUTH = `
-  with found as (
-    select d.id, d.owner_id, d.hostname, d.platform, d.agent_version, d.last_seen_at
-    from "devices" d join "users" u on u.id = d.owner_id and u.active
-    where d.token_hash = $1 and d.status = 'active'
-  ), touched as (
-    update "devices" set last_seen_at = now() from found
-    where "devices"."id" = found.id and (found.last_seen_at is null or found.last_seen_at < now() - interval '1 minute')
-  )
-  select id, owner_id, hostname, platform, agent_version from found`;
 
 interface PullRow {
   entitlement_id: string;
@@ -82,11 +76,11 @@ const server = http.createServer((req, res) => {
     const token = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
     const hash = token ? createHash('sha256').update(token).digest('hex') : '';
     const body = req.method === 'POST' ? await readBody(req) : '';
-    const { rows } = await pool.query(AUTH, [hash]);
+    const { rows } = await pool.query(AUTH(hash));
     const device = rows[0] as { id: string; hostname: string; agent_version: string | null } | undefined;
     if (!device) return send(res, 401, { error: 'A valid device token is required.' });
     if (req.url === '/api/v1/device/pulls' && req.method === 'GET') {
-      const pulls = await pool.query<PullRow>(PULLS_SQL.text, PULLS_SQL.params(device.id));
+      const pulls = await pool.query<PullRow>(PULLS(device.id));
       return send(res, 200, { items: pulls.rows.map(pullOf) });
     }
     if (req.url === '/api/v1/device/check-in' && req.method === 'POST') {
@@ -94,7 +88,7 @@ const server = http.createServer((req, res) => {
       if (input.agentVersion !== device.agent_version) {
         await pool.query('update "devices" set agent_version = $2 where id = $1', [device.id, input.agentVersion]);
       }
-      const { rows } = await pool.query<{ pulls: PullRow[]; assignments: unknown[] }>(CHECK_IN_SQL.text, CHECK_IN_SQL.params(device.id));
+      const { rows } = await pool.query<{ pulls: PullRow[]; assignments: unknown[] }>(CHECK_IN(device.id));
       return send(res, 200, {
         deviceId: device.id,
         hostname: device.hostname,

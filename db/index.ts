@@ -85,7 +85,8 @@ export { schema };
 /**
  * Runs `work` with `db` as the process-wide handle, then puts the previous one back. The seed
  * drives services that call getDb() (the install ledger, request fulfilment) on the database its
- * caller opened: opening a second PGlite on the same folder would corrupt it.
+ * caller opened: opening a second PGlite on the same folder would corrupt it. For scripts only,
+ * never in a running server: the swap is process-wide, so a concurrent request would use `db` too.
  */
 export async function withDb<T>(db: Db, work: () => Promise<T>): Promise<T> {
   const previous = holder.__portalDb;

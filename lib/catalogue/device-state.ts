@@ -26,6 +26,20 @@ export interface CatalogueDeviceStates {
   states: Map<string, CardDeviceState>;
 }
 
+/** One product's row of the page's query. */
+type StateRow = {
+  product_id: string;
+  installed_release: string | null;
+  installed_version: string | null;
+  current_release: string | null;
+  current_version: string | null;
+  entitlement_id: string | null;
+  includes_later: boolean | null;
+  entitlement_request: string | null;
+  request_id: string | null;
+  request_status: RequestStatus | null;
+};
+
 const OPEN: RequestStatus[] = ['submitted', 'pending_approval', 'waiting_for_seat', 'approved'];
 
 /**
@@ -51,18 +65,7 @@ export async function catalogueDeviceStates(actor: Actor, productIds: string[], 
     OPEN.map((s) => sql`${s}`),
     sql`, `,
   );
-  const { rows } = await db.execute<{
-    product_id: string;
-    installed_release: string | null;
-    installed_version: string | null;
-    current_release: string | null;
-    current_version: string | null;
-    entitlement_id: string | null;
-    includes_later: boolean | null;
-    entitlement_request: string | null;
-    request_id: string | null;
-    request_status: RequestStatus | null;
-  }>(sql`
+  const { rows } = await db.execute<StateRow>(sql`
     select p.id as product_id,
            ir.id as installed_release, ir.version as installed_version,
            cur.id as current_release, cur.version as current_version,
@@ -97,17 +100,7 @@ export async function catalogueDeviceStates(actor: Actor, productIds: string[], 
   return { devices: own, device, states };
 }
 
-function stateOf(r: {
-  installed_release: string | null;
-  installed_version: string | null;
-  current_release: string | null;
-  current_version: string | null;
-  entitlement_id: string | null;
-  includes_later: boolean | null;
-  entitlement_request: string | null;
-  request_id: string | null;
-  request_status: RequestStatus | null;
-}): CardDeviceState | null {
+function stateOf(r: StateRow): CardDeviceState | null {
   if (r.installed_version) {
     // As on the product page: an update is offered when the entitlement covers the newer release.
     const update = r.entitlement_id && r.includes_later && r.current_release && r.current_release !== r.installed_release;

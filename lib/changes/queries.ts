@@ -1,7 +1,19 @@
-import { asc, desc, eq } from 'drizzle-orm';
+import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { getDb } from '@/db';
-import { changeApprovals, changeRecords, suppliers, supplierEvents, devices, users, type ChangeRecord } from '@/db/schema';
+import {
+  auditEvents,
+  changeApprovals,
+  changeRecords,
+  deployments,
+  devices,
+  products,
+  releases,
+  supplierEvents,
+  suppliers,
+  users,
+  type ChangeRecord,
+} from '@/db/schema';
 import { assertRole, type Actor } from '@/lib/auth/roles';
 import { assertId, NotFoundError } from '@/lib/errors';
 
@@ -68,5 +80,68 @@ export async function changeDetail(actor: Actor, id: string) {
     .where(eq(supplierEvents.changeId, id))
     .orderBy(desc(supplierEvents.occurredAt))
     .limit(200);
-  return { ...row.change, requester: row.requester, supplier: row.supplier, decisions, work };
+  // The portal's own deployments that name this change (the live gate checked it when they were planned).
+  const planned = await db
+    .select({
+      id: deployments.id,
+      name: deployments.name,
+      status: deployments.status,
+      environment: deployments.environment,
+      product: products.name,
+      version: releases.version,
+      availableFrom: deployments.availableFrom,
+    })
+    .from(deployments)
+    .innerJoin(products, eq(products.id, deployments.productId))
+    .innerJoin(releases, eq(releases.id, deployments.releaseId))
+    .where(eq(deployments.changeRef, row.change.reference))
+    .orderBy(asc(deployments.availableFrom))
+    .limit(200);
+  const history = await db
+    .select({
+      action: auditEvents.action,
+      actor: users.name,
+      actorKind: auditEvents.actorKind,
+      after: auditEvents.after,
+      at: auditEvents.at,
+    })
+    .from(auditEvents)
+    .leftJoin(users, sql`${users.id}::text = ${auditEvents.actorId}`)
+    .where(and(eq(auditEvents.entityType, 'change'), eq(auditEvents.entityId, id)))
+    .orderBy(asc(auditEvents.at), asc(auditEvents.id))
+    .limit(500);
+  return {
+    ...row.change,
+    requester: row.requester,
+    supplier: row.supplier,
+    decisions,
+    work,
+    deployments: planned,
+    history: history.map((h) => ({
+      what: historyLabel(h.action, h.after),
+      by: h.actor ?? (h.actorKind === 'system' ? 'Portal' : h.actorKind),
+      at: h.at,
+    })),
+  };
+}
+
+/** What an audit entry on a change says, in words (an unknown action is shown as recorded). */
+function historyLabel(action: string, after: unknown): string {
+  const a = (after ?? {}) as { reason?: string; from?: string; to?: string; devices?: number; state?: string };
+  switch (action) {
+    case 'change.created':
+      return a.state === 'approved' ? 'Recorded (pre-authorised standard change)' : 'Requested';
+    case 'change_approval.approved':
+      return 'Approval given';
+    case 'change_approval.rejected':
+      return 'Approval refused';
+    case 'change.approved':
+      return 'Approved (enough approvals)';
+    case 'change.rejected':
+      return a.reason ? `Rejected: ${a.reason}` : 'Rejected';
+    case 'change.remediation_carried_out':
+      return `Remediation: rolled back from ${a.from} to ${a.to} on ${a.devices} device(s)`;
+    default:
+      return action.startsWith('change.') ? `Moved to ${action.slice('change.'.length)}` : action;
+  }
 }

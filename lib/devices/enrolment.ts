@@ -1,5 +1,6 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { getDb } from '@/db';
+import { executeNamed } from '@/db/named';
 import { devices, removals, users, type Platform } from '@/db/schema';
 import { recordAudit } from '@/lib/audit/service';
 import { UnauthorizedError } from '@/lib/errors';
@@ -83,22 +84,22 @@ export async function enrolDevice(
   });
 }
 
+interface AuthRow extends Record<string, unknown> {
+  id: string;
+  owner_id: string;
+  hostname: string;
+  platform: Platform;
+  agent_version: string | null;
+  removal_pending: boolean;
+}
+
 /**
- * The device behind an `Authorization: Bearer pdt_…` header, in one statement: the device must be
- * active and its owner still have an account. `last_seen_at` is written only when it is more than
- * a minute old, so a busy agent does not rewrite (and lock) its row on every call.
+ * Authenticate-and-touch in one statement: the active device whose token hashes to `hash`, of an
+ * active owner, with whether a removal waits for it; `last_seen_at` is written only when it is more
+ * than a minute old, so a busy fleet does not rewrite its rows on every call.
  */
-export async function authenticateDevice(authorization: string | null | undefined): Promise<AuthenticatedDevice> {
-  const hash = bearerTokenHash(authorization);
-  if (!hash) throw new UnauthorizedError(UNAUTHORIZED);
-  const result = await getDb().execute<{
-    id: string;
-    owner_id: string;
-    hostname: string;
-    platform: Platform;
-    agent_version: string | null;
-    removal_pending: boolean;
-  }>(sql`
+export function deviceAuthSql(hash: string) {
+  return sql`
     with found as (
       select d.id, d.owner_id, d.hostname, d.platform, d.agent_version, d.last_seen_at,
              exists (select 1 from ${removals} r where r.device_id = d.id and r.status = 'pending') as removal_pending
@@ -108,8 +109,17 @@ export async function authenticateDevice(authorization: string | null | undefine
       update ${devices} set last_seen_at = now() from found
       where ${devices.id} = found.id and (found.last_seen_at is null or found.last_seen_at < now() - interval '1 minute')
     )
-    select id, owner_id, hostname, platform, agent_version, removal_pending from found`);
-  const d = result.rows[0];
+    select id, owner_id, hostname, platform, agent_version, removal_pending from found`;
+}
+
+/**
+ * The device behind an `Authorization: Bearer pdt_…` header, in one round trip (deviceAuthSql),
+ * run as a prepared statement: the device must be active and its owner still have an account.
+ */
+export async function authenticateDevice(authorization: string | null | undefined): Promise<AuthenticatedDevice> {
+  const hash = bearerTokenHash(authorization);
+  if (!hash) throw new UnauthorizedError(UNAUTHORIZED);
+  const [d] = await executeNamed<AuthRow>('device_authenticate', deviceAuthSql(hash));
   if (!d) throw new UnauthorizedError(UNAUTHORIZED);
   return {
     deviceId: d.id,

@@ -1,5 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import { getDb } from '@/db';
+import { executeNamed } from '@/db/named';
 import { artifacts, devices, entitlements, products, releases, removals } from '@/db/schema';
 import { listPendingRemovals, type OfferedRemoval } from '@/lib/removals/queries';
 import { recordAudit } from '@/lib/audit/service';
@@ -74,8 +75,7 @@ export function pullsSql(deviceId: string) {
  * Withdrawn and draft releases and corrupt artifacts are never listed.
  */
 export async function listPulls(deviceId: string): Promise<Pull[]> {
-  const { rows } = await getDb().execute<PullRow>(pullsSql(deviceId));
-  return rows.map(toPull);
+  return (await executeNamed<PullRow>('device_pulls', pullsSql(deviceId))).map(toPull);
 }
 
 const toPull = (r: PullRow): Pull => ({
@@ -105,9 +105,8 @@ export function checkInSql(deviceId: string) {
 }
 
 async function listPullsAndAssignments(deviceId: string): Promise<{ pulls: Pull[]; assignments: DeviceAssignment[] }> {
-  const { rows } = await getDb().execute<{ pulls: unknown; assignments: unknown }>(checkInSql(deviceId));
+  const [row] = await executeNamed<{ pulls: unknown; assignments: unknown }>('device_check_in', checkInSql(deviceId));
   const parse = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v) as unknown[];
-  const row = rows[0];
   return {
     pulls: row ? (parse(row.pulls) as PullRow[]).map(toPull) : [],
     assignments: row ? parse(row.assignments).map(toDeviceAssignment) : [],

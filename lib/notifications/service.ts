@@ -18,7 +18,8 @@ export interface NewNotification {
     | 'waiting_for_seat'
     | 'release_withdrawn'
     | 'deployment_halted'
-    | 'unauthorised_change';
+    | 'unauthorised_change'
+    | 'removal_requested';
   title: string;
   body?: string;
   link?: string;

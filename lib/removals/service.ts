@@ -4,6 +4,7 @@ import { deploymentAssignments, deployments, deviceCurrentInstalls, devices, pro
 import { recordAudit } from '@/lib/audit/service';
 import { hasRole, type Actor } from '@/lib/auth/roles';
 import { assertId, ConflictError, NotFoundError } from '@/lib/errors';
+import { notify } from '@/lib/notifications/service';
 import { parseInput } from '@/lib/pipeline/schema';
 import { removalActionInput, requestRemovalInput, type RequestRemovalInput } from './schema';
 
@@ -83,6 +84,17 @@ export async function requestRemoval(actor: Actor, raw: RequestRemovalInput): Pr
       },
       tx,
     );
+    // The desk acting on someone's device tells its owner, who can still cancel it on My software.
+    if (device.ownerId && device.ownerId !== actor.id) {
+      await notify(tx, [device.ownerId], {
+        kind: 'removal_requested',
+        title: `${actor.name} asked for ${installed.name} to be removed from ${device.hostname}`,
+        body: input.reason
+          ? `Reason: ${input.reason}`
+          : 'The agent removes it at its next sync; you can cancel it on the device’s software page until then.',
+        link: `/devices/${device.id}/software`,
+      });
+    }
     return created;
   });
 }

@@ -1,5 +1,5 @@
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Browser, type Page } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { baseURL } from '../../playwright.config';
 import { parseExecStart } from '../support/systemd';
-import { addDevice, demo, signIn } from './support';
+import { addDevice, createProduct, demo, newPage } from './support';
 
 /**
  * The agent as a person gets it: downloaded from the running portal (not the source tree), its
@@ -25,13 +25,6 @@ const build = randomBytes(64 * 1024);
 const hostname = `served-box-${suffix}`;
 const stateDir = path.join(work, 'state');
 const agentFile = path.join(work, 'portal-agent.mjs');
-
-async function newPage(browser: Browser, email: string): Promise<Page> {
-  const page = await (await browser.newContext()).newPage();
-  page.on('dialog', (d) => d.accept());
-  await signIn(page, email);
-  return page;
-}
 
 /**
  * A screenshot at 1280 and 390 px; with `axe`, each also checked for serious or critical
@@ -62,15 +55,10 @@ test('download the served agent, verify it, enrol, sync by its systemd unit, ins
   test.setTimeout(180_000);
   // A per-seat product with one seat and one Linux build.
   const lib = await newPage(browser, demo.librarian);
-  await lib.goto('/library/products/new');
-  await lib.getByLabel('Name', { exact: true }).fill(product.name);
-  await lib.getByLabel('URL name').fill(product.slug);
-  await lib.getByLabel('Publisher').fill('Acme');
-  await lib.getByLabel('Category').fill('Utilities');
-  await lib.getByLabel('Licence model').selectOption('per-seat');
-  await lib.getByLabel('Seat limit').fill('1');
-  await lib.getByRole('button', { name: 'Create product' }).click();
-  await expect(lib.getByRole('heading', { name: product.name, level: 1 })).toBeVisible();
+  await createProduct(lib, product, async (form) => {
+    await form.getByLabel('Licence model').selectOption('per-seat');
+    await form.getByLabel('Seat limit').fill('1');
+  });
   await lib.getByLabel('Version').fill('2.0.0');
   await lib.getByRole('button', { name: 'Create draft release' }).click();
   const release = lib.getByTestId('release-2.0.0');

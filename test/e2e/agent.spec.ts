@@ -1,11 +1,11 @@
-import { expect, test, type Browser, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { baseURL } from '../../playwright.config';
-import { addDevice, demo, signIn } from './support';
+import { addDevice, createProduct, demo, newPage, publishLinuxBuild } from './support';
 
 /**
  * The pull agent against the running portal, as a device owner would use it: enrol with a code
@@ -27,40 +27,11 @@ const v1 = randomBytes(12 * 1024 * 1024);
 const v2 = randomBytes(256 * 1024);
 const hostname = `agent-box-${suffix}`;
 
-async function newPage(browser: Browser, email: string): Promise<Page> {
-  const page = await (await browser.newContext()).newPage();
-  page.on('dialog', (d) => d.accept());
-  await signIn(page, email);
-  return page;
-}
-
-/** As the librarian: a release with one Linux build, published. */
-async function publish(lib: Page, version: string, bytes: Buffer) {
-  await lib.goto(`/library/products/${product.slug}`);
-  await lib.getByLabel('Version').fill(version);
-  await lib.getByRole('button', { name: 'Create draft release' }).click();
-  const release = lib.getByTestId(`release-${version}`);
-  await release.getByLabel('Platform').selectOption('linux-x64');
-  await release
-    .getByLabel('File', { exact: true })
-    .setInputFiles({ name: `tool-${version}.tar.gz`, mimeType: 'application/gzip', buffer: bytes });
-  await release.getByRole('button', { name: 'Upload artifact' }).click();
-  await expect(release.getByTestId('upload-result')).toContainText(sha(bytes), { timeout: 60_000 });
-  await release.getByRole('button', { name: 'Publish' }).click();
-  await expect(release.getByText('published', { exact: true })).toBeVisible();
-}
-
 test('enrol, sync with a resumed download, verify, install and report into the ledger', async ({ browser }) => {
   test.setTimeout(240_000);
   const lib = await newPage(browser, demo.librarian);
-  await lib.goto('/library/products/new');
-  await lib.getByLabel('Name', { exact: true }).fill(product.name);
-  await lib.getByLabel('URL name').fill(product.slug);
-  await lib.getByLabel('Publisher').fill('Acme');
-  await lib.getByLabel('Category').fill('Utilities');
-  await lib.getByRole('button', { name: 'Create product' }).click();
-  await expect(lib.getByRole('heading', { name: product.name, level: 1 })).toBeVisible();
-  await publish(lib, '1.0.0', v1);
+  await createProduct(lib, product);
+  await publishLinuxBuild(lib, product.slug, '1.0.0', v1);
 
   // Alice adds the device and enrols the agent with the one-time code.
   const alice = await newPage(browser, demo.requester);
@@ -115,7 +86,7 @@ test('enrol, sync with a resumed download, verify, install and report into the l
   await desk.screenshot({ path: 'test-results/screenshots/desk-device-agent.png', fullPage: true });
 
   // A new version whose install command fails: install_failed with the error text, exit 1.
-  await publish(lib, '1.0.1', v2);
+  await publishLinuxBuild(lib, product.slug, '1.0.1', v2);
   const failing = runAgent('sync', '--install-command', 'echo "disk quota exceeded on /opt" >&2; exit 3');
   expect(failing.status).toBe(1);
   await desk.goto(`/desk?product=${product.slug}&outcome=install_failed`);

@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { baseURL } from '../../playwright.config';
-import { addDevice, demo, expectNoStackTrace, signIn } from './support';
+import { addDevice, createProduct, demo, expectNoStackTrace, newPage, publishLinuxBuild, shot } from './support';
 
 /**
  * Issue 11 end to end, in Chromium and with two real agents: a deployment manager gives a new
@@ -36,37 +36,6 @@ const installedFile = (who: 'a' | 'b', version: string) =>
   path.join(stateDirs[who], 'installed', product.slug, version, `tool-${version}.tar.gz`);
 /** `<input type=datetime-local>` value for a UTC instant (the form's times are UTC). */
 const utcLocal = (d: Date, seconds = false) => d.toISOString().slice(0, seconds ? 19 : 16);
-
-async function newPage(browser: Browser, email: string): Promise<Page> {
-  const page = await (await browser.newContext()).newPage();
-  page.on('dialog', (d) => d.accept());
-  await signIn(page, email);
-  return page;
-}
-
-const shot = async (page: Page, name: string) => {
-  for (const width of [1280, 390]) {
-    await page.setViewportSize({ width, height: 900 });
-    await page.screenshot({ path: test.info().outputPath(`${name}-${width}.png`), fullPage: true });
-  }
-  await page.setViewportSize({ width: 1280, height: 900 });
-};
-
-/** As the librarian: a release with one Linux build, published (as in agent.spec.ts). */
-async function publish(lib: Page, version: string, bytes: Buffer) {
-  await lib.goto(`/library/products/${product.slug}`);
-  await lib.getByLabel('Version').fill(version);
-  await lib.getByRole('button', { name: 'Create draft release' }).click();
-  const release = lib.getByTestId(`release-${version}`);
-  await release.getByLabel('Platform').selectOption('linux-x64');
-  await release
-    .getByLabel('File', { exact: true })
-    .setInputFiles({ name: `tool-${version}.tar.gz`, mimeType: 'application/gzip', buffer: bytes });
-  await release.getByRole('button', { name: 'Upload artifact' }).click();
-  await expect(release.getByTestId('upload-result')).toContainText(sha(bytes), { timeout: 60_000 });
-  await release.getByRole('button', { name: 'Publish' }).click();
-  await expect(release.getByText('published', { exact: true })).toBeVisible();
-}
 
 /** The download path of a release's Linux build, as the librarian's catalogue page links it. */
 async function artifactPath(lib: Page, version: string): Promise<string> {
@@ -133,15 +102,9 @@ test('required deployment into live: CAB approval, one agent installs, one fails
 
   // The librarian: a product with 1.0.0 and 2.0.0 for Linux, both published.
   const lib = await newPage(browser, demo.librarian);
-  await lib.goto('/library/products/new');
-  await lib.getByLabel('Name', { exact: true }).fill(product.name);
-  await lib.getByLabel('URL name').fill(product.slug);
-  await lib.getByLabel('Publisher').fill('Acme');
-  await lib.getByLabel('Category').fill('Utilities');
-  await lib.getByRole('button', { name: 'Create product' }).click();
-  await expect(lib.getByRole('heading', { name: product.name, level: 1 })).toBeVisible();
-  await publish(lib, '1.0.0', v1);
-  await publish(lib, '2.0.0', v2);
+  await createProduct(lib, product);
+  await publishLinuxBuild(lib, product.slug, '1.0.0', v1);
+  await publishLinuxBuild(lib, product.slug, '2.0.0', v2);
 
   // Alice: two Linux devices, each enrolled by an agent of its own.
   const alice = await newPage(browser, demo.requester);

@@ -1,8 +1,8 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { baseURL } from '../../playwright.config';
-import { addDevice, demo, signIn } from './support';
+import { addDevice, createProduct, demo, publishLinuxBuild, signIn } from './support';
 
 const shots = '/work/shots/mysoftware';
 const viewports = [
@@ -71,23 +71,6 @@ test('the librarian sets an uninstall command on a published build', async ({ pa
   }
 });
 
-/** As the librarian: a release of `slug` with one Linux build, published (as in agent.spec.ts). */
-async function publish(lib: Page, slug: string, version: string) {
-  const bytes = randomBytes(64 * 1024);
-  await lib.goto(`/library/products/${slug}`);
-  await lib.getByLabel('Version').fill(version);
-  await lib.getByRole('button', { name: 'Create draft release' }).click();
-  const release = lib.getByTestId(`release-${version}`);
-  await release.getByLabel('Platform').selectOption('linux-x64');
-  await release
-    .getByLabel('File', { exact: true })
-    .setInputFiles({ name: `tool-${version}.tar.gz`, mimeType: 'application/gzip', buffer: bytes });
-  await release.getByRole('button', { name: 'Upload artifact' }).click();
-  await expect(release.getByTestId('upload-result')).toContainText(createHash('sha256').update(bytes).digest('hex'), { timeout: 60_000 });
-  await release.getByRole('button', { name: 'Publish' }).click();
-  await expect(release.getByText('published', { exact: true })).toBeVisible();
-}
-
 test('Updates and Failed on My software: an older version is offered the new one, a failure shows its error and is retried', async ({
   browser,
 }) => {
@@ -103,14 +86,8 @@ test('Updates and Failed on My software: an older version is offered the new one
 
   // A product with no approval policy and one release.
   const lib = await open(demo.librarian);
-  await lib.goto('/library/products/new');
-  await lib.getByLabel('Name', { exact: true }).fill(product.name);
-  await lib.getByLabel('URL name').fill(product.slug);
-  await lib.getByLabel('Publisher').fill('Acme');
-  await lib.getByLabel('Category').fill('Utilities');
-  await lib.getByRole('button', { name: 'Create product' }).click();
-  await expect(lib.getByRole('heading', { name: product.name, level: 1 })).toBeVisible();
-  await publish(lib, product.slug, '1.0.0');
+  await createProduct(lib, product);
+  await publishLinuxBuild(lib, product.slug, '1.0.0', randomBytes(64 * 1024));
 
   // Alice's own device, enrolled over the device API as the agent does.
   const alice = await open(demo.requester);
@@ -154,7 +131,7 @@ test('Updates and Failed on My software: an older version is offered the new one
   await report('install_succeeded', v1!.artifact.id);
 
   // A newer release: My software offers it, and so does the catalogue card for this device.
-  await publish(lib, product.slug, '1.1.0');
+  await publishLinuxBuild(lib, product.slug, '1.1.0', randomBytes(64 * 1024));
   await alice.goto(`/devices/${deviceId}/software`);
   const update = alice.getByTestId('update-row').filter({ hasText: product.name });
   await expect(update).toContainText('1.0.0 → 1.1.0');

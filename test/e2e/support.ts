@@ -1,4 +1,5 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
+import { createHash } from 'node:crypto';
 
 export const DEMO_PASSWORD = 'portal-demo';
 
@@ -57,4 +58,32 @@ export async function shot(page: Page, name: string) {
     await page.screenshot({ path: test.info().outputPath(`${name}-${width}.png`), fullPage: true });
   }
   await page.setViewportSize({ width: 1280, height: 900 });
+}
+
+/** As the librarian: a new product (publisher Acme, category Utilities); `more` fills further fields before it is created. */
+export async function createProduct(lib: Page, product: { name: string; slug: string }, more?: (form: Page) => Promise<void>) {
+  await lib.goto('/library/products/new');
+  await lib.getByLabel('Name', { exact: true }).fill(product.name);
+  await lib.getByLabel('URL name').fill(product.slug);
+  await lib.getByLabel('Publisher').fill('Acme');
+  await lib.getByLabel('Category').fill('Utilities');
+  await more?.(lib);
+  await lib.getByRole('button', { name: 'Create product' }).click();
+  await expect(lib.getByRole('heading', { name: product.name, level: 1 })).toBeVisible();
+}
+
+/** As the librarian: a release of `slug` with one Linux build of `bytes`, uploaded (its hash checked) and published. */
+export async function publishLinuxBuild(lib: Page, slug: string, version: string, bytes: Buffer) {
+  await lib.goto(`/library/products/${slug}`);
+  await lib.getByLabel('Version').fill(version);
+  await lib.getByRole('button', { name: 'Create draft release' }).click();
+  const release = lib.getByTestId(`release-${version}`);
+  await release.getByLabel('Platform').selectOption('linux-x64');
+  await release
+    .getByLabel('File', { exact: true })
+    .setInputFiles({ name: `tool-${version}.tar.gz`, mimeType: 'application/gzip', buffer: bytes });
+  await release.getByRole('button', { name: 'Upload artifact' }).click();
+  await expect(release.getByTestId('upload-result')).toContainText(createHash('sha256').update(bytes).digest('hex'), { timeout: 60_000 });
+  await release.getByRole('button', { name: 'Publish' }).click();
+  await expect(release.getByText('published', { exact: true })).toBeVisible();
 }

@@ -1,16 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { and, asc, eq, isNotNull, sql } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { adoptionDays, adoptionErrorDays, artifacts, entitlements, installEvents, products, releases, type Platform } from '@/db/schema';
+import { adoptionDays, adoptionErrorDays, installEvents } from '@/db/schema';
 import type { Actor } from '@/lib/auth/roles';
-import { authenticateDevice, enrolDevice, registerDevice, type AuthenticatedDevice } from '@/lib/devices/service';
+import type { AuthenticatedDevice } from '@/lib/devices/service';
 import { ADOPTION_DAYS, getProductAdoption } from '@/lib/installs/adoption';
 import { checkAdoptionDays } from '@/lib/installs/adoption-days';
 import { checkCurrentInstalls, rebuildCurrentInstalls } from '@/lib/installs/current-table';
-import { recordInstallEvents } from '@/lib/installs/record';
 import { requestRemoval } from '@/lib/removals/service';
 import { actor } from '../support/actors';
 import { engine, setupTestDb } from '../support/db';
+import { enrolledDevice, releasesOf } from '../support/deployments';
+import { reportEntitled } from '../support/ledger';
 
 const db = setupTestDb();
 const DAY = 86_400_000;
@@ -23,21 +24,13 @@ let builds: { releaseId: string; artifactId: string; version: string }[];
 beforeAll(async () => {
   alice = await actor('alice@example.com');
   desk = await actor('desk@example.com');
-  firefox = (await db().query.products.findFirst({ where: eq(products.slug, 'firefox') }))!.id;
-  builds = await db()
-    .select({ releaseId: releases.id, artifactId: artifacts.id, version: releases.version })
-    .from(releases)
-    .innerJoin(artifacts, and(eq(artifacts.releaseId, releases.id), eq(artifacts.platform, 'linux-x64' as Platform)))
-    .where(and(eq(releases.productId, firefox), isNotNull(releases.publishedAt)))
-    .orderBy(asc(releases.publishedAt));
+  const seeded = await releasesOf('firefox');
+  firefox = seeded.product.id;
+  builds = seeded.releases.map((r) => ({ releaseId: r.id, artifactId: r.artifactId, version: r.version }));
   expect(builds.length).toBeGreaterThanOrEqual(3);
 });
 
-async function enrolled(hostname: string): Promise<AuthenticatedDevice> {
-  const { enrolment } = await registerDevice(alice, { hostname, platform: 'linux-x64' });
-  const { token } = await enrolDevice({ code: enrolment.code, agentVersion: '1.0.0' });
-  return authenticateDevice(`Bearer ${token}`);
-}
+const enrolled = async (hostname: string) => (await enrolledDevice(alice, hostname)).auth;
 
 type StepType = 'install_succeeded' | 'uninstalled' | 'install_failed' | 'uninstall_failed' | 'download_completed';
 type Step = { key?: string; type: StepType; build: number; at: Date; errorText?: string };
@@ -51,14 +44,8 @@ const toEvent = (s: Step) => ({
   ...(s.type === 'install_failed' || s.type === 'uninstall_failed' ? (s.errorText ? { errorText: s.errorText } : { exitCode: 1 }) : {}),
 });
 
-/** Reports the steps as the agent would, with an active "any release" entitlement (an uninstall ends the previous one). */
-async function report(device: AuthenticatedDevice, steps: Step[]) {
-  await db()
-    .insert(entitlements)
-    .values({ userId: alice.id, deviceId: device.deviceId, productId: firefox, includesLaterReleases: true })
-    .onConflictDoNothing();
-  return recordInstallEvents(device, steps.map(toEvent));
-}
+/** Reports the steps as the agent would, with an active "any release" entitlement to Firefox. */
+const report = (device: AuthenticatedDevice, steps: Step[]) => reportEntitled(db(), device, alice, firefox, steps.map(toEvent));
 
 async function expectTablesMatchLedger() {
   expect(await checkAdoptionDays(db())).toEqual({ days: [], errors: [] });

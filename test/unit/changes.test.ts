@@ -2,6 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { auditEvents, changeRecords, deployments, productPromotionSteps } from '@/db/schema';
 import type { Actor } from '@/lib/auth/roles';
+import { changeDetail } from '@/lib/changes/queries';
 import { createChange, decideChange, moveChange } from '@/lib/changes/service';
 import { createDeployment, scheduleDeployment, updateDeployment } from '@/lib/deployments/service';
 import { ForbiddenError } from '@/lib/errors';
@@ -85,6 +86,12 @@ describe(`change records (${engine})`, () => {
     });
     await expect(decideChange(chris, { changeId: normal.id, decision: 'approved' })).rejects.toMatchObject({ status: 409 });
     expect(await decideChange(ops1, { changeId: normal.id, decision: 'approved' })).toMatchObject({ state: 'approved', approvals: 2 });
+    expect((await changeDetail(chris, normal.id)).history.map((h) => [h.what, h.by])).toEqual([
+      ['Requested', dana.name],
+      ['Approval given', chris.name],
+      ['Approval given', ops1.name],
+      ['Approved (enough approvals)', ops1.name],
+    ]);
 
     const emergency = await createChange(dana, {
       reference: 'CHG-E-1',
@@ -134,6 +141,16 @@ describe(`change records (${engine})`, () => {
     await moveChange(chris, { changeId: race.id, to: 'implemented' });
     await moveChange(chris, { changeId: race.id, to: 'closed' });
     await expect(moveChange(dana, { changeId: race.id, to: 'closed' })).rejects.toBeInstanceOf(ForbiddenError);
+    expect((await changeDetail(chris, c.id)).history.map((h) => h.what)).toEqual([
+      'Requested',
+      'Approval refused',
+      'Rejected: No rollback plan',
+    ]);
+    expect((await changeDetail(chris, race.id)).history.map((h) => h.what).slice(-3)).toEqual([
+      'Moved to scheduled',
+      'Moved to implemented',
+      'Moved to closed',
+    ]);
   });
 });
 
@@ -164,6 +181,15 @@ describe(`rolling back a live deployment (${engine})`, () => {
       expect.objectContaining({
         action: 'change.remediation_carried_out',
         after: expect.objectContaining({ deploymentId: id, rollbackDeploymentId: back.id, reason: 'crashes on start' }),
+      }),
+    ]);
+    // The change's page lists both deployments under it and says what was done, by whom.
+    const detail = await changeDetail(await actor('chris@example.com'), change.id);
+    expect(detail.deployments.map((d) => d.id).sort()).toEqual([id, back.id].sort());
+    expect(detail.history).toEqual([
+      expect.objectContaining({
+        what: expect.stringMatching(/^Remediation: rolled back from 990\.\d+\.0 to .+ on \d+ device\(s\)$/),
+        by: m.name,
       }),
     ]);
 

@@ -1,15 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { and, asc, eq, isNotNull } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { artifacts, deviceCurrentInstalls, entitlements, installEvents, products, releases, type Platform } from '@/db/schema';
+import { deviceCurrentInstalls, installEvents } from '@/db/schema';
 import type { Actor } from '@/lib/auth/roles';
-import { authenticateDevice, enrolDevice, registerDevice, type AuthenticatedDevice } from '@/lib/devices/service';
+import type { AuthenticatedDevice } from '@/lib/devices/service';
 import { devicesOnRelease } from '@/lib/installs/adoption';
 import { checkCurrentInstalls, rebuildCurrentInstalls } from '@/lib/installs/current-table';
 import { getDeviceView } from '@/lib/installs/device-view';
-import { recordInstallEvents } from '@/lib/installs/record';
 import { actor } from '../support/actors';
 import { engine, setupTestDb } from '../support/db';
+import { enrolledDevice, releasesOf } from '../support/deployments';
+import { reportEntitled } from '../support/ledger';
 
 const db = setupTestDb();
 let alice: Actor, desk: Actor;
@@ -20,29 +21,13 @@ let builds: { releaseId: string; artifactId: string; version: string }[];
 beforeAll(async () => {
   alice = await actor('alice@example.com');
   desk = await actor('desk@example.com');
-  firefox = (await db().query.products.findFirst({ where: eq(products.slug, 'firefox') }))!.id;
-  builds = await db()
-    .select({ releaseId: releases.id, artifactId: artifacts.id, version: releases.version })
-    .from(releases)
-    .innerJoin(artifacts, and(eq(artifacts.releaseId, releases.id), eq(artifacts.platform, 'linux-x64' as Platform)))
-    .where(and(eq(releases.productId, firefox), isNotNull(releases.publishedAt)))
-    .orderBy(asc(releases.publishedAt));
+  const seeded = await releasesOf('firefox');
+  firefox = seeded.product.id;
+  builds = seeded.releases.map((r) => ({ releaseId: r.id, artifactId: r.artifactId, version: r.version }));
   expect(builds.map((b) => b.version)).toEqual(['139.0.4', '140.0.4', '141.0']);
 });
 
-async function enrolled(hostname: string): Promise<AuthenticatedDevice> {
-  const { enrolment } = await registerDevice(alice, { hostname, platform: 'linux-x64' });
-  const { token } = await enrolDevice({ code: enrolment.code, agentVersion: '1.0.0' });
-  return authenticateDevice(`Bearer ${token}`);
-}
-
-/** An active "any release" entitlement to Firefox (an uninstall ends the previous one). */
-async function entitle(device: AuthenticatedDevice): Promise<void> {
-  await db()
-    .insert(entitlements)
-    .values({ userId: alice.id, deviceId: device.deviceId, productId: firefox, includesLaterReleases: true })
-    .onConflictDoNothing();
-}
+const enrolled = async (hostname: string) => (await enrolledDevice(alice, hostname)).auth;
 
 type Step = {
   key?: string;
@@ -59,10 +44,8 @@ const toEvent = (s: Step) => ({
   ...(s.type === 'install_failed' ? { exitCode: 1 } : {}),
 });
 
-async function report(device: AuthenticatedDevice, steps: Step[]) {
-  await entitle(device);
-  return recordInstallEvents(device, steps.map(toEvent));
-}
+/** Reports the steps as the agent would, with an active "any release" entitlement to Firefox. */
+const report = (device: AuthenticatedDevice, steps: Step[]) => reportEntitled(db(), device, alice, firefox, steps.map(toEvent));
 
 /** The version the table says the device runs, or null. */
 async function tableSays(device: AuthenticatedDevice): Promise<string | null> {
@@ -168,10 +151,7 @@ describe(`device_current_installs follows the ledger (${engine})`, () => {
       );
       // Two batches of one device at once.
       const d = fleet[round % fleet.length]!;
-      await entitle(d);
-      await Promise.all(
-        [0, 1].map((b) => recordInstallEvents(d, [toEvent({ type: 'install_succeeded', build: b + 1, at: 300 + round * 2 + b })])),
-      );
+      await Promise.all([0, 1].map((b) => report(d, [{ type: 'install_succeeded', build: b + 1, at: 300 + round * 2 + b }])));
     }
     for (const d of fleet) expect(await tableSays(d)).toBe(await ledgerSays(d));
     expect((await checkCurrentInstalls(db())).mismatches).toEqual([]);

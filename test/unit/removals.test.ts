@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { eq } from 'drizzle-orm';
+import { desc, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
-import { auditEvents, entitlements, products, removals, serviceRequests, type InstallEventType } from '@/db/schema';
+import { auditEvents, entitlements, notifications, products, removals, serviceRequests, type InstallEventType } from '@/db/schema';
 import type { Actor } from '@/lib/auth/roles';
 import { getMySoftware } from '@/lib/deployments/my-software';
 import { authenticateDevice } from '@/lib/devices/enrolment';
@@ -64,6 +64,8 @@ describe(`removals from My software (${engine})`, () => {
     });
 
     const removal = await requestRemoval(alice, { deviceId: device.id, productSlug: 'gimp', reason: 'Not needed any more' });
+    // Her own request tells nobody (the desk's tells the owner: below).
+    expect(await db().select().from(notifications).where(eq(notifications.kind, 'removal_requested'))).toEqual([]);
     expect(removal).toMatchObject({ status: 'pending', reason: 'Not needed any more', artifactId: pull.artifact.id });
     await expect(requestRemoval(alice, { deviceId: device.id, productSlug: 'gimp' })).rejects.toBeInstanceOf(ConflictError);
 
@@ -110,6 +112,16 @@ describe(`removals from My software (${engine})`, () => {
     const pull = await installed(device, 'firefox');
     const removal = await requestRemoval(desk, { deviceId: device.id, productSlug: 'firefox' });
     expect(removal.requestedById).toBe(desk.id);
+    // Alice hears of it, with a way to her device's software page (where she can cancel it).
+    const [note] = await db()
+      .select()
+      .from(notifications)
+      .where(eq(notifications.userId, alice.id))
+      .orderBy(desc(notifications.createdAt))
+      .limit(1);
+    expect(note).toMatchObject({ kind: 'removal_requested', link: `/devices/${device.id}/software` });
+    expect(note!.title).toContain('Mozilla Firefox');
+    expect(note!.title).toContain('alice-rm-2');
     expect((await listPulls(device.id)).map((p) => p.product.slug)).not.toContain('firefox');
     await cancelRemoval(alice, { removalId: removal.id });
     expect(await removalOf(removal.id)).toMatchObject({ status: 'cancelled' });

@@ -4,6 +4,8 @@ import { Field, inputClass } from '@/app/ui/form';
 import { formatDateTime } from '@/app/ui/format';
 import { orNotFound } from '@/app/ui/or-not-found';
 import { cellClass, Table } from '@/app/ui/table';
+import Link from 'next/link';
+import { areaFor, mayEnter } from '@/lib/auth/areas';
 import { requireArea } from '@/lib/auth/session';
 import { changeDetail } from '@/lib/changes/queries';
 import { decideChangeAction, moveChangeAction } from '../actions';
@@ -24,6 +26,7 @@ const nextStates: Record<string, string[]> = {
 export default async function ChangePage({ params }: { params: Promise<{ id: string }> }) {
   const actor = await requireArea('/changes');
   const c = await orNotFound(changeDetail(actor, (await params).id));
+  const seesDeployments = mayEnter(areaFor('/deployments')!, actor.roles);
   return (
     <div className="space-y-6">
       <Breadcrumb parent={{ href: '/changes', label: 'Changes' }} current={c.reference} />
@@ -98,6 +101,36 @@ export default async function ChangePage({ params }: { params: Promise<{ id: str
           </ActionForm>
         </section>
       )}
+      <section aria-labelledby="deployments">
+        <h2 id="deployments" className="mb-2 text-lg font-semibold">
+          Deployments under this change
+        </h2>
+        <Table
+          label="Deployments under this change"
+          head={['Deployment', 'Software', 'Environment', 'Status', 'Available from (UTC)']}
+          empty={c.deployments.length === 0 && `No deployment names ${c.reference}.`}
+        >
+          {c.deployments.map((d) => (
+            <tr key={d.id} className="border-t border-slate-100" data-testid="change-deployment">
+              <td className={cellClass}>
+                {seesDeployments ? (
+                  <Link href={`/deployments/${d.id}`} className="font-medium text-indigo-700 hover:underline">
+                    {d.name}
+                  </Link>
+                ) : (
+                  d.name
+                )}
+              </td>
+              <td className={cellClass}>
+                {d.product} {d.version}
+              </td>
+              <td className={cellClass}>{d.environment}</td>
+              <td className={cellClass}>{d.status}</td>
+              <td className={`${cellClass} whitespace-nowrap`}>{formatDateTime(d.availableFrom)}</td>
+            </tr>
+          ))}
+        </Table>
+      </section>
       <section aria-labelledby="work">
         <h2 id="work" className="mb-2 text-lg font-semibold">
           Supplier work under this change
@@ -114,6 +147,20 @@ export default async function ChangePage({ params }: { params: Promise<{ id: str
               <td className={cellClass}>{w.version}</td>
               <td className={cellClass}>{w.status}</td>
               <td className={cellClass}>{formatDateTime(w.occurredAt)}</td>
+            </tr>
+          ))}
+        </Table>
+      </section>
+      <section aria-labelledby="history">
+        <h2 id="history" className="mb-2 text-lg font-semibold">
+          History
+        </h2>
+        <Table label="History" head={['What', 'By', 'When (UTC)']} empty={c.history.length === 0 && 'Nothing recorded.'}>
+          {c.history.map((h, i) => (
+            <tr key={i} className="border-t border-slate-100" data-testid="change-history">
+              <td className={cellClass}>{h.what}</td>
+              <td className={cellClass}>{h.by}</td>
+              <td className={`${cellClass} whitespace-nowrap`}>{formatDateTime(h.at)}</td>
             </tr>
           ))}
         </Table>
