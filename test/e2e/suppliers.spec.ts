@@ -1,25 +1,11 @@
-import { expect, test, type Browser, type Page } from '@playwright/test';
-import { demo, signIn } from './support';
+import { expect, test, type Page } from '@playwright/test';
+import { demo, newPage, shot } from './support';
 
 const suffix = Date.now().toString(36);
 const changeRef = `CHG-FW-${suffix}`;
 const hour = 3_600_000;
 /** A datetime-local value, in UTC as the forms label it. */
 const utcLocal = (d: Date) => d.toISOString().slice(0, 16);
-
-async function as(browser: Browser, email: string): Promise<Page> {
-  const page = await (await browser.newContext()).newPage();
-  await signIn(page, email);
-  return page;
-}
-
-const shot = async (page: Page, name: string) => {
-  for (const width of [1280, 390]) {
-    await page.setViewportSize({ width, height: 900 });
-    await page.screenshot({ path: test.info().outputPath(`${name}-${width}.png`), fullPage: true });
-  }
-  await page.setViewportSize({ width: 1280, height: 900 });
-};
 
 /** An admin issues a credential to a seeded supplier on Admin → Suppliers; its secret is shown once. */
 async function credentialFor(admin: Page, supplier: string): Promise<string> {
@@ -38,13 +24,13 @@ test('a supplier announces and reports firmware, the change manager approves, th
   request,
 }) => {
   test.setTimeout(90_000);
-  const admin = await as(browser, demo.admin);
+  const admin = await newPage(browser, demo.admin);
   const northwind = `Bearer ${await credentialFor(admin, 'Northwind Networks')}`;
   const contoso = `Bearer ${await credentialFor(admin, 'Contoso Hosting')}`;
   await shot(admin, 'admin-suppliers');
 
   // The deployment manager records the change (standard, asked for by someone who is not a change manager: one approval).
-  const dana = await as(browser, demo.deployments);
+  const dana = await newPage(browser, demo.deployments);
   await dana.goto('/changes');
   await dana.getByLabel('Reference').fill(changeRef);
   await dana.getByLabel('Title').fill('Northwind: core switch firmware 17.12');
@@ -70,7 +56,7 @@ test('a supplier announces and reports firmware, the change manager approves, th
   expect(announced.status()).toBe(201);
 
   // The change manager approves the change.
-  const chris = await as(browser, demo.changes);
+  const chris = await newPage(browser, demo.changes);
   await chris.goto(changeUrl);
   await chris.getByLabel('Decision', { exact: true }).selectOption('approved');
   await chris.getByLabel('Comment (a rejection needs a reason)').fill('Firmware fixes CVE; rollback image staged.');
@@ -108,7 +94,7 @@ test('a supplier announces and reports firmware, the change manager approves, th
   expect((await patch.json()).results).toMatchObject([{ announced: false, unauthorised: true }]);
 
   // The desk sees both firmware updates with their provenance…
-  const desk = await as(browser, demo.desk);
+  const desk = await newPage(browser, demo.desk);
   await desk.goto('/desk?source=supplier');
   const firmware = desk.getByTestId('supplier-event').filter({ hasText: '17.12.1' });
   await expect(firmware).toHaveCount(2);
@@ -129,12 +115,21 @@ test('a supplier announces and reports firmware, the change manager approves, th
   await shot(desk, 'drift');
 
   // The supplier's own page shows its scope and work, and nothing of Contoso's.
-  const sam = await as(browser, demo.supplier);
+  const sam = await newPage(browser, demo.supplier);
   // Signing in lands a supplier's person on their own page, not on a catalogue they may not see.
   await expect(sam).toHaveURL(/\/supplier$/);
   await sam.goto('/supplier');
   await expect(sam.getByTestId('supplier-event').filter({ hasText: '17.12.1' })).toHaveCount(2);
   await expect(sam.getByText(`Kernel hotfix ${suffix}`)).toHaveCount(0);
   await shot(sam, 'supplier-page');
+  // The change's own page says what happened to it, and by whom.
+  await chris.reload();
+  await expect(chris.getByTestId('change-history')).toHaveText([
+    /^Requested\s*Dana Deploy/,
+    /^Approval given\s*Chris Change/,
+    /^Approved \(enough approvals\)\s*Chris Change/,
+  ]);
+  await expect(chris.getByTestId('change-deployment')).toHaveCount(0);
+  await expect(chris.getByText(`No deployment names ${changeRef}.`)).toBeVisible();
   await shot(chris, 'change');
 });

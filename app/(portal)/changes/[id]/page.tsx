@@ -37,7 +37,7 @@ export default async function ChangePage({ params }: { params: Promise<{ id: str
         <p className="mt-2 flex flex-wrap items-center gap-3 text-sm text-slate-600">
           <ChangeStateBadge state={c.state} /> <span>{c.kind}</span> <span>into {c.environment}</span>
           <span>
-            window {formatDateTime(c.windowStart)} – {formatDateTime(c.windowEnd)} UTC
+            window {formatDateTime(c.windowStart)} – {formatDateTime(c.windowEnd)}
           </span>
           <span>needs {c.requiredApprovals} approval(s)</span>
           {c.supplier && <span>supplier: {c.supplier}</span>}
