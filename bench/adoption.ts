@@ -15,16 +15,13 @@
  */
 import { PgDialect } from 'drizzle-orm/pg-core';
 import pg from 'pg';
-import { createDb, setDbHandle } from '../db';
-import { runMigrations } from '../db/migrate';
 import type { Actor } from '../lib/auth/roles';
 import { adoptionReads, adoptionWindow, getProductAdoption } from '../lib/installs/adoption';
 import { rebuildCurrentInstalls } from '../lib/installs/current-table';
-import { scratchDatabaseOrExit } from './tools';
+import { median, withScratchPostgres } from './tools';
 
 const RUNS = 10;
 const SLUG = 'bench-adoption';
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(name);
   return i >= 0 ? process.argv[i + 1]! : fallback;
@@ -94,15 +91,9 @@ async function addEvents(raw: pg.Client, w: { user: string; product: string }, n
 }
 
 async function main() {
-  const database = await scratchDatabaseOrExit('adoption');
   const sizes = arg('--events', '100000,1000000').split(',').map(Number);
   const devices = Number(arg('--devices', '5000'));
-  const handle = createDb({ kind: 'postgres', url: database.url });
-  setDbHandle(handle);
-  const raw = new pg.Client({ connectionString: database.url });
-  try {
-    await raw.connect();
-    await runMigrations(handle);
+  await withScratchPostgres('adoption', async ({ handle, raw }) => {
     const world = await seedWorld(raw, devices);
     const version = (await raw.query<{ server_version: string }>('show server_version')).rows[0]!.server_version;
     console.log(`Adoption view benchmark: one product, 4 releases, ${devices.toLocaleString('en')} devices, PostgreSQL ${version}\n`);
@@ -148,11 +139,7 @@ async function main() {
           `(target: independent of event count, about 1×); the old ledger scan alone: ${(Number(large['old replay ledger scan ms']) / Number(small['old replay ledger scan ms'])).toFixed(1)}×`,
       );
     }
-  } finally {
-    await raw.end().catch(() => {});
-    await handle.close();
-    await database.drop();
-  }
+  });
 }
 
 main().catch((e: unknown) => {

@@ -12,14 +12,11 @@
  */
 import { PgDialect } from 'drizzle-orm/pg-core';
 import pg from 'pg';
-import { createDb, setDbHandle } from '../db';
-import { runMigrations } from '../db/migrate';
 import type { Actor } from '../lib/auth/roles';
 import { getDeploymentStatus, listDeploymentDevices, statusCountsSql } from '../lib/deployments/status';
-import { scratchDatabaseOrExit } from './tools';
+import { median, withScratchPostgres } from './tools';
 
 const RUNS = 10;
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const ms = (n: number) => n.toFixed(n < 10 ? 2 : 1);
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(name);
@@ -104,14 +101,8 @@ async function seed(raw: pg.Client, n: number): Promise<string> {
 }
 
 async function main() {
-  const database = await scratchDatabaseOrExit('deploy');
   const n = arg('--devices', 50_000);
-  const handle = createDb({ kind: 'postgres', url: database.url });
-  setDbHandle(handle);
-  const raw = new pg.Client({ connectionString: database.url });
-  try {
-    await raw.connect();
-    await runMigrations(handle);
+  await withScratchPostgres('deploy', async ({ raw }) => {
     const [seconds, dep] = await time(() => seed(raw, n));
     const { events } = (await raw.query<{ events: number }>('select count(*)::int as events from install_events')).rows[0]!;
     const version = (await raw.query<{ server_version: string }>('show server_version')).rows[0]!.server_version;
@@ -157,11 +148,7 @@ async function main() {
     const status = await getDeploymentStatus(actor, dep);
     console.log('counts:', status.counts);
     console.log(`\nThe counts SQL:\n${q.sql}`);
-  } finally {
-    await raw.end().catch(() => {});
-    await handle.close();
-    await database.drop();
-  }
+  });
 }
 
 main().catch((e: unknown) => {

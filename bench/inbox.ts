@@ -12,16 +12,13 @@
 import { eq } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import pg from 'pg';
-import { createDb, setDbHandle } from '../db';
-import { runMigrations } from '../db/migrate';
 import { users } from '../db/schema';
 import type { Actor } from '../lib/auth/roles';
 import { inboxStatement, listInbox, type InboxFilter } from '../lib/requests/inbox';
 import { addUndecidable, BENCH_ACTORS, seedInboxWorld } from './inbox-seed';
-import { scratchDatabaseOrExit } from './tools';
+import { median, withScratchPostgres } from './tools';
 
 const RUNS = 20;
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil(xs.length * 0.95) - 1)]!;
 const ms = (n: number) => n.toFixed(n < 10 ? 2 : 1);
 const arg = (name: string, fallback: number) => {
@@ -82,14 +79,8 @@ async function pageCursor(actor: Actor, n: number, filter: InboxFilter = {}): Pr
 }
 
 async function main() {
-  const database = await scratchDatabaseOrExit('inbox');
   const pending = arg('--pending', 10_000);
-  const handle = createDb({ kind: 'postgres', url: database.url });
-  setDbHandle(handle);
-  const raw = new pg.Client({ connectionString: database.url });
-  try {
-    await raw.connect();
-    await runMigrations(handle);
+  await withScratchPostgres('inbox', async ({ handle, raw }) => {
     const [seconds] = await time(() => seedInboxWorld(raw, pending));
     const version = (await raw.query<{ server_version: string }>('show server_version')).rows[0]!.server_version;
     console.log(
@@ -123,11 +114,7 @@ async function main() {
     const after = [];
     for (const c of (await cases()).filter((c) => c.actor === typical || c.name.includes('first page'))) after.push(await measure(raw, c));
     console.table(after);
-  } finally {
-    await raw.end().catch(() => {});
-    await handle.close();
-    await database.drop();
-  }
+  });
 }
 
 main().catch((e: unknown) => {

@@ -11,15 +11,12 @@
  */
 import { PgDialect } from 'drizzle-orm/pg-core';
 import pg from 'pg';
-import { createDb, setDbHandle } from '../db';
-import { runMigrations } from '../db/migrate';
 import { countPhasesSql } from '../lib/rings/counts';
 import { evaluateGates } from '../lib/rings/gates';
-import { scratchDatabaseOrExit } from './tools';
+import { median, withScratchPostgres } from './tools';
 
 const RUNS = 10;
 const DEPLOYMENTS = 100;
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(name);
   return i >= 0 ? Number(process.argv[i + 1]) : fallback;
@@ -76,14 +73,8 @@ async function seed(raw: pg.Client, n: number) {
 }
 
 async function main() {
-  const database = await scratchDatabaseOrExit('rings');
   const n = arg('--devices', 50_000);
-  const handle = createDb({ kind: 'postgres', url: database.url });
-  setDbHandle(handle);
-  const raw = new pg.Client({ connectionString: database.url });
-  try {
-    await raw.connect();
-    await runMigrations(handle);
+  await withScratchPostgres('rings', async ({ raw }) => {
     const seeded = await time(() => seed(raw, n));
     console.log(
       `Phase gate benchmark: ${DEPLOYMENTS} active phased deployments over ${n.toLocaleString('en')} devices (seeded in ${(seeded / 1000).toFixed(1)} s)\n`,
@@ -107,11 +98,7 @@ async function main() {
         `${label.padEnd(40)} median ${median(runs).toFixed(1)} ms (min ${Math.min(...runs).toFixed(1)}, max ${Math.max(...runs).toFixed(1)})`,
       );
     }
-  } finally {
-    await raw.end().catch(() => {});
-    await handle.close();
-    await database.drop();
-  }
+  });
 }
 
 void main().catch((e: unknown) => {

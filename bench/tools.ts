@@ -7,6 +7,8 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import pg from 'pg';
+import { createDb, setDbHandle, type DbHandle } from '../db';
+import { runMigrations } from '../db/migrate';
 
 export const MiB = 1024 * 1024;
 export const run = promisify(execFile);
@@ -194,3 +196,30 @@ export function stopChild(child: ChildProcess): Promise<void> {
 }
 
 export const fmt = (n: number, digits = 0) => n.toFixed(digits);
+
+/** The middle value (the upper middle of an even count). */
+export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/**
+ * Runs `work` against a migrated scratch database (scratchDatabaseOrExit): the services' handle
+ * points at it (setDbHandle) and `raw` is a plain `pg` client for the baselines; all three are
+ * closed, and the database dropped, however `work` ends.
+ */
+export async function withScratchPostgres(
+  tag: string,
+  work: (s: { handle: DbHandle; raw: pg.Client; url: string }) => Promise<void>,
+): Promise<void> {
+  const database = await scratchDatabaseOrExit(tag);
+  const handle = createDb({ kind: 'postgres', url: database.url });
+  setDbHandle(handle);
+  const raw = new pg.Client({ connectionString: database.url });
+  try {
+    await raw.connect();
+    await runMigrations(handle);
+    await work({ handle, raw, url: database.url });
+  } finally {
+    await raw.end().catch(() => {});
+    await handle.close();
+    await database.drop();
+  }
+}
