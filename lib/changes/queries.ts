@@ -9,6 +9,8 @@ import {
   devices,
   products,
   releases,
+  supplierAnnouncementItems,
+  supplierAnnouncements,
   supplierEvents,
   suppliers,
   users,
@@ -80,6 +82,24 @@ export async function changeDetail(actor: Actor, id: string) {
     .where(eq(supplierEvents.changeId, id))
     .orderBy(desc(supplierEvents.occurredAt))
     .limit(200);
+  // What suppliers announced they would do under this change, with the items (devices) named.
+  const announced = await db
+    .select({
+      id: supplierAnnouncements.id,
+      supplier: suppliers.name,
+      component: supplierAnnouncements.component,
+      version: supplierAnnouncements.version,
+      windowStart: supplierAnnouncements.windowStart,
+      windowEnd: supplierAnnouncements.windowEnd,
+      items: sql<string[]>`array(
+        select d.hostname from ${supplierAnnouncementItems} i join ${devices} d on d.id = i.device_id
+        where i.announcement_id = ${supplierAnnouncements.id} order by d.hostname)`,
+    })
+    .from(supplierAnnouncements)
+    .innerJoin(suppliers, eq(suppliers.id, supplierAnnouncements.supplierId))
+    .where(eq(supplierAnnouncements.changeId, id))
+    .orderBy(asc(supplierAnnouncements.windowStart))
+    .limit(200);
   // The portal's own deployments that name this change (the live gate checked it when they were planned).
   const planned = await db
     .select({
@@ -116,6 +136,7 @@ export async function changeDetail(actor: Actor, id: string) {
     supplier: row.supplier,
     decisions,
     work,
+    announced,
     deployments: planned,
     history: history.map((h) => ({
       what: historyLabel(h.action, h.after),

@@ -129,6 +129,9 @@ test('a supplier announces and reports firmware, the change manager approves, th
     /^Approval given\s*Chris Change/,
     /^Approved \(enough approvals\)\s*Chris Change/,
   ]);
+  await expect(chris.getByTestId('change-announcement')).toHaveText([
+    /Northwind Networks\s*Switch firmware\s*17\.12\.1\s*core-sw-01, edge-fw-01/,
+  ]);
   await expect(chris.getByTestId('change-deployment')).toHaveCount(0);
   await expect(chris.getByText(`No deployment names ${changeRef}.`)).toBeVisible();
   await shot(chris, 'change');

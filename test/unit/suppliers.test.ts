@@ -5,6 +5,7 @@ import { POST as announceRoute } from '@/app/api/v1/supplier/announcements/route
 import { POST as importRoute } from '@/app/api/v1/supplier/imports/route';
 import { POST as reportsRoute } from '@/app/api/v1/supplier/reports/route';
 import { GET as scopeRoute } from '@/app/api/v1/supplier/scope/route';
+import { changeDetail } from '@/lib/changes/queries';
 import { ForbiddenError, UnauthorizedError } from '@/lib/errors';
 import { addSupplierPerson, createSupplier } from '@/lib/suppliers/admin';
 import { announceDeployment } from '@/lib/suppliers/announce';
@@ -235,6 +236,10 @@ describe(`supplier reports (${engine})`, () => {
     expect(res).toMatchObject([{ announced: true, unauthorised: false }]);
 
     const chris = await actor('chris@example.com');
+    // The change's page shows the plan and the work under it.
+    const detail = await changeDetail(chris, change.id);
+    expect(detail.announced).toEqual([expect.objectContaining({ component: 'PSU firmware', version: '3.1', items: ['core-sw-01'] })]);
+    expect(detail.work).toEqual([expect.objectContaining({ hostname: 'core-sw-01', component: 'PSU firmware', status: 'succeeded' })]);
     const before = await db()
       .select()
       .from(notifications)

@@ -131,6 +131,28 @@ export default async function ChangePage({ params }: { params: Promise<{ id: str
           ))}
         </Table>
       </section>
+      <section aria-labelledby="announced">
+        <h2 id="announced" className="mb-2 text-lg font-semibold">
+          Supplier plans under this change
+        </h2>
+        <Table
+          label="Supplier plans under this change"
+          head={['Supplier', 'Component', 'Version', 'Items', 'Window (UTC)']}
+          empty={c.announced.length === 0 && 'No supplier announced work under this change.'}
+        >
+          {c.announced.map((a) => (
+            <tr key={a.id} className="border-t border-slate-100" data-testid="change-announcement">
+              <td className={cellClass}>{a.supplier}</td>
+              <td className={cellClass}>{a.component}</td>
+              <td className={cellClass}>{a.version}</td>
+              <td className={cellClass}>{a.items.join(', ')}</td>
+              <td className={cellClass}>
+                {formatDateTime(a.windowStart)} – {formatDateTime(a.windowEnd)}
+              </td>
+            </tr>
+          ))}
+        </Table>
+      </section>
       <section aria-labelledby="work">
         <h2 id="work" className="mb-2 text-lg font-semibold">
           Supplier work under this change
