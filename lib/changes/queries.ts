@@ -18,6 +18,7 @@ import {
 } from '@/db/schema';
 import { assertRole, type Actor } from '@/lib/auth/roles';
 import { assertId, NotFoundError } from '@/lib/errors';
+import { announcementColumns } from '@/lib/suppliers/queries';
 
 const READERS = ['change_manager', 'admin', 'deployment_manager', 'service_desk'] as const;
 
@@ -61,75 +62,73 @@ export async function changeDetail(actor: Actor, id: string) {
     .leftJoin(suppliers, eq(suppliers.id, changeRecords.supplierId))
     .where(eq(changeRecords.id, id));
   if (!row) throw new NotFoundError('No such change.');
-  const decisions = await db
-    .select({ approver: users.name, decision: changeApprovals.decision, comment: changeApprovals.comment, at: changeApprovals.decidedAt })
-    .from(changeApprovals)
-    .innerJoin(users, eq(users.id, changeApprovals.approverId))
-    .where(eq(changeApprovals.changeId, id))
-    .orderBy(asc(changeApprovals.decidedAt));
-  const work = await db
-    .select({
-      id: supplierEvents.id,
-      hostname: devices.hostname,
-      deviceId: devices.id,
-      component: supplierEvents.component,
-      version: supplierEvents.version,
-      status: supplierEvents.status,
-      occurredAt: supplierEvents.occurredAt,
-    })
-    .from(supplierEvents)
-    .innerJoin(devices, eq(devices.id, supplierEvents.deviceId))
-    .where(eq(supplierEvents.changeId, id))
-    .orderBy(desc(supplierEvents.occurredAt))
-    .limit(200);
-  // What suppliers announced they would do under this change, with the items (devices) named.
-  const announced = await db
-    .select({
-      id: supplierAnnouncements.id,
-      supplier: suppliers.name,
-      component: supplierAnnouncements.component,
-      version: supplierAnnouncements.version,
-      windowStart: supplierAnnouncements.windowStart,
-      windowEnd: supplierAnnouncements.windowEnd,
-      items: sql<string[]>`array(
-        select d.hostname from ${supplierAnnouncementItems} i join ${devices} d on d.id = i.device_id
-        where i.announcement_id = ${supplierAnnouncements.id} order by d.hostname)`,
-    })
-    .from(supplierAnnouncements)
-    .innerJoin(suppliers, eq(suppliers.id, supplierAnnouncements.supplierId))
-    .where(eq(supplierAnnouncements.changeId, id))
-    .orderBy(asc(supplierAnnouncements.windowStart))
-    .limit(200);
-  // The portal's own deployments that name this change (the live gate checked it when they were planned).
-  const planned = await db
-    .select({
-      id: deployments.id,
-      name: deployments.name,
-      status: deployments.status,
-      environment: deployments.environment,
-      product: products.name,
-      version: releases.version,
-      availableFrom: deployments.availableFrom,
-    })
-    .from(deployments)
-    .innerJoin(products, eq(products.id, deployments.productId))
-    .innerJoin(releases, eq(releases.id, deployments.releaseId))
-    .where(eq(deployments.changeRef, row.change.reference))
-    .orderBy(asc(deployments.availableFrom))
-    .limit(200);
-  const history = await db
-    .select({
-      action: auditEvents.action,
-      actor: users.name,
-      actorKind: auditEvents.actorKind,
-      after: auditEvents.after,
-      at: auditEvents.at,
-    })
-    .from(auditEvents)
-    .leftJoin(users, sql`${users.id}::text = ${auditEvents.actorId}`)
-    .where(and(eq(auditEvents.entityType, 'change'), eq(auditEvents.entityId, id)))
-    .orderBy(asc(auditEvents.at), asc(auditEvents.id))
-    .limit(500);
+  // Everything else on the page depends only on the change: read at once, not one after another.
+  const [decisions, work, announced, planned, history] = await Promise.all([
+    db
+      .select({ approver: users.name, decision: changeApprovals.decision, comment: changeApprovals.comment, at: changeApprovals.decidedAt })
+      .from(changeApprovals)
+      .innerJoin(users, eq(users.id, changeApprovals.approverId))
+      .where(eq(changeApprovals.changeId, id))
+      .orderBy(asc(changeApprovals.decidedAt)),
+    db
+      .select({
+        id: supplierEvents.id,
+        hostname: devices.hostname,
+        deviceId: devices.id,
+        component: supplierEvents.component,
+        version: supplierEvents.version,
+        status: supplierEvents.status,
+        occurredAt: supplierEvents.occurredAt,
+      })
+      .from(supplierEvents)
+      .innerJoin(devices, eq(devices.id, supplierEvents.deviceId))
+      .where(eq(supplierEvents.changeId, id))
+      .orderBy(desc(supplierEvents.occurredAt))
+      .limit(200),
+    // What suppliers announced they would do under this change, with the items (devices) named.
+    db
+      .select({
+        ...announcementColumns,
+        items: sql<string[]>`array(
+          select d.hostname from ${supplierAnnouncementItems} i join ${devices} d on d.id = i.device_id
+          where i.announcement_id = ${supplierAnnouncements.id} order by d.hostname)`,
+      })
+      .from(supplierAnnouncements)
+      .innerJoin(suppliers, eq(suppliers.id, supplierAnnouncements.supplierId))
+      .where(eq(supplierAnnouncements.changeId, id))
+      .orderBy(asc(supplierAnnouncements.windowStart))
+      .limit(200),
+    // The portal's own deployments that name this change (the live gate checked it when they were planned).
+    db
+      .select({
+        id: deployments.id,
+        name: deployments.name,
+        status: deployments.status,
+        environment: deployments.environment,
+        product: products.name,
+        version: releases.version,
+        availableFrom: deployments.availableFrom,
+      })
+      .from(deployments)
+      .innerJoin(products, eq(products.id, deployments.productId))
+      .innerJoin(releases, eq(releases.id, deployments.releaseId))
+      .where(eq(deployments.changeRef, row.change.reference))
+      .orderBy(asc(deployments.availableFrom))
+      .limit(200),
+    db
+      .select({
+        action: auditEvents.action,
+        actor: users.name,
+        actorKind: auditEvents.actorKind,
+        after: auditEvents.after,
+        at: auditEvents.at,
+      })
+      .from(auditEvents)
+      .leftJoin(users, sql`${users.id}::text = ${auditEvents.actorId}`)
+      .where(and(eq(auditEvents.entityType, 'change'), eq(auditEvents.entityId, id)))
+      .orderBy(asc(auditEvents.at), asc(auditEvents.id))
+      .limit(500),
+  ]);
   return {
     ...row.change,
     requester: row.requester,

@@ -87,21 +87,23 @@ export async function supplierDrift(actor: Actor) {
   return eventRows(or(isNull(supplierEvents.announcementId), eq(supplierEvents.unauthorised, true)), 500);
 }
 
+/** What a list of supplier announcements shows of each (joined to `suppliers` for the name). */
+export const announcementColumns = {
+  id: supplierAnnouncements.id,
+  supplier: suppliers.name,
+  component: supplierAnnouncements.component,
+  version: supplierAnnouncements.version,
+  windowStart: supplierAnnouncements.windowStart,
+  windowEnd: supplierAnnouncements.windowEnd,
+};
+
 /** Announced supplier work whose window meets the days around now: for the calendar. */
 export async function announcementsAround(actor: Actor, daysBack: number, daysAhead: number) {
   assertRole(actor, ...DESK);
   const from = new Date(Date.now() - daysBack * 86_400_000);
   const to = new Date(Date.now() + daysAhead * 86_400_000);
   return getDb()
-    .select({
-      id: supplierAnnouncements.id,
-      supplier: suppliers.name,
-      component: supplierAnnouncements.component,
-      version: supplierAnnouncements.version,
-      windowStart: supplierAnnouncements.windowStart,
-      windowEnd: supplierAnnouncements.windowEnd,
-      changeRef: supplierAnnouncements.changeRef,
-    })
+    .select({ ...announcementColumns, changeRef: supplierAnnouncements.changeRef })
     .from(supplierAnnouncements)
     .innerJoin(suppliers, eq(suppliers.id, supplierAnnouncements.supplierId))
     .where(and(lte(supplierAnnouncements.windowStart, to), gte(supplierAnnouncements.windowEnd, from)))
